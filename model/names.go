@@ -1,0 +1,88 @@
+package model
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Built-in names (SPEC §2).
+const (
+	SysAccount   = "sys"
+	RootUser     = "root"
+	MoAdmin      = "moadmin"
+	AccountAdmin = "accountadmin"
+	Public       = "public"
+)
+
+// MaxNameRunes is the longest name allowed, in runes.
+const MaxNameRunes = 64
+
+// NameKind says which rules a name follows.
+type NameKind uint8
+
+// The kinds of names.
+const (
+	NameAccount NameKind = iota
+	NameUser
+	NameRole
+	NameDatabase
+	NameTable
+)
+
+// IsPredefinedRole reports whether a folded name is one of the predefined
+// role names, which no user or new role may take.
+func IsPredefinedRole(name string) bool {
+	return name == MoAdmin || name == AccountAdmin || name == Public
+}
+
+// FoldName trims and lower-cases raw and checks it against the rules of
+// SPEC §1 for its kind. The error wraps [ErrInvalidName] and quotes raw.
+func FoldName(kind NameKind, raw string) (string, error) {
+	name := strings.ToLower(strings.TrimSpace(raw))
+	if !validName(kind, name) {
+		return "", Errorf(ErrInvalidName, "the name %q is invalid", raw)
+	}
+	return name, nil
+}
+
+func validName(kind NameKind, name string) bool {
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxNameRunes {
+		return false
+	}
+	for _, r := range name {
+		if !validRune(kind, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func validRune(kind NameKind, r rune) bool {
+	switch {
+	case kind == NameAccount:
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+	case r == '*', r == '`', r == '\'', r == '"':
+		return false
+	case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+		return false
+	case (kind == NameUser || kind == NameRole) && (r == ':' || r == '#'):
+		return false
+	case (kind == NameDatabase || kind == NameTable) && r == '.':
+		return false
+	}
+	return true
+}
+
+// Quote returns name as messages and SHOW print it: bare when it matches
+// [a-z0-9_$-]+, otherwise in backticks with any backtick doubled.
+func Quote(name string) string {
+	if name != "" && strings.IndexFunc(name, notBare) < 0 {
+		return name
+	}
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+func notBare(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '$' || r == '-')
+}
