@@ -1,0 +1,43 @@
+package dcl
+
+import (
+	"github.com/pdp-authz/pdp/engine"
+)
+
+// Check is a decision asked by name: a privilege as written and the object
+// it is asked about, as in a scenario's `check allow SELECT ON TABLE d.t`.
+type Check struct {
+	Privilege string
+	On        engine.Target
+}
+
+// ParseCheck parses `<privilege> ON <object>`, the object being ACCOUNT,
+// DATABASE d, TABLE d.t, TABLE t (in the current database), ROLE r or
+// USER u. Wildcard levels parse too; a decision denies them. The privilege
+// is returned as written, for [model.ParsePrivilege].
+func ParseCheck(src string) (Check, error) {
+	l := &lexer{src: src}
+	toks, more, err := defaultParser.split(l)
+	if err != nil {
+		return Check{}, err
+	}
+	p := &parser{src: src, toks: toks, maxNames: defaultParser.maxNames}
+	it, err := p.items()
+	if err != nil {
+		return Check{}, err
+	}
+	if len(it) != 1 {
+		return Check{}, p.errorAt(it[1].first, "expected one privilege")
+	}
+	if err := p.expect("on"); err != nil {
+		return Check{}, err
+	}
+	on, err := p.target(true)
+	if err != nil {
+		return Check{}, err
+	}
+	if t := p.peek(0); t.kind != tokEOF || more {
+		return Check{}, p.errorAt(t, "unexpected %s after the object", describe(t))
+	}
+	return Check{Privilege: it[0].text(), On: on}, nil
+}

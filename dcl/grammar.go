@@ -1,0 +1,368 @@
+package dcl
+
+import (
+	"strings"
+
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// statement parses one statement, dispatching on its first words.
+func (p *parser) statement() (Statement, error) {
+	switch {
+	case p.accept("create"):
+		return p.create()
+	case p.accept("drop"):
+		return p.drop()
+	case p.accept("alter"):
+		return p.alter()
+	case p.accept("grant"):
+		return p.grant()
+	case p.accept("revoke"):
+		return p.revoke()
+	case p.accept("use"):
+		db, err := p.name("a database name")
+		return &Use{Database: db}, err
+	case p.accept("set"):
+		return p.set()
+	case p.accept("show"):
+		return p.show()
+	case p.accept("connect"):
+		return p.connect()
+	}
+	return nil, p.expected("a statement")
+}
+
+// create parses the rest of CREATE ACCOUNT | USER | ROLE | DATABASE | TABLE.
+func (p *parser) create() (Statement, error) {
+	switch {
+	case p.accept("account"):
+		return p.createAccount()
+	case p.accept("user"):
+		return p.createUser()
+	case p.accept("role"):
+		st := &CreateRole{IfNotExists: p.ifNotExists()}
+		var err error
+		st.Names, err = p.nameList("a role name")
+		return st, err
+	case p.accept("database"):
+		st := &CreateDatabase{IfNotExists: p.ifNotExists()}
+		var err error
+		st.Name, err = p.name("a database name")
+		return st, err
+	case p.accept("table"):
+		return p.createTable()
+	}
+	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE or TABLE")
+}
+
+// drop parses the rest of DROP ACCOUNT | USER | ROLE | DATABASE | TABLE.
+func (p *parser) drop() (Statement, error) {
+	var err error
+	switch {
+	case p.accept("account"):
+		st := &DropAccount{IfExists: p.ifExists()}
+		st.Name, err = p.name("an account name")
+		return st, err
+	case p.accept("user"):
+		st := &DropUser{IfExists: p.ifExists()}
+		st.Names, err = p.nameList("a user name")
+		return st, err
+	case p.accept("role"):
+		st := &DropRole{IfExists: p.ifExists()}
+		st.Names, err = p.nameList("a role name")
+		return st, err
+	case p.accept("database"):
+		st := &DropDatabase{IfExists: p.ifExists()}
+		st.Name, err = p.name("a database name")
+		return st, err
+	case p.accept("table"):
+		st := &DropTable{IfExists: p.ifExists()}
+		st.Database, st.Name, err = p.tableName()
+		return st, err
+	}
+	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE or TABLE")
+}
+
+// alter parses the rest of ALTER ACCOUNT | USER.
+func (p *parser) alter() (Statement, error) {
+	switch {
+	case p.accept("account"):
+		return p.alterAccount()
+	case p.accept("user"):
+		return p.alterUser()
+	}
+	return nil, p.expected("ACCOUNT or USER")
+}
+
+// createAccount parses
+// [IF NOT EXISTS] a ADMIN_NAME [=] 'n' IDENTIFIED BY 'pw' [OPEN|SUSPEND|RESTRICTED] [COMMENT 'c'].
+func (p *parser) createAccount() (Statement, error) {
+	st := &CreateAccount{IfNotExists: p.ifNotExists()}
+	var err error
+	if st.Name, err = p.name("an account name"); err != nil {
+		return nil, err
+	}
+	if err := p.expect("admin_name"); err != nil {
+		return nil, err
+	}
+	if st.AdminName, st.AdminPassword, err = p.adminName(); err != nil {
+		return nil, err
+	}
+	st.Status = p.status()
+	if p.accept("comment") {
+		if st.Comment, err = p.str("a comment"); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// alterAccount parses
+// [IF EXISTS] a [ADMIN_NAME [=] 'n' IDENTIFIED BY 'pw'] [OPEN|SUSPEND|RESTRICTED] [COMMENT 'c'].
+// The engine checks that exactly one option was given.
+func (p *parser) alterAccount() (Statement, error) {
+	st := &AlterAccount{IfExists: p.ifExists()}
+	var err error
+	if st.Name, err = p.name("an account name"); err != nil {
+		return nil, err
+	}
+	if p.accept("admin_name") {
+		st.SetAdmin = true
+		if st.AdminName, st.AdminPassword, err = p.adminName(); err != nil {
+			return nil, err
+		}
+	}
+	st.Status = p.status()
+	if p.accept("comment") {
+		st.SetComment = true
+		if st.Comment, err = p.str("a comment"); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// adminName parses [=] 'n' IDENTIFIED BY 'pw', after ADMIN_NAME.
+func (p *parser) adminName() (name, pw string, err error) {
+	p.acceptPunct("=")
+	if name, err = p.name("an admin user name"); err != nil {
+		return "", "", err
+	}
+	pw, err = p.identifiedBy()
+	return name, pw, err
+}
+
+// identifiedBy parses IDENTIFIED BY 'pw'.
+func (p *parser) identifiedBy() (string, error) {
+	if err := p.expect("identified", "by"); err != nil {
+		return "", err
+	}
+	return p.str("a password")
+}
+
+// status parses an optional OPEN | SUSPEND | RESTRICTED.
+func (p *parser) status() model.AccountStatus {
+	switch {
+	case p.accept("open"):
+		return model.StatusOpen
+	case p.accept("suspend"):
+		return model.StatusSuspended
+	case p.accept("restricted"):
+		return model.StatusRestricted
+	}
+	return model.StatusUnset
+}
+
+// createUser parses
+// [IF NOT EXISTS] u IDENTIFIED BY 'pw' [, u IDENTIFIED BY 'pw' ...] [DEFAULT ROLE r] [COMMENT 'c'].
+func (p *parser) createUser() (Statement, error) {
+	st := &CreateUser{IfNotExists: p.ifNotExists()}
+	for {
+		var u engine.UserCredential
+		var err error
+		if u.Name, err = p.name("a user name"); err != nil {
+			return nil, err
+		}
+		if err := p.count(); err != nil {
+			return nil, err
+		}
+		if u.Password, err = p.identifiedBy(); err != nil {
+			return nil, err
+		}
+		st.Users = append(st.Users, u)
+		if !p.acceptPunct(",") {
+			break
+		}
+	}
+	var err error
+	if p.accept("default", "role") {
+		if st.DefaultRole, err = p.name("a role name"); err != nil {
+			return nil, err
+		}
+	}
+	if p.accept("comment") {
+		if st.Comment, err = p.str("a comment"); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// alterUser parses
+// [IF EXISTS] u {IDENTIFIED BY 'pw' | LOCK | UNLOCK | DEFAULT ROLE r} [, u ...].
+// The engine checks that only one user is altered.
+func (p *parser) alterUser() (Statement, error) {
+	st := &AlterUser{IfExists: p.ifExists()}
+	for {
+		var c engine.UserChange
+		var err error
+		if c.Name, err = p.name("a user name"); err != nil {
+			return nil, err
+		}
+		if err := p.count(); err != nil {
+			return nil, err
+		}
+		switch {
+		case p.at("identified"):
+			c.Action = engine.UserSetPassword
+			if c.Password, err = p.identifiedBy(); err != nil {
+				return nil, err
+			}
+		case p.accept("lock"):
+			c.Action = engine.UserLock
+		case p.accept("unlock"):
+			c.Action = engine.UserUnlock
+		case p.accept("default", "role"):
+			c.Action = engine.UserDefaultRole
+			if c.Role, err = p.name("a role name"); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, p.expected("IDENTIFIED BY, LOCK, UNLOCK or DEFAULT ROLE")
+		}
+		st.Users = append(st.Users, c)
+		if !p.acceptPunct(",") {
+			return st, nil
+		}
+	}
+}
+
+// createTable parses [IF NOT EXISTS] [d.]t [(column definitions)].
+func (p *parser) createTable() (Statement, error) {
+	st := &CreateTable{IfNotExists: p.ifNotExists()}
+	var err error
+	if st.Database, st.Name, err = p.tableName(); err != nil {
+		return nil, err
+	}
+	if open := p.peek(0); isPunct(open, "(") {
+		close, err := p.balanced()
+		if err != nil {
+			return nil, err
+		}
+		st.Columns = strings.TrimSpace(p.src[open.end:close.pos])
+	}
+	return st, nil
+}
+
+// balanced consumes a parenthesised group, whatever its tokens, and returns
+// its closing parenthesis.
+func (p *parser) balanced() (token, error) {
+	open := p.advance()
+	depth := 1
+	for {
+		t := p.advance()
+		switch {
+		case t.kind == tokEOF:
+			return token{}, p.errorAt(open, "unbalanced parentheses")
+		case isPunct(t, "("):
+			depth++
+		case isPunct(t, ")"):
+			depth--
+			if depth == 0 {
+				return t, nil
+			}
+		}
+	}
+}
+
+// tableName parses [d.]t and returns d ("" if not given) and t.
+func (p *parser) tableName() (db, table string, err error) {
+	first, err := p.name("a table name")
+	if err != nil {
+		return "", "", err
+	}
+	if !p.acceptPunct(".") {
+		return "", first, nil
+	}
+	table, err = p.name("a table name")
+	return first, table, err
+}
+
+// set parses the rest of SET ROLE r | SET SECONDARY ROLE {ALL | NONE}.
+func (p *parser) set() (Statement, error) {
+	switch {
+	case p.accept("role"):
+		r, err := p.name("a role name")
+		return &SetRole{Role: r}, err
+	case p.accept("secondary", "role"):
+		switch {
+		case p.accept("all"):
+			return &SetSecondaryRole{Mode: engine.SecondaryAll}, nil
+		case p.accept("none"):
+			return &SetSecondaryRole{Mode: engine.SecondaryNone}, nil
+		}
+		return nil, p.expected("ALL or NONE")
+	}
+	return nil, p.expected("ROLE or SECONDARY ROLE")
+}
+
+// show parses the rest of SHOW GRANTS [FOR [USER | ROLE] x] | ROLES | USERS | ACCOUNTS.
+func (p *parser) show() (Statement, error) {
+	switch {
+	case p.accept("grants"):
+		st := &ShowGrants{For: engine.ShowSelf}
+		if !p.accept("for") {
+			return st, nil
+		}
+		st.For = engine.ShowAny
+		// USER and ROLE are the form's keywords only when a name follows.
+		if next := p.peek(1); next.kind == tokWord || next.kind == tokQuoted {
+			switch {
+			case p.accept("user"):
+				st.For = engine.ShowUser
+			case p.accept("role"):
+				st.For = engine.ShowRole
+			}
+		}
+		var err error
+		st.Name, err = p.name("a role or user name")
+		return st, err
+	case p.accept("roles"):
+		return &ShowRoles{}, nil
+	case p.accept("users"):
+		return &ShowUsers{}, nil
+	case p.accept("accounts"):
+		return &ShowAccounts{}, nil
+	}
+	return nil, p.expected("GRANTS, ROLES, USERS or ACCOUNTS")
+}
+
+// connect parses the rest of CONNECT login IDENTIFIED BY 'pw'. The login is
+// the words, quoted texts and ':' written before IDENTIFIED, joined without
+// spaces; the engine splits and checks it.
+func (p *parser) connect() (Statement, error) {
+	st := &Connect{}
+	var b strings.Builder
+	for n := 0; n == 0 || !p.at("identified"); n++ {
+		t := p.peek(0)
+		if t.kind != tokWord && t.kind != tokQuoted && !isPunct(t, ":") {
+			return nil, p.expected("a login account:user[:role]")
+		}
+		b.WriteString(p.advance().text)
+	}
+	st.Login = b.String()
+	var err error
+	st.Password, err = p.identifiedBy()
+	return st, err
+}

@@ -1,0 +1,234 @@
+package dcl
+
+import (
+	"strings"
+
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// item is one entry of the list after GRANT or REVOKE: a privilege of one
+// or more words (CREATE TABLE) or a role name.
+type item struct {
+	first token
+	words []string
+}
+
+// text returns the item as written, its words joined by single spaces.
+func (it item) text() string { return strings.Join(it.words, " ") }
+
+// items parses the comma-separated list after GRANT or REVOKE, up to ON, TO
+// or FROM. An entry is one quoted text or one or more bare words.
+func (p *parser) items() ([]item, error) {
+	var out []item
+	for {
+		t := p.peek(0)
+		it := item{first: t}
+		switch {
+		case t.kind == tokQuoted:
+			it.words = []string{p.advance().text}
+		case t.kind == tokWord && !p.atListEnd():
+			for p.peek(0).kind == tokWord && !p.atListEnd() {
+				it.words = append(it.words, p.advance().text)
+			}
+		default:
+			return nil, p.expected("a privilege or role name")
+		}
+		out = append(out, it)
+		if !p.acceptPunct(",") {
+			return out, nil
+		}
+	}
+}
+
+// atListEnd reports whether the keyword ending a GRANT or REVOKE list comes next.
+func (p *parser) atListEnd() bool { return p.at("on") || p.at("to") || p.at("from") }
+
+// roleNames turns items into role names: each must be a single name.
+func (p *parser) roleNames(items []item) ([]string, error) {
+	names := make([]string, len(items))
+	for i, it := range items {
+		if len(it.words) != 1 {
+			return nil, p.errorAt(it.first, "expected a role name, found %q", it.text())
+		}
+		if err := p.count(); err != nil {
+			return nil, err
+		}
+		names[i] = it.words[0]
+	}
+	return names, nil
+}
+
+// privileges turns items into privilege names as written, and reports
+// whether one of them is OWNERSHIP.
+func privileges(items []item) (privs []string, ownership bool) {
+	privs = make([]string, len(items))
+	for i, it := range items {
+		privs[i] = it.text()
+		if strings.EqualFold(privs[i], "ownership") {
+			ownership = true
+		}
+	}
+	return privs, ownership
+}
+
+// grant parses the rest of
+//
+//	GRANT priv [, priv ...] ON level TO r [, r ...] [WITH GRANT OPTION]
+//	GRANT OWNERSHIP ON object TO r
+//	GRANT r [, r ...] TO x [, x ...] [WITH GRANT OPTION]
+func (p *parser) grant() (Statement, error) {
+	items, err := p.items()
+	if err != nil {
+		return nil, err
+	}
+	if p.accept("on") {
+		st := &GrantPrivilege{}
+		var ownership bool
+		st.Privileges, ownership = privileges(items)
+		if st.On, err = p.target(ownership); err != nil {
+			return nil, err
+		}
+		if err := p.expect("to"); err != nil {
+			return nil, err
+		}
+		if st.To, err = p.nameList("a role name"); err != nil {
+			return nil, err
+		}
+		st.Option = p.withGrantOption()
+		return st, nil
+	}
+	st := &GrantRole{}
+	if st.Roles, err = p.roleNames(items); err != nil {
+		return nil, err
+	}
+	if err := p.expect("to"); err != nil {
+		return nil, err
+	}
+	if st.To, err = p.nameList("a role or user name"); err != nil {
+		return nil, err
+	}
+	st.Option = p.withGrantOption()
+	return st, nil
+}
+
+// withGrantOption parses an optional WITH GRANT OPTION.
+func (p *parser) withGrantOption() engine.GrantOption {
+	if p.accept("with", "grant", "option") {
+		return engine.GrantWithOption
+	}
+	return engine.PlainGrant
+}
+
+// revoke parses the rest of
+//
+//	REVOKE [IF EXISTS] [GRANT OPTION FOR] priv [, priv ...] ON level FROM r [, r ...]
+//	REVOKE [IF EXISTS] [GRANT OPTION FOR] r [, r ...] FROM x [, x ...]
+func (p *parser) revoke() (Statement, error) {
+	ifExists := p.ifExists()
+	optionOnly := p.accept("grant", "option", "for")
+	items, err := p.items()
+	if err != nil {
+		return nil, err
+	}
+	if p.accept("on") {
+		st := &RevokePrivilege{IfExists: ifExists, GrantOptionOnly: optionOnly}
+		var ownership bool
+		st.Privileges, ownership = privileges(items)
+		if st.On, err = p.target(ownership); err != nil {
+			return nil, err
+		}
+		if err := p.expect("from"); err != nil {
+			return nil, err
+		}
+		if st.From, err = p.nameList("a role name"); err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	st := &RevokeRole{IfExists: ifExists, GrantOptionOnly: optionOnly}
+	if st.Roles, err = p.roleNames(items); err != nil {
+		return nil, err
+	}
+	if err := p.expect("from"); err != nil {
+		return nil, err
+	}
+	if st.From, err = p.nameList("a role or user name"); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// target parses a level or object after ON:
+//
+//	ACCOUNT [*]
+//	DATABASE {* | *.* | d}
+//	TABLE {*.* | d.* | * | d.t | t}
+//	ROLE r | USER u          (only when objects is set)
+func (p *parser) target(objects bool) (engine.Target, error) {
+	kw := p.peek(0)
+	switch {
+	case p.accept("account"):
+		p.acceptPunct("*")
+		return engine.Target{Kind: model.KindAccount}, nil
+	case p.accept("database"):
+		if p.acceptPunct("*") {
+			if p.acceptPunct(".") {
+				if err := p.expectPunct("*"); err != nil {
+					return engine.Target{}, err
+				}
+			}
+			return engine.Target{Kind: model.KindDatabase, AnyDatabase: true}, nil
+		}
+		d, err := p.name("a database name or *")
+		return engine.Target{Kind: model.KindDatabase, Database: d}, err
+	case p.accept("table"):
+		return p.tableTarget()
+	case p.at("role") || p.at("user"):
+		if !objects {
+			return engine.Target{}, p.errorAt(kw, "ON ROLE and ON USER are only for OWNERSHIP")
+		}
+		kind := model.KindRole
+		if p.accept("user") {
+			kind = model.KindUser
+		} else {
+			p.advance()
+		}
+		n, err := p.name("a " + kind.String() + " name")
+		return engine.Target{Kind: kind, Name: n}, err
+	}
+	if objects {
+		return engine.Target{}, p.expected("ACCOUNT, DATABASE, TABLE, ROLE or USER")
+	}
+	return engine.Target{}, p.expected("ACCOUNT, DATABASE or TABLE")
+}
+
+// tableTarget parses {*.* | d.* | * | d.t | t} after TABLE.
+func (p *parser) tableTarget() (engine.Target, error) {
+	t := engine.Target{Kind: model.KindTable}
+	if p.acceptPunct("*") {
+		t.AnyTable = true
+		if p.acceptPunct(".") {
+			if err := p.expectPunct("*"); err != nil {
+				return engine.Target{}, err
+			}
+			t.AnyDatabase = true
+		}
+		return t, nil
+	}
+	first, err := p.name("a table name or *")
+	if err != nil {
+		return engine.Target{}, err
+	}
+	if !p.acceptPunct(".") {
+		t.Name = first
+		return t, nil
+	}
+	t.Database = first
+	if p.acceptPunct("*") {
+		t.AnyTable = true
+		return t, nil
+	}
+	t.Name, err = p.name("a table name or *")
+	return t, err
+}
