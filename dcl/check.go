@@ -2,6 +2,7 @@ package dcl
 
 import (
 	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
 )
 
 // Check is a decision asked by name: a privilege as written and the object
@@ -40,4 +41,42 @@ func ParseCheck(src string) (Check, error) {
 		return Check{}, p.errorAt(t, "unexpected %s after the object", describe(t))
 	}
 	return Check{Privilege: it[0].text(), On: on}, nil
+}
+
+// String returns the check as written back: `SELECT ON TABLE d.t`.
+func (c Check) String() string {
+	return c.Privilege + " ON " + TargetString(c.On)
+}
+
+// TargetString writes a target back in the form of an ON clause, without
+// the ON: `ACCOUNT`, `DATABASE *`, `DATABASE d`, `TABLE *.*`, `TABLE d.*`,
+// `TABLE *`, `TABLE d.t`, `TABLE t`, `ROLE r` or `USER u`. Names are
+// printed as given.
+func TargetString(t engine.Target) string {
+	switch t.Kind {
+	case model.KindAccount:
+		return "ACCOUNT"
+	case model.KindDatabase:
+		if t.AnyDatabase {
+			return "DATABASE *"
+		}
+		return "DATABASE " + t.Database
+	case model.KindTable:
+		db, table := t.Database, t.Name
+		if t.AnyDatabase {
+			db = "*"
+		}
+		if t.AnyTable {
+			table = "*"
+		}
+		if db == "" {
+			return "TABLE " + table
+		}
+		return "TABLE " + db + "." + table
+	case model.KindRole:
+		return "ROLE " + t.Name
+	case model.KindUser:
+		return "USER " + t.Name
+	}
+	return t.Kind.String()
 }

@@ -255,3 +255,11 @@ func TestTerminated(t *testing.T) {
 	assert.False(t, dcl.Terminated("CREATE ROLE a"))
 	assert.False(t, dcl.Terminated(""))
 }
+
+func TestTargetString(t *testing.T) {
+	for _, src := range []string{"ACCOUNT", "DATABASE *", "DATABASE d", "TABLE *.*", "TABLE d.*", "TABLE *", "TABLE d.t", "TABLE t", "ROLE r", "USER u"} {
+		c, err := dcl.ParseCheck("SELECT ON " + src)
+		require.NoError(t, err)
+		assert.Equal(t, "SELECT ON "+src, c.String())
+	}
+}
