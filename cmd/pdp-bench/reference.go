@@ -1,0 +1,194 @@
+package main
+
+import (
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// Reference is a naive evaluator of the workload subset, independent of the
+// engine: it walks the role graph by breadth-first search on every
+// decision. It gives the EXPECT values of generated workloads and a second
+// opinion on the EXPECT values of loaded ones. It follows SPEC §8 for what
+// a workload can express: the active role must be granted directly to the
+// user, every role implicitly holds public (which holds no table or
+// database privilege), creation privileges use the active role's closure
+// alone, and the admin role allows everything in its account.
+type Reference struct {
+	accounts map[string]*refAccount
+}
+
+type refAccount struct {
+	admin    string                     // the admin user's name
+	roles    map[string]*refRole        // by name
+	users    map[string]map[string]bool // user -> roles granted directly
+	database map[string]map[string]bool // database -> its tables
+}
+
+type refRole struct {
+	inherits []string // roles granted to this role
+	grants   map[refGrant]bool
+}
+
+// refGrant is a privilege at a normalised level.
+type refGrant struct {
+	priv model.Privilege
+	on   engine.Target
+}
+
+const (
+	adminRole  = "accountadmin"
+	publicRole = "public"
+)
+
+// NewReference builds the reference state from a workload's setup.
+func NewReference(w *Workload) *Reference {
+	r := &Reference{accounts: make(map[string]*refAccount)}
+	for i := range w.Setup {
+		r.apply(&w.Setup[i])
+	}
+	return r
+}
+
+func (r *Reference) apply(st *Statement) {
+	if st.Kind == StmtCreateAccount {
+		r.accounts[st.Name] = &refAccount{
+			admin:    st.AdminName,
+			roles:    map[string]*refRole{adminRole: newRefRole(), publicRole: newRefRole()},
+			users:    map[string]map[string]bool{st.AdminName: {adminRole: true, publicRole: true}},
+			database: make(map[string]map[string]bool),
+		}
+		return
+	}
+	a := r.accounts[st.Account]
+	if a == nil {
+		return
+	}
+	switch st.Kind {
+	case StmtCreateDatabase:
+		a.database[st.Name] = make(map[string]bool)
+	case StmtCreateTable:
+		if tables := a.database[st.Database]; tables != nil {
+			tables[st.Name] = true
+		}
+	case StmtCreateRole:
+		a.roles[st.Name] = newRefRole()
+	case StmtCreateUser:
+		a.users[st.Name] = map[string]bool{publicRole: true}
+	case StmtGrantPrivilege:
+		if role := a.roles[st.To]; role != nil {
+			role.grants[refGrant{st.Privilege, st.On}] = true
+		}
+	case StmtGrantRole:
+		if role := a.roles[st.To]; role != nil {
+			role.inherits = append(role.inherits, st.Name)
+		} else if u := a.users[st.To]; u != nil {
+			u[st.Name] = true
+		}
+	}
+}
+
+func newRefRole() *refRole { return &refRole{grants: make(map[refGrant]bool)} }
+
+// closure returns the roles reachable from role, role and public included.
+func (a *refAccount) closure(role string) []string {
+	seen := map[string]bool{role: true, publicRole: true}
+	out := []string{role, publicRole}
+	for i := 0; i < len(out); i++ {
+		r := a.roles[out[i]]
+		if r == nil {
+			continue
+		}
+		for _, next := range r.inherits {
+			if !seen[next] {
+				seen[next] = true
+				out = append(out, next)
+			}
+		}
+	}
+	return out
+}
+
+// Decide answers c on the reference state.
+func (r *Reference) Decide(c *Check) bool {
+	a := r.accounts[c.Account]
+	if a == nil {
+		return false
+	}
+	direct := a.users[c.User]
+	if direct == nil || a.roles[c.Role] == nil || !direct[c.Role] {
+		return false
+	}
+	if !a.exists(c.On) {
+		return false
+	}
+	needs := needed(c.Privilege, c.On)
+	if needs == nil {
+		return false // wrong level
+	}
+	roles := a.closure(c.Role)
+	if c.Secondary == engine.SecondaryAll && !c.Privilege.Info().Creation {
+		for d := range direct {
+			roles = append(roles, a.closure(d)...)
+		}
+	}
+	for _, name := range roles {
+		if name == adminRole {
+			return true
+		}
+		role := a.roles[name]
+		if role == nil {
+			continue
+		}
+		for _, g := range needs {
+			if role.grants[g] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (a *refAccount) exists(on engine.Target) bool {
+	tables, ok := a.database[on.Database]
+	if !ok {
+		return false
+	}
+	return on.Kind == model.KindDatabase || tables[on.Name]
+}
+
+// needed lists the grants any of which allows priv on the concrete object
+// on, or nil when priv does not apply to on's level.
+func needed(priv model.Privilege, on engine.Target) []refGrant {
+	var levels []engine.Target
+	dbLevels := []engine.Target{
+		{Kind: model.KindDatabase, Database: on.Database},
+		{Kind: model.KindDatabase, AnyDatabase: true},
+	}
+	switch priv.Level() {
+	case model.LevelTable:
+		if on.Kind != model.KindTable {
+			return nil
+		}
+		levels = []engine.Target{
+			on,
+			{Kind: model.KindTable, Database: on.Database, AnyTable: true},
+			{Kind: model.KindTable, AnyDatabase: true, AnyTable: true},
+		}
+	case model.LevelDatabase:
+		switch {
+		case on.Kind == model.KindDatabase:
+			levels = dbLevels
+		case on.Kind == model.KindTable && (priv == model.PrivDropTable || priv == model.PrivAlterTable):
+			levels = dbLevels
+		default:
+			return nil
+		}
+	default:
+		return nil
+	}
+	out := make([]refGrant, 0, 2*len(levels))
+	for _, l := range levels {
+		out = append(out, refGrant{priv, l}, refGrant{priv.Level().All(), l})
+	}
+	return out
+}

@@ -1,0 +1,453 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pdp-authz/pdp/engine"
+)
+
+// Config says how long each phase of a run lasts and what it reports.
+type Config struct {
+	// Duration is the length of each timed phase, unless Iterations is set.
+	Duration time.Duration
+	// Iterations, when positive, is the number of checks of each timed phase
+	// (per goroutine in the parallel phase).
+	Iterations int
+	// MutDuration is the length of the phase under mutation.
+	MutDuration time.Duration
+	// MutRate is the target rate of mutations per second.
+	MutRate float64
+	// Samples bounds the number of per-call latencies kept per phase.
+	Samples int
+	// Seed seeds the request order and the samplers.
+	Seed uint64
+	// ShowMismatches bounds the mismatches printed.
+	ShowMismatches int
+	// Log receives progress lines and mismatches.
+	Log io.Writer
+}
+
+// Result holds the figures of a run. Its JSON form is the -json output.
+type Result struct {
+	Workload   string `json:"workload"`
+	Hasher     string `json:"hasher"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	Accounts   int    `json:"accounts"`
+	PrivGrants int    `json:"priv_grants"`
+	RoleGrants int    `json:"role_grants"`
+
+	Checks     int `json:"checks"`
+	Verified   int `json:"verified"`
+	Mismatches int `json:"mismatches"`
+	// Unverified counts checks without an EXPECT value.
+	Unverified int `json:"unverified"`
+	// Unresolved counts checks naming something the engine does not know.
+	Unresolved int `json:"unresolved"`
+	// ReferenceMismatches counts EXPECT values the reference evaluator disagrees with.
+	ReferenceMismatches int `json:"reference_mismatches"`
+	// VerifiedAfterMut and MismatchesAfterMut re-verify after the mutation
+	// phase, which stops after a whole number of REVOKE/GRANT pairs.
+	VerifiedAfterMut   int `json:"verified_after_mut"`
+	MismatchesAfterMut int `json:"mismatches_after_mut"`
+
+	CheckNsMean     float64 `json:"check_ns_mean"`
+	CheckNsP50      float64 `json:"check_ns_p50"`
+	CheckNsP90      float64 `json:"check_ns_p90"`
+	CheckNsP99      float64 `json:"check_ns_p99"`
+	CheckNsP999     float64 `json:"check_ns_p999"`
+	CheckNsMax      float64 `json:"check_ns_max"`
+	CheckSamples    int     `json:"check_samples"`
+	ClockOverheadNs int64   `json:"clock_overhead_ns"`
+	CheckAllocs     float64 `json:"check_allocs"`
+
+	Throughput1     float64 `json:"checks_per_s_1"`
+	Throughput2     float64 `json:"checks_per_s_2"`
+	ParallelSpeedup float64 `json:"parallel_speedup"`
+
+	MutTarget          float64 `json:"mut_target"`
+	MutRate            float64 `json:"mut_rate"`
+	MutApplied         int     `json:"mutations_applied"`
+	MutErrors          int     `json:"mut_errors"`
+	MutUsP50           float64 `json:"mut_us_p50"`
+	MutUsP99           float64 `json:"mut_us_p99"`
+	MutUsMax           float64 `json:"mut_us_max"`
+	CheckUnderMutNsP50 float64 `json:"check_under_mut_ns_p50"`
+	CheckUnderMutNsP99 float64 `json:"check_under_mut_ns_p99"`
+	CheckUnderMutNsMax float64 `json:"check_under_mut_ns_max"`
+
+	ParseS        float64 `json:"parse_s"`
+	BuildS        float64 `json:"build_s"`
+	HeapBytes     uint64  `json:"heap_bytes"`
+	BytesPerGrant float64 `json:"bytes_per_grant"`
+}
+
+// sink keeps the compiler from discarding decisions.
+var sink atomic.Int64
+
+// Bench is a loaded workload ready to measure.
+type Bench struct {
+	cfg  Config
+	w    *Workload
+	eng  *engine.Engine
+	reqs []Request
+	ops  []Op
+	res  *Result
+	rng  *rand.Rand
+	ref  *Reference // built on first use
+}
+
+// Build loads w into a new engine, measuring the time and retained heap,
+// and resolves its checks and mutations.
+func Build(cfg Config, w *Workload, res *Result) (*Bench, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	eng, err := NewEngine()
+	if err != nil {
+		return nil, err
+	}
+	if err := Load(eng, w); err != nil {
+		return nil, fmt.Errorf("load %s: %w", w.Name, err)
+	}
+	res.BuildS = time.Since(start).Seconds()
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(eng)
+	if after.HeapAlloc > before.HeapAlloc {
+		res.HeapBytes = after.HeapAlloc - before.HeapAlloc
+	}
+	if n := res.PrivGrants + res.RoleGrants; n > 0 {
+		res.BytesPerGrant = float64(res.HeapBytes) / float64(n)
+	}
+
+	b := &Bench{cfg: cfg, w: w, eng: eng, res: res, rng: rand.New(rand.NewPCG(cfg.Seed, 2))}
+	var unresolved int
+	b.reqs, unresolved = Resolve(eng.Snapshot(), w)
+	res.Unresolved = unresolved
+	if len(w.Mutations)%2 == 1 {
+		w.Mutations = w.Mutations[:len(w.Mutations)-1] // replay whole pairs only
+	}
+	if b.ops, err = Ops(eng, w); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// perm returns the request indices in random order.
+func (b *Bench) perm() []int32 {
+	p := make([]int32, len(b.reqs))
+	for i := range p {
+		p[i] = int32(i)
+	}
+	b.rng.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return p
+}
+
+func (b *Bench) logf(format string, args ...any) {
+	if b.cfg.Log != nil {
+		fmt.Fprintf(b.cfg.Log, format+"\n", args...)
+	}
+}
+
+// Run measures every phase in turn and fills the result.
+func (b *Bench) Run() {
+	if len(b.reqs) == 0 {
+		b.logf("the workload has no checks: nothing to measure")
+		return
+	}
+	b.verify(false)
+	b.latency()
+	b.allocs()
+	b.parallel()
+	b.underMutation()
+	if b.res.MutApplied > 0 {
+		b.verify(true)
+	}
+}
+
+// verify answers every check in random order and compares it with EXPECT.
+func (b *Bench) verify(afterMut bool) {
+	if b.ref == nil {
+		b.ref = NewReference(b.w)
+	}
+	ref := b.ref
+	shown := 0
+	verified, mismatches, unverified, refBad := 0, 0, 0, 0
+	for _, i := range b.perm() {
+		r := &b.reqs[i]
+		d := b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On)
+		c := &b.w.Checks[r.Check]
+		if !afterMut && c.Expect != ExpectUnknown && ExpectOf(ref.Decide(c)) != c.Expect {
+			refBad++
+		}
+		switch {
+		case r.Expect == ExpectUnknown:
+			unverified++
+		case ExpectOf(d.Allowed) == r.Expect:
+			verified++
+		default:
+			mismatches++
+			if shown < b.cfg.ShowMismatches {
+				shown++
+				where := ""
+				if c.Line > 0 {
+					where = fmt.Sprintf("line %d: ", c.Line)
+				}
+				phase := ""
+				if afterMut {
+					phase = " after mutations"
+				}
+				b.logf("mismatch%s: %s%s: engine %s (%s), reference %s", phase, where, c.String(),
+					ExpectOf(d.Allowed), d.Reason, ExpectOf(ref.Decide(c)))
+			}
+		}
+	}
+	if afterMut {
+		b.res.VerifiedAfterMut, b.res.MismatchesAfterMut = verified, mismatches
+		return
+	}
+	b.res.Checks = len(b.reqs)
+	b.res.Verified, b.res.Mismatches, b.res.Unverified, b.res.ReferenceMismatches = verified, mismatches, unverified, refBad
+}
+
+// timed runs fn on successive requests of perm, in batches, until the
+// phase's budget is spent; it returns the number of checks and the time.
+// The indirect call costs a little, so fn must time what it measures itself.
+func (b *Bench) timed(perm []int32, fn func(r *Request)) (int, time.Duration) {
+	const batch = 256
+	n, i := 0, 0
+	start := time.Now()
+	for {
+		for range batch {
+			fn(&b.reqs[perm[i]])
+			if i++; i == len(perm) {
+				i = 0
+			}
+		}
+		n += batch
+		if b.cfg.Iterations > 0 {
+			if n >= b.cfg.Iterations {
+				break
+			}
+		} else if time.Since(start) >= b.cfg.Duration {
+			break
+		}
+	}
+	return n, time.Since(start)
+}
+
+// latency measures the mean from batch timing, then the percentiles from
+// per-call timing.
+func (b *Bench) latency() {
+	perm := b.perm()
+	var allowed int64
+	// Warm up caches and the branch predictor with one pass.
+	for _, i := range perm {
+		r := &b.reqs[i]
+		if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+			allowed++
+		}
+	}
+	// The mean: whole batches timed together, the loop written out so that
+	// nothing but the call is measured.
+	n, k := 0, 0
+	start := time.Now()
+	for {
+		for range 256 {
+			r := &b.reqs[perm[k]]
+			if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+				allowed++
+			}
+			if k++; k == len(perm) {
+				k = 0
+			}
+		}
+		n += 256
+		if b.cfg.Iterations > 0 {
+			if n >= b.cfg.Iterations {
+				break
+			}
+		} else if time.Since(start) >= b.cfg.Duration {
+			break
+		}
+	}
+	el := time.Since(start)
+	b.res.CheckNsMean = float64(el.Nanoseconds()) / float64(n)
+	b.logf("mean: %d checks in %v", n, el.Round(time.Millisecond))
+
+	b.res.ClockOverheadNs = clockOverhead()
+	rec := NewRecorder(b.cfg.Samples, b.cfg.Seed)
+	rec.Overhead = b.res.ClockOverheadNs
+	b.timed(perm, func(r *Request) {
+		t := time.Now()
+		if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+			allowed++
+		}
+		rec.Record(int64(time.Since(t)))
+	})
+	s := rec.Summary()
+	b.res.CheckNsP50, b.res.CheckNsP90, b.res.CheckNsP99, b.res.CheckNsP999, b.res.CheckNsMax = s.P50, s.P90, s.P99, s.P999, s.Max
+	b.res.CheckSamples = s.N
+	sink.Add(allowed)
+}
+
+// allocs counts heap allocations per Check over a pass of the requests.
+func (b *Bench) allocs() {
+	perm := b.perm()
+	n := max(len(perm), 100_000)
+	var allowed int64
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for k := range n {
+		r := &b.reqs[perm[k%len(perm)]]
+		if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+			allowed++
+		}
+	}
+	runtime.ReadMemStats(&m1)
+	b.res.CheckAllocs = float64(m1.Mallocs-m0.Mallocs) / float64(n)
+	sink.Add(allowed)
+}
+
+// throughput runs g goroutines checking concurrently for the phase's
+// budget and returns checks per second.
+func (b *Bench) throughput(g int) float64 {
+	perms := make([][]int32, g)
+	for i := range perms {
+		perms[i] = b.perm()
+	}
+	var stop atomic.Bool
+	var total atomic.Int64
+	var ready, done sync.WaitGroup
+	startGate := make(chan struct{})
+	for i := range g {
+		ready.Add(1)
+		done.Add(1)
+		go func(perm []int32) {
+			defer done.Done()
+			var allowed int64
+			n, k := 0, 0
+			ready.Done()
+			<-startGate
+			for !stop.Load() {
+				for range 256 {
+					r := &b.reqs[perm[k]]
+					if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+						allowed++
+					}
+					if k++; k == len(perm) {
+						k = 0
+					}
+				}
+				n += 256
+				if b.cfg.Iterations > 0 && n >= b.cfg.Iterations {
+					break
+				}
+			}
+			total.Add(int64(n))
+			sink.Add(allowed)
+		}(perms[i])
+	}
+	ready.Wait()
+	start := time.Now()
+	close(startGate)
+	if b.cfg.Iterations == 0 {
+		time.Sleep(b.cfg.Duration)
+		stop.Store(true)
+	}
+	done.Wait()
+	return float64(total.Load()) / time.Since(start).Seconds()
+}
+
+func (b *Bench) parallel() {
+	b.res.Throughput1 = b.throughput(1)
+	b.res.Throughput2 = b.throughput(2)
+	if b.res.Throughput1 > 0 {
+		b.res.ParallelSpeedup = b.res.Throughput2 / b.res.Throughput1
+	}
+}
+
+// underMutation times checks while another goroutine replays the mutation
+// stream cyclically at the target rate. The mutator stops after a whole
+// pair, so the engine ends in the setup state.
+func (b *Bench) underMutation() {
+	b.res.MutTarget = b.cfg.MutRate
+	if len(b.ops) == 0 || b.cfg.MutRate <= 0 {
+		b.logf("no mutations to replay: skipping the phase under mutation")
+		return
+	}
+	interval := time.Duration(float64(time.Second) / b.cfg.MutRate)
+	mutRec := NewRecorder(b.cfg.Samples, b.cfg.Seed+1)
+	var stop atomic.Bool
+	var applied, failed int
+	var firstErr error
+	var elapsed time.Duration
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		next := start
+		for i := 0; ; i++ {
+			if i%2 == 0 && stop.Load() {
+				break
+			}
+			if now := time.Now(); now.Before(next) {
+				time.Sleep(next.Sub(now))
+			} else if now.Sub(next) > 100*time.Millisecond {
+				next = now // far behind: do not burst to catch up
+			}
+			t := time.Now()
+			err := b.ops[i%len(b.ops)].Run()
+			mutRec.Record(int64(time.Since(t)))
+			applied++
+			if err != nil {
+				failed++
+				if firstErr == nil {
+					firstErr = fmt.Errorf("%s: %w", b.w.Mutations[i%len(b.ops)].String(), err)
+				}
+			}
+			next = next.Add(interval)
+		}
+		elapsed = time.Since(start)
+	}()
+
+	perm := b.perm()
+	rec := NewRecorder(b.cfg.Samples, b.cfg.Seed+2)
+	rec.Overhead = b.res.ClockOverheadNs
+	var allowed int64
+	start := time.Now()
+	for k := 0; time.Since(start) < b.cfg.MutDuration; {
+		for range 64 {
+			r := &b.reqs[perm[k]]
+			t := time.Now()
+			if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+				allowed++
+			}
+			rec.Record(int64(time.Since(t)))
+			if k++; k == len(perm) {
+				k = 0
+			}
+		}
+	}
+	stop.Store(true)
+	<-done
+	sink.Add(allowed)
+
+	s := rec.Summary()
+	b.res.CheckUnderMutNsP50, b.res.CheckUnderMutNsP99, b.res.CheckUnderMutNsMax = s.P50, s.P99, s.Max
+	m := mutRec.Summary()
+	b.res.MutApplied, b.res.MutErrors = applied, failed
+	b.res.MutRate = float64(applied) / elapsed.Seconds()
+	b.res.MutUsP50, b.res.MutUsP99, b.res.MutUsMax = m.P50/1e3, m.P99/1e3, m.Max/1e3
+	if firstErr != nil {
+		b.logf("%d of %d mutations failed; the first: %v", failed, applied, firstErr)
+	}
+}
