@@ -1,0 +1,217 @@
+package catalog
+
+import (
+	"fmt"
+
+	memdb "github.com/hashicorp/go-memdb"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// DB is the catalog store. Only one write transaction may be open at a time;
+// the engine's writer lock guarantees it.
+type DB struct {
+	mem  *memdb.MemDB
+	next idCounters
+}
+
+type idCounters struct {
+	account, user, role, database, table uint32
+}
+
+// Open returns an empty catalog.
+func Open() (*DB, error) {
+	mem, err := memdb.NewMemDB(schema())
+	if err != nil {
+		return nil, fmt.Errorf("catalog schema: %w", err)
+	}
+	return &DB{mem: mem}, nil
+}
+
+// Write opens the write transaction. The caller commits or aborts it.
+func (d *DB) Write() *Tx { return &Tx{txn: d.mem.Txn(true), db: d} }
+
+// Read opens a read transaction on the current state.
+func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d} }
+
+// Snapshot returns a read-only view of the current state that later writes
+// do not change. Open read transactions on it with [View.Read].
+func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot()} }
+
+// View is a frozen catalog state, safe to read from many goroutines.
+type View struct{ mem *memdb.MemDB }
+
+// Read opens a read transaction on the view.
+func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false)} }
+
+// Tx is one catalog transaction. The first store error sticks: later
+// writes are skipped and [Tx.Err] reports it, so callers check once.
+type Tx struct {
+	txn     *memdb.Txn
+	db      *DB
+	err     error
+	changes *Changes
+}
+
+// Err returns the first store error of the transaction.
+func (tx *Tx) Err() error { return tx.err }
+
+// Commit commits a write transaction.
+func (tx *Tx) Commit() { tx.txn.Commit() }
+
+// Abort discards a write transaction; it is a no-op after Commit.
+func (tx *Tx) Abort() { tx.txn.Abort() }
+
+// NewAccountID hands out a fresh account ID.
+func (tx *Tx) NewAccountID() model.AccountID {
+	tx.db.next.account++
+	return model.AccountID(tx.db.next.account)
+}
+
+// NewUserID hands out a fresh user ID.
+func (tx *Tx) NewUserID() model.UserID {
+	tx.db.next.user++
+	return model.UserID(tx.db.next.user)
+}
+
+// NewRoleID hands out a fresh role ID.
+func (tx *Tx) NewRoleID() model.RoleID {
+	tx.db.next.role++
+	return model.RoleID(tx.db.next.role)
+}
+
+// NewDatabaseID hands out a fresh database ID.
+func (tx *Tx) NewDatabaseID() model.DatabaseID {
+	tx.db.next.database++
+	return model.DatabaseID(tx.db.next.database)
+}
+
+// NewTableID hands out a fresh table ID.
+func (tx *Tx) NewTableID() model.TableID {
+	tx.db.next.table++
+	return model.TableID(tx.db.next.table)
+}
+
+func tableOf(rec any) string {
+	switch rec.(type) {
+	case *Account:
+		return tAccounts
+	case *User:
+		return tUsers
+	case *Role:
+		return tRoles
+	case *Database:
+		return tDatabases
+	case *Table:
+		return tTables
+	case *Grant:
+		return tGrants
+	case *RoleEdge:
+		return tEdges
+	case *UserRole:
+		return tUserRoles
+	}
+	panic(fmt.Sprintf("catalog: no table for %T", rec))
+}
+
+// Put inserts or replaces a record (a pointer to one of the record types).
+func (tx *Tx) Put(rec any) {
+	if tx.err == nil {
+		if err := tx.txn.Insert(tableOf(rec), rec); err != nil {
+			tx.err = fmt.Errorf("catalog put: %w", err)
+		}
+		tx.track(rec)
+	}
+}
+
+// Delete removes a record.
+func (tx *Tx) Delete(rec any) {
+	if tx.err == nil {
+		if err := tx.txn.Delete(tableOf(rec), rec); err != nil {
+			tx.err = fmt.Errorf("catalog delete: %w", err)
+		}
+		tx.track(rec)
+	}
+}
+
+func first[T any](tx *Tx, table, index string, args ...any) *T {
+	if tx.err != nil {
+		return nil
+	}
+	raw, err := tx.txn.First(table, index, args...)
+	if err != nil {
+		tx.err = fmt.Errorf("catalog read %s.%s: %w", table, index, err)
+		return nil
+	}
+	if raw == nil {
+		return nil
+	}
+	return raw.(*T)
+}
+
+func list[T any](tx *Tx, table, index string, args ...any) []*T {
+	if tx.err != nil {
+		return nil
+	}
+	it, err := tx.txn.Get(table, index, args...)
+	if err != nil {
+		tx.err = fmt.Errorf("catalog list %s.%s: %w", table, index, err)
+		return nil
+	}
+	var out []*T
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		out = append(out, raw.(*T))
+	}
+	return out
+}
+
+// Changes records what a write transaction touched, so that derived state
+// (the decision snapshot) is refreshed for exactly those records. Every Put
+// and Delete is recorded; nothing can be forgotten by a caller.
+type Changes struct {
+	Accounts     map[model.AccountID]bool
+	Users        map[model.UserID]bool
+	Roles        map[model.RoleID]bool // role records, and grantees of changed edges
+	Databases    map[model.DatabaseID]bool
+	Tables       map[model.TableID]bool
+	Levels       map[LevelKey]bool
+	UserAccounts map[model.AccountID]bool // accounts whose user set changed
+}
+
+func newChanges() *Changes {
+	return &Changes{
+		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
+		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
+		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
+		UserAccounts: map[model.AccountID]bool{},
+	}
+}
+
+// Changes returns what the transaction has touched so far.
+func (tx *Tx) Changes() *Changes {
+	if tx.changes == nil {
+		tx.changes = newChanges()
+	}
+	return tx.changes
+}
+
+func (tx *Tx) track(rec any) {
+	c := tx.Changes()
+	switch r := rec.(type) {
+	case *Account:
+		c.Accounts[r.ID] = true
+	case *User:
+		c.Users[r.ID] = true
+	case *Role:
+		c.Roles[r.ID] = true
+	case *Database:
+		c.Databases[r.ID] = true
+	case *Table:
+		c.Tables[r.ID] = true
+	case *Grant:
+		c.Levels[r.Level()] = true
+	case *RoleEdge:
+		c.Roles[r.Grantee] = true
+	case *UserRole:
+		c.Users[r.User] = true
+	}
+}

@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// Check decides whether user, acting through activeRole (with its secondary
+// roles when sec is SecondaryAll), holds privilege p on object on (SPEC §8).
+// It reads only this immutable snapshot: no lock, no catalog read and no
+// allocation.
+func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
+	u := s.users.Get(uint32(user))
+	if u == nil {
+		return deny(ReasonNoSuchUser)
+	}
+	a := s.accounts.Get(uint32(u.account))
+	if d, ok := gate(a, u, p); !ok {
+		return d
+	}
+	r := s.roles.Get(uint32(activeRole))
+	if r == nil || r.account != u.account || !u.direct.Has(r.slot) {
+		return deny(ReasonRoleNotGranted)
+	}
+	set := r.closure
+	if sec == SecondaryAll && !p.Info().Creation {
+		set = u.secondary
+	}
+	return s.decide(a, set, r.id, p, on)
+}
+
+// gate applies the account and user states of SPEC §8 rule 1.
+func gate(a *accountView, u *userView, p model.Privilege) (Decision, bool) {
+	switch {
+	case a == nil:
+		return deny(ReasonNoSuchUser), false
+	case !p.Valid() || p.Level() == model.LevelNone:
+		return deny(ReasonWrongLevel), false
+	case u.locked:
+		return deny(ReasonUserLocked), false
+	case a.status == model.StatusSuspended:
+		return deny(ReasonSuspended), false
+	case a.status == model.StatusRestricted && !p.Info().Restricted:
+		return deny(ReasonRestricted), false
+	}
+	return Decision{}, true
+}
+
+// decide applies SPEC §8 rule 3 for the role set S on a concrete object.
+func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, p model.Privilege, on model.Object) Decision {
+	switch on.Kind {
+	case model.KindAccount:
+		if model.AccountID(on.ID) != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onAccount(set, active, p)
+	case model.KindDatabase:
+		d := s.dbs.Get(on.ID)
+		if d == nil || d.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onDatabase(set, d, p)
+	case model.KindTable:
+		t := s.tables.Get(on.ID)
+		if t == nil || t.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onTable(set, s.dbs.Get(uint32(t.db)), t, p)
+	case model.KindRole:
+		r := s.roles.Get(on.ID)
+		if r == nil || r.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onRole(set, r, p)
+	case model.KindUser:
+		u := s.users.Get(on.ID)
+		if u == nil || u.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onUser(set, u, p)
+	}
+	return deny(ReasonNoSuchObject)
+}
+
+// held reports whether a role of set holds one of want in entries.
+func held(entries []entry, set inherit.Set, want model.PrivSet) bool {
+	for i := range entries {
+		if entries[i].privs&want != 0 && set.Has(entries[i].slot) {
+			return true
+		}
+	}
+	return false
+}
+
+// onAccount decides an account or cluster privilege on the account.
+func (a *accountView) onAccount(set inherit.Set, active model.RoleID, p model.Privilege) Decision {
+	switch p.Level() {
+	case model.LevelCluster:
+		if a.sys && active == a.adminRole {
+			return allow(ReasonAdmin)
+		}
+		return deny(ReasonNoGrant)
+	case model.LevelAccount:
+		return a.accountGrant(set, p)
+	}
+	return deny(ReasonWrongLevel)
+}
+
+// accountGrant decides an account privilege from the admin role and the
+// account-level grants.
+func (a *accountView) accountGrant(set inherit.Set, p model.Privilege) Decision {
+	if set.Has(a.adminSlot) {
+		return allow(ReasonAdmin)
+	}
+	if held(a.grants, set, p.Satisfying()) {
+		return allow(ReasonGrant)
+	}
+	return deny(ReasonNoGrant)
+}
+
+// databaseGrant decides a database privilege on database d, which may be
+// nil for a database that does not exist (authority for a missing target).
+func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privilege) Decision {
+	want := p.Satisfying()
+	switch {
+	case set.Has(a.adminSlot):
+		return allow(ReasonAdmin)
+	case d != nil && set.Has(d.ownerSlot):
+		return allow(ReasonOwner)
+	case d != nil && held(d.grants, set, want), held(a.anyDB, set, want):
+		return allow(ReasonGrant)
+	}
+	return deny(ReasonNoGrant)
+}
+
+// tableGrant decides a table privilege on table t of database d; either
+// may be nil for a missing target.
+func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+	want := p.Satisfying()
+	switch {
+	case set.Has(a.adminSlot):
+		return allow(ReasonAdmin)
+	case t != nil && set.Has(t.ownerSlot):
+		return allow(ReasonOwner)
+	case t != nil && held(t.grants, set, want),
+		d != nil && held(d.tables, set, want),
+		held(a.anyTable, set, want):
+		return allow(ReasonGrant)
+	}
+	return deny(ReasonNoGrant)
+}
+
+func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) Decision {
+	switch {
+	case p.Level() == model.LevelDatabase:
+		return a.databaseGrant(set, d, p)
+	case p == model.PrivDropDatabase:
+		return a.ownedOrAccount(set, d.ownerSlot, p)
+	}
+	return deny(ReasonWrongLevel)
+}
+
+func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+	switch {
+	case p.Level() == model.LevelTable:
+		return a.tableGrant(set, d, t, p)
+	case p == model.PrivDropTable || p == model.PrivAlterTable:
+		if set.Has(t.ownerSlot) {
+			return allow(ReasonOwner)
+		}
+		return a.databaseGrant(set, d, p)
+	}
+	return deny(ReasonWrongLevel)
+}
+
+func (a *accountView) onRole(set inherit.Set, r *roleView, p model.Privilege) Decision {
+	if p != model.PrivDropRole {
+		return deny(ReasonWrongLevel)
+	}
+	return a.ownedOrAccount(set, r.ownerSlot, p)
+}
+
+func (a *accountView) onUser(set inherit.Set, u *userView, p model.Privilege) Decision {
+	switch {
+	case p != model.PrivDropUser && p != model.PrivAlterUser:
+		return deny(ReasonWrongLevel)
+	case u.admin:
+		if set.Has(a.adminSlot) {
+			return allow(ReasonAdmin)
+		}
+		return deny(ReasonNoGrant)
+	case p == model.PrivDropUser:
+		return a.ownedOrAccount(set, u.ownerSlot, p)
+	}
+	return a.accountGrant(set, p)
+}
+
+// ownedOrAccount allows p to the owner (ownerSlot in S) or from the account
+// level.
+func (a *accountView) ownedOrAccount(set inherit.Set, ownerSlot uint32, p model.Privilege) Decision {
+	if d := a.accountGrant(set, p); d.Allowed {
+		return d
+	}
+	if set.Has(ownerSlot) {
+		return allow(ReasonOwner)
+	}
+	return deny(ReasonNoGrant)
+}

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/model"
+	"github.com/pdp-authz/pdp/password"
+)
+
+// Engine is the policy decision point: the catalog of record, one writer at
+// a time, and the current decision [Snapshot] published through an atomic
+// pointer. All methods are safe for concurrent use; [Engine.Check] takes no
+// lock and does not allocate.
+type Engine struct {
+	mu     sync.Mutex // serialises writers
+	db     *catalog.DB
+	cur    atomic.Pointer[Snapshot]
+	cfg    config
+	logins *failureLRU // failed logins of unknown names
+}
+
+// Limits are the configurable limits of SPEC §10. A zero field takes its default.
+type Limits struct {
+	UsersPerAccount     int
+	RolesPerAccount     int
+	DatabasesPerAccount int
+	TablesPerAccount    int
+	GrantsPerRole       int
+	NamesPerStatement   int
+	StatementBytes      int
+}
+
+// DefaultLimits are the limits of SPEC §10.
+var DefaultLimits = Limits{
+	UsersPerAccount:     100_000,
+	RolesPerAccount:     10_000,
+	DatabasesPerAccount: 10_000,
+	TablesPerAccount:    1_000_000,
+	GrantsPerRole:       100_000,
+	NamesPerStatement:   1_000,
+	StatementBytes:      1 << 20,
+}
+
+func (l Limits) withDefaults() Limits {
+	fill := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	fill(&l.UsersPerAccount, DefaultLimits.UsersPerAccount)
+	fill(&l.RolesPerAccount, DefaultLimits.RolesPerAccount)
+	fill(&l.DatabasesPerAccount, DefaultLimits.DatabasesPerAccount)
+	fill(&l.TablesPerAccount, DefaultLimits.TablesPerAccount)
+	fill(&l.GrantsPerRole, DefaultLimits.GrantsPerRole)
+	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
+	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
+	return l
+}
+
+type config struct {
+	rootPassword string
+	rootHash     string
+	hasher       password.Hasher
+	policy       func(string) error
+	threshold    int
+	lockFor      time.Duration
+	now          func() time.Time
+	limits       Limits
+}
+
+// Option configures [New].
+type Option func(*config) error
+
+// WithRootPassword sets the password of root, the admin user of sys.
+func WithRootPassword(pw string) Option {
+	return func(c *config) error { c.rootPassword = pw; return nil }
+}
+
+// WithRootHash sets root's password as an encoded hash the hasher accepts.
+func WithRootHash(hash string) Option {
+	return func(c *config) error { c.rootHash = hash; return nil }
+}
+
+// WithHasher sets the password hasher (default [password.Production]).
+func WithHasher(h password.Hasher) Option {
+	return func(c *config) error { c.hasher = h; return nil }
+}
+
+// WithPasswordPolicy adds a check every new password must pass, after the
+// built-in rules (non-empty, at most 128 bytes).
+func WithPasswordPolicy(policy func(pw string) error) Option {
+	return func(c *config) error { c.policy = policy; return nil }
+}
+
+// WithLockout sets how many wrong passwords in a row lock a user (default
+// 5) and for how long (default 15 minutes).
+func WithLockout(threshold int, duration time.Duration) Option {
+	return func(c *config) error {
+		if threshold < 1 || duration <= 0 {
+			return model.Errorf(model.ErrInvalidOption, "lockout threshold and duration must be positive")
+		}
+		c.threshold, c.lockFor = threshold, duration
+		return nil
+	}
+}
+
+// WithClock sets the clock automatic locks expire on (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error { c.now = now; return nil }
+}
+
+// WithLimits sets the limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(c *config) error { c.limits = l; return nil }
+}
+
+// New returns an engine holding the account sys with its roles moadmin and
+// public and the user root (SPEC §2). A root password or hash is required.
+func New(opts ...Option) (*Engine, error) {
+	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	cfg.limits = cfg.limits.withDefaults()
+	db, err := catalog.Open()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{db: db, cfg: cfg, logins: newFailureLRU(4096)}
+	e.cur.Store(&Snapshot{cat: db.Snapshot()})
+	hash, err := e.rootHash()
+	if err != nil {
+		return nil, err
+	}
+	err = e.update(func(w *writer) error {
+		_, err := w.createAccount(model.SysAccount, model.RootUser, hash, model.MoAdmin, "")
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap: %w", err)
+	}
+	return e, nil
+}
+
+func (e *Engine) rootHash() (string, error) {
+	switch {
+	case e.cfg.rootHash != "":
+		if !e.cfg.hasher.Accepts(e.cfg.rootHash) {
+			return "", model.Errorf(model.ErrPassword, "the root password hash is malformed or refused by the hasher")
+		}
+		return e.cfg.rootHash, nil
+	case e.cfg.rootPassword != "":
+		if err := e.checkPassword(e.cfg.rootPassword); err != nil {
+			return "", err
+		}
+		return e.cfg.hasher.Hash(e.cfg.rootPassword)
+	}
+	return "", model.Errorf(model.ErrPassword, "a root password or hash is required")
+}
+
+// Limits returns the engine's limits.
+func (e *Engine) Limits() Limits { return e.cfg.limits }
+
+// Snapshot returns the current snapshot. It is immutable: hold it to ask
+// many questions of one consistent state.
+func (e *Engine) Snapshot() *Snapshot { return e.cur.Load() }
+
+// Check decides on the current snapshot; see [Snapshot.Check].
+func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
+	return e.cur.Load().Check(user, activeRole, sec, p, on)
+}
+
+// writer is one write transaction: the catalog transaction and the snapshot
+// it starts from (authority is judged on that state, SPEC §9).
+type writer struct {
+	*catalog.Tx
+	e    *Engine
+	base *Snapshot
+}
+
+// update runs fn as one atomic change: on success the catalog commits and a
+// new snapshot is published; on any error nothing changes.
+func (e *Engine) update(fn func(w *writer) error) (err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	base := e.cur.Load()
+	tx := e.db.Write()
+	defer func() {
+		if err != nil {
+			tx.Abort()
+		}
+	}()
+	w := &writer{Tx: tx, e: e, base: base}
+	if err = fn(w); err != nil {
+		return err
+	}
+	if err = tx.Err(); err != nil {
+		return err
+	}
+	next := base.derive(tx)
+	if err = tx.Err(); err != nil {
+		return err
+	}
+	tx.Commit()
+	next.cat = e.db.Snapshot()
+	e.cur.Store(next)
+	return nil
+}
+
+// checkPassword applies the password rules of SPEC §1 and the policy.
+func (e *Engine) checkPassword(pw string) error {
+	switch {
+	case pw == "":
+		return model.Errorf(model.ErrPassword, "password is empty string")
+	case len(pw) > 128:
+		return model.Errorf(model.ErrPassword, "password is too long")
+	case e.cfg.policy != nil:
+		if err := e.cfg.policy(pw); err != nil {
+			return &model.Error{Kind: model.ErrPassword, Msg: err.Error()}
+		}
+	}
+	return nil
+}
+
+var errInternal = errors.New("internal error")

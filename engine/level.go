@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// level is a normalised grant level (SPEC §4) resolved in a statement:
+// the scope, and the IDs of its database and table when they exist (0
+// otherwise). missing holds the existence error to report at stage 4.
+type level struct {
+	scope   catalog.Scope
+	account model.AccountID
+	db      model.DatabaseID
+	table   model.TableID
+	dbName  string
+	tbName  string
+	missing error
+}
+
+// key returns the level's catalog key; it is only meaningful when nothing
+// is missing.
+func (l level) key() catalog.LevelKey {
+	switch l.scope {
+	case catalog.ScopeDatabase, catalog.ScopeDatabaseTables:
+		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.db)}
+	case catalog.ScopeTable:
+		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.table)}
+	}
+	return catalog.LevelKey{Scope: l.scope, Object: uint32(l.account)}
+}
+
+// privLevel returns the privilege level of the scope.
+func (l level) privLevel() model.Level {
+	switch l.scope {
+	case catalog.ScopeAccount:
+		return model.LevelAccount
+	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase:
+		return model.LevelDatabase
+	}
+	return model.LevelTable
+}
+
+// ownerOf reports whether a role of S owns the object the level names
+// (DATABASE d or TABLE d.t; the other levels name none).
+func (l level) ownerOf(ac *actor) bool {
+	switch l.scope {
+	case catalog.ScopeDatabase:
+		d := ac.dbView(l.db)
+		return d != nil && ac.set.Has(d.ownerSlot)
+	case catalog.ScopeTable:
+		t := ac.tableView(l.table)
+		return t != nil && ac.set.Has(t.ownerSlot)
+	}
+	return false
+}
+
+// covering returns the grant entries of every level covering l.
+func (l level) covering(ac *actor) [][]entry {
+	a := ac.a
+	out := [][]entry{}
+	switch l.scope {
+	case catalog.ScopeAccount:
+		out = append(out, a.grants)
+	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase:
+		out = append(out, a.anyDB)
+		if d := ac.dbView(l.db); d != nil && l.scope == catalog.ScopeDatabase {
+			out = append(out, d.grants)
+		}
+	default:
+		out = append(out, a.anyTable)
+		if d := ac.dbView(l.db); d != nil && l.scope != catalog.ScopeAnyTable {
+			out = append(out, d.tables)
+		}
+		if t := ac.tableView(l.table); t != nil && l.scope == catalog.ScopeTable {
+			out = append(out, t.grants)
+		}
+	}
+	return out
+}
+
+// String returns the level as SHOW GRANTS prints it.
+func (l level) String() string {
+	switch l.scope {
+	case catalog.ScopeAccount:
+		return "ACCOUNT"
+	case catalog.ScopeAnyDatabase:
+		return "DATABASE *"
+	case catalog.ScopeDatabase:
+		return "DATABASE " + model.Quote(l.dbName)
+	case catalog.ScopeAnyTable:
+		return "TABLE *.*"
+	case catalog.ScopeDatabaseTables:
+		return "TABLE " + model.Quote(l.dbName) + ".*"
+	}
+	return "TABLE " + model.Quote(l.dbName) + "." + model.Quote(l.tbName)
+}
+
+func noDatabase(name string) error {
+	return missingErr("there is no database \"%s\"", name)
+}
+
+func noTable(table, db string) error {
+	return missingErr("there is no table \"%s\" in database \"%s\"", table, db)
+}
+
+var errNoDatabaseSelected = model.Errorf(model.ErrNoDatabase, "no database selected")
+
+// levelSpec is a Target after the stage-2 checks: names folded, the
+// current database applied.
+type levelSpec struct {
+	scope   catalog.Scope
+	dbName  string
+	tbName  string
+	current model.DatabaseID // the current database, for unqualified tables
+}
+
+// spec validates a grant-level target without reading state (stage 2).
+func (s *Session) spec(t Target) (levelSpec, error) {
+	var sp levelSpec
+	var err error
+	switch t.Kind {
+	case model.KindAccount:
+		sp.scope = catalog.ScopeAccount
+	case model.KindDatabase:
+		sp.scope = catalog.ScopeAnyDatabase
+		if !t.AnyDatabase {
+			sp.scope = catalog.ScopeDatabase
+			sp.dbName, err = model.FoldName(model.NameDatabase, t.Database)
+		}
+	case model.KindTable:
+		return s.tableSpec(t)
+	default:
+		return sp, model.Errorf(model.ErrInvalidOption, "the object type %q is not a grant level", t.Kind.String())
+	}
+	return sp, err
+}
+
+func (s *Session) tableSpec(t Target) (levelSpec, error) {
+	sp := levelSpec{scope: catalog.ScopeTable}
+	var err error
+	switch {
+	case t.AnyDatabase:
+		sp.scope = catalog.ScopeAnyTable
+		return sp, nil
+	case t.Database == "":
+		if s.dbName == "" {
+			return sp, errNoDatabaseSelected
+		}
+		sp.dbName, sp.current = s.dbName, s.db
+	default:
+		if sp.dbName, err = model.FoldName(model.NameDatabase, t.Database); err != nil {
+			return sp, err
+		}
+	}
+	if t.AnyTable {
+		sp.scope = catalog.ScopeDatabaseTables
+		return sp, nil
+	}
+	sp.tbName, err = model.FoldName(model.NameTable, t.Name)
+	return sp, err
+}
+
+// resolve looks the level's objects up in the transaction; a missing one
+// is recorded in missing, for stage 4.
+func (w *writer) resolve(a model.AccountID, sp levelSpec) level {
+	l := level{scope: sp.scope, account: a, dbName: sp.dbName, tbName: sp.tbName}
+	if sp.dbName == "" {
+		return l
+	}
+	var d *catalog.Database
+	if sp.current != 0 {
+		d = w.Database(sp.current)
+	} else {
+		d = w.DatabaseByName(a, sp.dbName)
+	}
+	if d == nil {
+		l.missing = noDatabase(sp.dbName)
+		return l
+	}
+	l.db = d.ID
+	if sp.tbName != "" {
+		if t := w.TableByName(d.ID, sp.tbName); t != nil {
+			l.table = t.ID
+		} else {
+			l.missing = noTable(sp.tbName, sp.dbName)
+		}
+	}
+	return l
+}

@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/hierarchy"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// CreateDatabase runs CREATE DATABASE: CREATE DATABASE from the active
+// role, which owns the database.
+func (s *Session) CreateDatabase(st CreateDatabase) error {
+	name, err := model.FoldName(model.NameDatabase, st.Name)
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		if err := require(ac.accountPriv(model.PrivCreateDatabase)); err != nil {
+			return err
+		}
+		acc := w.Account(s.account)
+		if w.DatabaseByName(acc.ID, name) != nil {
+			if st.IfNotExists {
+				return nil
+			}
+			return model.Errorf(model.ErrExists, "the database %s exists", model.Quote(name))
+		}
+		if err := w.limit(len(w.DatabasesOf(acc.ID)), w.e.cfg.limits.DatabasesPerAccount, "databases", acc.Name); err != nil {
+			return err
+		}
+		w.Put(&catalog.Database{ID: w.NewDatabaseID(), Account: acc.ID, Name: name, Owner: s.role})
+		return nil
+	})
+}
+
+// DropDatabase runs DROP DATABASE: its tables and every grant on it or in
+// it go with it.
+func (s *Session) DropDatabase(st DropDatabase) error {
+	name, err := model.FoldName(model.NameDatabase, st.Name)
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		var view *dbView
+		if d := w.base.read().DatabaseByName(s.account, name); d != nil {
+			view = w.base.dbs.Get(uint32(d.ID))
+		}
+		allowed := ac.a.accountGrant(ac.set, model.PrivDropDatabase).Allowed ||
+			view != nil && ac.set.Has(view.ownerSlot)
+		if !allowed {
+			return errDenied
+		}
+		d := w.DatabaseByName(s.account, name)
+		if d == nil {
+			if st.IfExists {
+				return nil
+			}
+			return noDatabase(name)
+		}
+		hierarchy.DropDatabase(w.Tx, d)
+		return nil
+	})
+}
+
+// UseDatabase runs USE d: it needs CONNECT. The database is then held by ID.
+func (s *Session) UseDatabase(name string) error {
+	n, err := model.FoldName(model.NameDatabase, name)
+	if err != nil {
+		return err
+	}
+	return s.read(func(snap *Snapshot, ac *actor) error {
+		if err := require(ac.a.accountGrant(ac.set, model.PrivConnect)); err != nil {
+			return err
+		}
+		d := snap.read().DatabaseByName(s.account, n)
+		if d == nil {
+			return noDatabase(n)
+		}
+		s.db, s.dbName = d.ID, d.Name
+		return nil
+	})
+}
+
+// tableTarget folds [d.]t for CREATE and DROP TABLE (stage 2).
+func (s *Session) tableTarget(db, name string) (levelSpec, error) {
+	return s.tableSpec(Target{Kind: model.KindTable, Database: db, Name: name})
+}
+
+// CreateTable runs CREATE TABLE: CREATE TABLE on the database from the
+// active role, which owns the table.
+func (s *Session) CreateTable(st CreateTable) error {
+	if s == nil {
+		return errNotConnected
+	}
+	s.mu.Lock()
+	sp, err := s.tableTarget(st.Database, st.Name)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		l := w.resolve(s.account, sp)
+		if err := require(ac.a.databaseGrant(ac.primary, ac.dbView(l.db), model.PrivCreateTable)); err != nil {
+			return err
+		}
+		if l.db == 0 {
+			return l.missing
+		}
+		acc := w.Account(s.account)
+		if l.table != 0 {
+			if st.IfNotExists {
+				return nil
+			}
+			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(l.tbName))
+		}
+		if err := w.limit(len(w.TablesOfAccount(acc.ID)), w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
+			return err
+		}
+		w.Put(&catalog.Table{ID: w.NewTableID(), Account: acc.ID, Database: l.db, Name: l.tbName,
+			Columns: st.Columns, Owner: s.role})
+		return nil
+	})
+}
+
+// DropTable runs DROP TABLE: the table's grants go with it.
+func (s *Session) DropTable(st DropTable) error {
+	if s == nil {
+		return errNotConnected
+	}
+	s.mu.Lock()
+	sp, err := s.tableTarget(st.Database, st.Name)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		l := w.resolve(s.account, sp)
+		d, t := ac.dbView(l.db), ac.tableView(l.table)
+		allowed := t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, model.PrivDropTable).Allowed
+		if !allowed {
+			return errDenied
+		}
+		if l.missing != nil {
+			if st.IfExists {
+				return nil
+			}
+			return l.missing
+		}
+		hierarchy.DropTable(w.Tx, w.Table(l.table))
+		return nil
+	})
+}

@@ -1,0 +1,199 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// grantee is the x of GRANT r TO x: a role if one has that name, else a user.
+type grantee struct {
+	role *catalog.Role
+	user *catalog.User
+	name string
+}
+
+func (w *writer) grantee(a model.AccountID, name string) (grantee, error) {
+	if r := w.RoleByName(a, name); r != nil {
+		return grantee{role: r, name: name}, nil
+	}
+	if u := w.UserByName(a, name); u != nil {
+		return grantee{user: u, name: name}, nil
+	}
+	return grantee{name: name}, missingErr("there is no role or user %s", model.Quote(name))
+}
+
+// GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
+func (s *Session) GrantRole(st GrantRole) error {
+	roles, err := s.foldAll(model.NameRole, st.Roles)
+	if err != nil {
+		return err
+	}
+	to, err := s.foldAll(model.NameRole, st.To)
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		recs := make([]*catalog.Role, len(roles))
+		for i, name := range roles {
+			if !ac.mayGrantRole(w.base.read().RoleByName(s.account, name)) {
+				return errDenied
+			}
+			if recs[i] = w.RoleByName(s.account, name); recs[i] == nil {
+				return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
+			}
+		}
+		for _, name := range to {
+			x, err := w.grantee(s.account, name)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if err := w.grantRole(s, r, x, st.Option); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOption) error {
+	acc := w.Account(s.account)
+	rn, xn := model.Quote(r.Name), model.Quote(x.name)
+	switch {
+	case r.ID == acc.AdminRole && x.user != nil:
+		if x.user.ID == acc.AdminUser {
+			return nil
+		}
+		return model.Errorf(model.ErrPredefined, "the role %s can not be granted to non administration user %s", rn, xn)
+	case r.ID == acc.AdminRole:
+		return model.Errorf(model.ErrPredefined, "the role %s can not be granted to the other role %s", rn, xn)
+	case r.ID == acc.PublicRole && opt == GrantWithOption:
+		return model.Errorf(model.ErrPredefined, "the grant option can not be granted to the role public")
+	case r.ID == acc.PublicRole && x.role != nil:
+		return model.Errorf(model.ErrPredefined, "the role public can not be granted to the other role %s", xn)
+	case r.ID == acc.PublicRole:
+		return nil // every user holds public
+	case x.role != nil && (x.role.ID == acc.AdminRole || x.role.ID == acc.PublicRole):
+		return model.Errorf(model.ErrPredefined, "the role %s can not be granted to the role %s", rn, xn)
+	}
+	if x.user != nil {
+		return w.grantToUser(s, r, x.user, opt)
+	}
+	if inherit.WouldCycle(edges(w.Tx), r.ID, x.role.ID) {
+		return model.Errorf(model.ErrCycle, "cannot grant role %s to %s", rn, xn)
+	}
+	if e := w.Edge(r.ID, x.role.ID); e != nil {
+		if opt == GrantWithOption && !e.Option {
+			c := *e
+			c.Option = true
+			w.Put(&c)
+		}
+		return nil
+	}
+	w.Put(&catalog.RoleEdge{Role: r.ID, Grantee: x.role.ID, Account: s.account, Option: opt == GrantWithOption,
+		GrantorRole: s.role, GrantorUser: s.user})
+	return nil
+}
+
+func (w *writer) grantToUser(s *Session, r *catalog.Role, u *catalog.User, opt GrantOption) error {
+	if ur := w.UserRole(u.ID, r.ID); ur != nil {
+		if opt == GrantWithOption && !ur.Option {
+			c := *ur
+			c.Option = true
+			w.Put(&c)
+		}
+		return nil
+	}
+	w.Put(&catalog.UserRole{Role: r.ID, User: u.ID, Account: s.account, Option: opt == GrantWithOption,
+		GrantorRole: s.role, GrantorUser: s.user})
+	return nil
+}
+
+// RevokeRole runs REVOKE [GRANT OPTION FOR] roles FROM roles-or-users: it
+// needs MANAGE GRANTS or ownership of each role. Only the direct edge goes.
+func (s *Session) RevokeRole(st RevokeRole) error {
+	roles, err := s.foldAll(model.NameRole, st.Roles)
+	if err != nil {
+		return err
+	}
+	from, err := s.foldAll(model.NameRole, st.From)
+	if err != nil {
+		return err
+	}
+	return s.exec(func(w *writer, ac *actor) error {
+		var recs []*catalog.Role
+		for _, name := range roles {
+			if !ac.mayRevokeRole(w.base.read().RoleByName(s.account, name)) {
+				return errDenied
+			}
+			r := w.RoleByName(s.account, name)
+			if r == nil {
+				if st.IfExists {
+					continue
+				}
+				return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
+			}
+			recs = append(recs, r)
+		}
+		for _, name := range from {
+			x, err := w.grantee(s.account, name)
+			if skip(st.IfExists, err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if err := w.revokeRole(s, r, x, st.GrantOptionOnly); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly bool) error {
+	acc := w.Account(s.account)
+	switch {
+	case r.ID == acc.AdminRole || r.ID == acc.PublicRole:
+		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked", model.Quote(r.Name))
+	case x.role != nil && (x.role.ID == acc.AdminRole || x.role.ID == acc.PublicRole):
+		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked from the role %s",
+			model.Quote(r.Name), model.Quote(x.name))
+	}
+	if x.user != nil {
+		ur := w.UserRole(x.user.ID, r.ID)
+		switch {
+		case ur == nil:
+		case optionOnly:
+			if ur.Option {
+				c := *ur
+				c.Option = false
+				w.Put(&c)
+			}
+		default:
+			w.Delete(ur)
+			w.resetDefault(x.user.ID, r.ID, acc.PublicRole)
+		}
+		return nil
+	}
+	e := w.Edge(r.ID, x.role.ID)
+	switch {
+	case e == nil:
+	case optionOnly:
+		if e.Option {
+			c := *e
+			c.Option = false
+			w.Put(&c)
+		}
+	default:
+		w.Delete(e)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package engine
+
+import "github.com/pdp-authz/pdp/model"
+
+// exec runs one statement of the session: it re-validates the session,
+// then runs fn in one write transaction with the actor judged on the
+// snapshot the statement starts from.
+func (s *Session) exec(fn func(w *writer, ac *actor) error) error {
+	if s == nil {
+		return errNotConnected
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.begin(); err != nil {
+		return err
+	}
+	return s.e.update(func(w *writer) error {
+		return fn(w, s.actor(w.base))
+	})
+}
+
+// read runs a statement that changes nothing (SHOW, USE, SET ROLE).
+func (s *Session) read(fn func(snap *Snapshot, ac *actor) error) error {
+	if s == nil {
+		return errNotConnected
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap, err := s.begin()
+	if err != nil {
+		return err
+	}
+	return fn(snap, s.actor(snap))
+}
+
+// restricted refuses a statement a restricted account does not run (SPEC §10).
+func (ac *actor) restricted() error {
+	if ac.a.status == model.StatusRestricted {
+		return model.Errorf(model.ErrRestricted, "do not have enough storage to execute the statement")
+	}
+	return nil
+}
+
+// foldAll folds every name of a list (stage 2) and enforces the limit on
+// names per statement.
+func (s *Session) foldAll(kind model.NameKind, raw []string) ([]string, error) {
+	if n := s.e.cfg.limits.NamesPerStatement; len(raw) > n {
+		return nil, model.Errorf(model.ErrLimit, "the names per statement exceeds the limit %d", n)
+	}
+	out := make([]string, len(raw))
+	for i, r := range raw {
+		n, err := model.FoldName(kind, r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// skip reports whether err is a stage-4 error IF [NOT] EXISTS skips.
+func skip(ifFlag bool, err error) bool {
+	return ifFlag && err != nil && skippable(err)
+}
+
+// skippable marks the errors IF [NOT] EXISTS may skip.
+type skippableErr struct{ err *model.Error }
+
+func (e skippableErr) Error() string { return e.err.Msg }
+
+func (e skippableErr) Unwrap() error { return e.err }
+
+func skippable(err error) bool {
+	_, ok := err.(skippableErr)
+	return ok
+}
+
+// missingErr returns a skippable not-found error.
+func missingErr(format string, args ...any) error {
+	return skippableErr{err: model.Errorf(model.ErrNotFound, format, args...).(*model.Error)}
+}
+
+// existsErr returns a skippable exists error.
+func existsErr(format string, args ...any) error {
+	return skippableErr{err: model.Errorf(model.ErrExists, format, args...).(*model.Error)}
+}
+
+// predefinedNameErr is the skippable error for taking a predefined role name.
+func predefinedNameErr(name string) error {
+	return skippableErr{err: model.Errorf(model.ErrPredefined, "can not use the name %s. it is the name of the predefined role", model.Quote(name)).(*model.Error)}
+}

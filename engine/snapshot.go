@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/internal/pvec"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// Snapshot is one committed state of the engine: the decision views that
+// [Snapshot.Check] reads and the catalog as of the same revision. A
+// published Snapshot is never mutated, so it may be held and read from any
+// number of goroutines; its answers never change.
+type Snapshot struct {
+	rev      uint64
+	cat      *catalog.View
+	accounts pvec.Vec[*accountView]
+	users    pvec.Vec[*userView]
+	roles    pvec.Vec[*roleView]
+	dbs      pvec.Vec[*dbView]
+	tables   pvec.Vec[*tableView]
+}
+
+// entry is one role's privileges at one grant level.
+type entry struct {
+	slot    uint32
+	privs   model.PrivSet
+	options model.PrivSet // the privileges held WITH GRANT OPTION
+}
+
+type accountView struct {
+	id         model.AccountID
+	status     model.AccountStatus
+	sys        bool
+	adminRole  model.RoleID
+	adminSlot  uint32
+	publicSlot uint32
+	grants     []entry // ON ACCOUNT
+	anyDB      []entry // ON DATABASE *
+	anyTable   []entry // ON TABLE *.*
+}
+
+type userView struct {
+	account   model.AccountID
+	locked    bool // manual LOCK
+	admin     bool // the account's admin user
+	ownerSlot uint32
+	direct    inherit.Set // roles granted directly, public included
+	secondary inherit.Set // union of the closures of the direct roles
+}
+
+type roleView struct {
+	id        model.RoleID
+	account   model.AccountID
+	slot      uint32
+	ownerSlot uint32
+	closure   inherit.Set
+}
+
+type dbView struct {
+	account   model.AccountID
+	ownerSlot uint32
+	grants    []entry // ON DATABASE d
+	tables    []entry // ON TABLE d.*
+}
+
+type tableView struct {
+	account   model.AccountID
+	db        model.DatabaseID
+	ownerSlot uint32
+	grants    []entry // ON TABLE d.t
+}
+
+// Revision returns the number of commits before this snapshot; it grows by
+// exactly one per committed change.
+func (s *Snapshot) Revision() uint64 { return s.rev }
+
+// read opens a catalog read transaction at the snapshot's revision.
+func (s *Snapshot) read() *catalog.Tx { return s.cat.Read() }
+
+// Account returns the ID of the account named name (folded).
+func (s *Snapshot) Account(name string) (model.AccountID, bool) {
+	n, err := model.FoldName(model.NameAccount, name)
+	if err != nil {
+		return 0, false
+	}
+	if a := s.read().AccountByName(n); a != nil {
+		return a.ID, true
+	}
+	return 0, false
+}
+
+// User returns the ID of the user of account a named name (folded).
+func (s *Snapshot) User(a model.AccountID, name string) (model.UserID, bool) {
+	n, err := model.FoldName(model.NameUser, name)
+	if err != nil {
+		return 0, false
+	}
+	if u := s.read().UserByName(a, n); u != nil {
+		return u.ID, true
+	}
+	return 0, false
+}
+
+// Role returns the ID of the role of account a named name (folded).
+func (s *Snapshot) Role(a model.AccountID, name string) (model.RoleID, bool) {
+	n, err := model.FoldName(model.NameRole, name)
+	if err != nil {
+		return 0, false
+	}
+	if r := s.read().RoleByName(a, n); r != nil {
+		return r.ID, true
+	}
+	return 0, false
+}
+
+// Database returns the ID of the database of account a named name (folded).
+func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, bool) {
+	n, err := model.FoldName(model.NameDatabase, name)
+	if err != nil {
+		return 0, false
+	}
+	if d := s.read().DatabaseByName(a, n); d != nil {
+		return d.ID, true
+	}
+	return 0, false
+}
+
+// Table returns the ID of the table of database d named name (folded).
+func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
+	n, err := model.FoldName(model.NameTable, name)
+	if err != nil {
+		return 0, false
+	}
+	if t := s.read().TableByName(d, n); t != nil {
+		return t.ID, true
+	}
+	return 0, false
+}

@@ -1,0 +1,89 @@
+package ownership
+
+import (
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// Dropped maps each role dropped by one statement to its owner at the time
+// it was dropped, so that owner chains can be followed through it.
+type Dropped map[model.RoleID]model.RoleID
+
+// Heir returns the new owner of an object that owner (a dropped role)
+// owned: the nearest role up the owner chain that survives the statement
+// and is not the object itself (self is the object's role ID, or 0), else
+// admin. live reports the current owner of a surviving role.
+func Heir(owner, self, admin model.RoleID, dropped Dropped, ownerOf func(model.RoleID) (model.RoleID, bool)) model.RoleID {
+	seen := map[model.RoleID]bool{}
+	for r := owner; r != 0 && !seen[r]; {
+		seen[r] = true
+		if up, gone := dropped[r]; gone {
+			r = up
+			continue
+		}
+		if r != self {
+			return r
+		}
+		up, ok := ownerOf(r)
+		if !ok {
+			break
+		}
+		r = up
+	}
+	return admin
+}
+
+// HandOver gives everything the dropped roles owned to their heirs.
+func HandOver(tx *catalog.Tx, dropped Dropped, admin model.RoleID) {
+	ownerOf := func(r model.RoleID) (model.RoleID, bool) {
+		if rec := tx.Role(r); rec != nil {
+			return rec.Owner, true
+		}
+		return 0, false
+	}
+	for gone := range dropped {
+		for _, d := range tx.DatabasesOwnedBy(gone) {
+			c := *d
+			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
+			tx.Put(&c)
+		}
+		for _, t := range tx.TablesOwnedBy(gone) {
+			c := *t
+			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
+			tx.Put(&c)
+		}
+		for _, u := range tx.UsersOwnedBy(gone) {
+			c := *u
+			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
+			tx.Put(&c)
+		}
+		for _, r := range tx.RolesOwnedBy(gone) {
+			c := *r
+			c.Owner = Heir(gone, r.ID, admin, dropped, ownerOf)
+			tx.Put(&c)
+		}
+	}
+}
+
+// Transfer makes to the single owner of the object rec (a pointer to a
+// Database, Table, Role or User record). Existing grants stay.
+func Transfer(tx *catalog.Tx, rec any, to model.RoleID) {
+	switch r := rec.(type) {
+	case *catalog.Database:
+		c := *r
+		c.Owner = to
+		tx.Put(&c)
+	case *catalog.Table:
+		c := *r
+		c.Owner = to
+		tx.Put(&c)
+	case *catalog.Role:
+		c := *r
+		c.Owner = to
+		tx.Put(&c)
+	case *catalog.User:
+		c := *r
+		c.Owner = to
+		tx.Put(&c)
+	}
+}
