@@ -145,7 +145,9 @@ func TestSpecialRoles(t *testing.T) {
 		{"public to role", func() error {
 			return ann.GrantRole(engine.GrantRole{Roles: []string{"public"}, To: []string{"analyst"}})
 		}, "the role public can not be granted to the other role analyst", model.ErrPredefined},
-		{"privilege to admin", func() error { return ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "accountadmin")) }, "the privilege can not be granted to the role accountadmin", model.ErrPredefined},
+		{"privilege to admin", func() error {
+			return ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "accountadmin"))
+		}, "the privilege can not be granted to the role accountadmin", model.ErrPredefined},
 		{"creation to public", func() error { return ann.GrantPrivilege(grant([]string{"create role"}, account, "public")) }, "the privilege create role can not be granted to the role public", model.ErrPredefined},
 		{"option to public", func() error {
 			g := grant([]string{"select"}, table("sales", "orders"), "public")
@@ -161,9 +163,13 @@ func TestSpecialRoles(t *testing.T) {
 		{"unknown privilege", func() error { return ann.GrantPrivilege(grant([]string{"FLY"}, account, "analyst")) }, "unsupported privilege type fly", model.ErrInvalidPrivilege},
 		{"invalid name", func() error { return ann.CreateRole(engine.CreateRole{Names: []string{"a*b"}}) }, `the name "a*b" is invalid`, model.ErrInvalidName},
 		{"grant to user", func() error { return ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "bob")) }, "there is no role bob", model.ErrNotFound},
-		{"no database selected", func() error { return ann.GrantPrivilege(grant([]string{"select"}, engine.Target{Kind: model.KindTable, Name: "orders"}, "analyst")) }, "no database selected", model.ErrNoDatabase},
+		{"no database selected", func() error {
+			return ann.GrantPrivilege(grant([]string{"select"}, engine.Target{Kind: model.KindTable, Name: "orders"}, "analyst"))
+		}, "no database selected", model.ErrNoDatabase},
 		{"missing table", func() error { return ann.GrantPrivilege(grant([]string{"select"}, table("sales", "nope"), "analyst")) }, `there is no table "nope" in database "sales"`, model.ErrNotFound},
-		{"ownership alone", func() error { return ann.GrantPrivilege(grant([]string{"ownership", "select"}, table("sales", "orders"), "analyst")) }, "the privilege ownership must be granted alone to one role", model.ErrInvalidPrivilege},
+		{"ownership alone", func() error {
+			return ann.GrantPrivilege(grant([]string{"ownership", "select"}, table("sales", "orders"), "analyst"))
+		}, "the privilege ownership must be granted alone to one role", model.ErrInvalidPrivilege},
 		{"ownership to public", func() error {
 			return ann.GrantOwnership(engine.GrantOwnership{On: database("sales"), To: "public"})
 		}, "the ownership can not be granted to the role public", model.ErrPredefined},
