@@ -43,6 +43,9 @@ func (s *Session) DropDatabase(st DropDatabase) error {
 		return err
 	}
 	return s.exec(func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
 		var view *dbView
 		if d := w.base.read().DatabaseByName(s.account, name); d != nil {
 			view = w.base.dbs.Get(uint32(d.ID))
@@ -139,6 +142,9 @@ func (s *Session) DropTable(st DropTable) error {
 		return err
 	}
 	return s.exec(func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
 		l := w.resolve(s.account, sp)
 		d, t := ac.dbView(l.db), ac.tableView(l.table)
 		allowed := t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, model.PrivDropTable).Allowed

@@ -44,7 +44,7 @@ func (s *Session) CreateUser(st CreateUser) error {
 			return err
 		}
 		var role *catalog.Role
-		if defRole != "" {
+		if defRole != "" && defRole != model.Public {
 			role = w.base.read().RoleByName(s.account, defRole)
 			if !ac.mayGrantRole(role) {
 				return errDenied

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,7 +42,7 @@ func IsPredefinedRole(name string) bool {
 func FoldName(kind NameKind, raw string) (string, error) {
 	name := strings.ToLower(strings.TrimSpace(raw))
 	if !validName(kind, name) {
-		return "", Errorf(ErrInvalidName, "the name %q is invalid", raw)
+		return "", Errorf(ErrInvalidName, "the name \"%s\" is invalid", printable(raw))
 	}
 	return name, nil
 }
@@ -72,6 +73,20 @@ func validRune(kind NameKind, r rune) bool {
 		return false
 	}
 	return true
+}
+
+// printable returns s with control and format characters escaped, so
+// that a caller's raw input cannot forge lines in messages or logs.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Quote returns name as messages and SHOW print it: bare when it matches
