@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,6 +59,7 @@ func (m mixFlag) Set(s string) error {
 // options are the parsed command line.
 type options struct {
 	workload, preset, dump string
+	cpuProfile, memProfile string
 	jsonOut                bool
 	cfg                    Config
 	params                 Params
@@ -71,6 +73,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.workload, "workload", "", "load the workload in `FILE` (plain or gzip-compressed)")
 	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium or large")
 	fs.StringVar(&o.dump, "dump", "", "write the workload to `FILE` (gzip-compressed if it ends in .gz)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load and the measurements to `FILE`")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile taken after the load to `FILE`")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as one JSON object on the last line of standard output (the table goes to standard error)")
 	fs.DurationVar(&o.cfg.Duration, "duration", 2*time.Second, "length of each timed phase")
 	fs.IntVar(&o.cfg.Iterations, "iterations", 0, "checks per timed phase (per goroutine when parallel) instead of -duration")
@@ -246,9 +250,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(table, "%d setup statements (%d accounts), %d checks, %d mutations; setup uses the test password hasher\n",
 		len(w.Setup), res.Accounts, len(w.Checks), len(w.Mutations))
 
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	b, err := Build(o.cfg, w, res)
 	if err != nil {
 		return err
+	}
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return err
+		}
 	}
 	b.Run()
 	if err := WriteTable(table, res); err != nil {
@@ -261,6 +277,39 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if res.Mismatches > 0 || res.MismatchesAfterMut > 0 {
 		return fmt.Errorf("%d checks disagree with EXPECT (%d after mutations)", res.Mismatches, res.MismatchesAfterMut)
+	}
+	return nil
+}
+
+// startCPUProfile starts a CPU profile into path and returns its stop function.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// writeHeapProfile writes a heap profile of the live objects to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("heap profile: %w", err)
 	}
 	return nil
 }

@@ -281,7 +281,6 @@ func (b *Bench) latency() {
 	}
 	el := time.Since(start)
 	b.res.CheckNsMean = float64(el.Nanoseconds()) / float64(n)
-	b.logf("mean: %d checks in %v", n, el.Round(time.Millisecond))
 
 	b.res.ClockOverheadNs = clockOverhead()
 	rec := NewRecorder(b.cfg.Samples, b.cfg.Seed)
