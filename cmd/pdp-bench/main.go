@@ -81,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.cfg.MutDuration, "mut-duration", 0, "length of the phase under mutation (default -duration)")
 	fs.Float64Var(&o.cfg.MutRate, "mut-rate", 1000, "target mutations per second in the phase under mutation")
 	fs.IntVar(&o.cfg.Samples, "samples", 1_000_000, "per-call latencies kept per phase (a uniform sample of all calls)")
+	fs.IntVar(&o.cfg.VerifyPairs, "verify-mutations", 20, "mutation pairs to replay one step at a time, verifying the mutated account's checks after each step")
 	fs.IntVar(&o.cfg.ShowMismatches, "show-mismatches", 20, "mismatches to print")
 
 	// Generator parameters: registered on a zero Params, applied over the preset.
@@ -275,8 +276,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if res.Mismatches > 0 || res.MismatchesAfterMut > 0 {
-		return fmt.Errorf("%d checks disagree with EXPECT (%d after mutations)", res.Mismatches, res.MismatchesAfterMut)
+	if res.Mismatches > 0 || res.MismatchesAfterMut > 0 || res.MutVerifyMismatches > 0 {
+		return fmt.Errorf("%d checks disagree with EXPECT (%d after the mutation phase, %d while replaying mutations step by step)",
+			res.Mismatches, res.MismatchesAfterMut, res.MutVerifyMismatches)
 	}
 	return nil
 }

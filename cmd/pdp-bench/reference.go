@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
 )
@@ -22,6 +24,7 @@ type refAccount struct {
 	roles    map[string]*refRole        // by name
 	users    map[string]map[string]bool // user -> roles granted directly
 	database map[string]map[string]bool // database -> its tables
+	closures map[string][]string        // cache of closure, cleared when an edge changes
 }
 
 type refRole struct {
@@ -79,11 +82,51 @@ func (r *Reference) apply(st *Statement) {
 			role.grants[refGrant{st.Privilege, st.On}] = true
 		}
 	case StmtGrantRole:
-		if role := a.roles[st.To]; role != nil {
-			role.inherits = append(role.inherits, st.Name)
-		} else if u := a.users[st.To]; u != nil {
-			u[st.Name] = true
+		a.grantRole(st.Name, st.To, true)
+	}
+}
+
+// grantRole adds (or with add false removes) the edge role -> to, where
+// to is a role or a user.
+func (a *refAccount) grantRole(role, to string, add bool) {
+	if r := a.roles[to]; r != nil {
+		i := slices.Index(r.inherits, role)
+		switch {
+		case add && i < 0:
+			r.inherits = append(r.inherits, role)
+		case !add && i >= 0:
+			r.inherits = slices.Delete(r.inherits, i, i+1)
 		}
+		clear(a.closures)
+		return
+	}
+	if u := a.users[to]; u != nil {
+		if add {
+			u[role] = true
+		} else if role != publicRole {
+			delete(u, role)
+		}
+	}
+}
+
+// Apply applies a mutation to the reference state.
+func (r *Reference) Apply(m *Mutation) {
+	a := r.accounts[m.Account]
+	if a == nil {
+		return
+	}
+	switch m.Kind {
+	case MutGrantPrivilege, MutRevokePrivilege:
+		if role := a.roles[m.Grantee]; role != nil {
+			g := refGrant{m.Privilege, m.On}
+			if m.Kind == MutGrantPrivilege {
+				role.grants[g] = true
+			} else {
+				delete(role.grants, g)
+			}
+		}
+	case MutGrantRole, MutRevokeRole:
+		a.grantRole(m.Role, m.Grantee, m.Kind == MutGrantRole)
 	}
 }
 
@@ -91,6 +134,19 @@ func newRefRole() *refRole { return &refRole{grants: make(map[refGrant]bool)} }
 
 // closure returns the roles reachable from role, role and public included.
 func (a *refAccount) closure(role string) []string {
+	if c, ok := a.closures[role]; ok {
+		return c
+	}
+	if a.closures == nil {
+		a.closures = make(map[string][]string)
+	}
+	c := a.walk(role)
+	a.closures[role] = c
+	return c
+}
+
+// walk finds the closure of role by breadth-first search.
+func (a *refAccount) walk(role string) []string {
 	seen := map[string]bool{role: true, publicRole: true}
 	out := []string{role, publicRole}
 	for i := 0; i < len(out); i++ {
@@ -125,12 +181,21 @@ func (r *Reference) Decide(c *Check) bool {
 	if needs == nil {
 		return false // wrong level
 	}
-	roles := a.closure(c.Role)
+	if a.holds(a.closure(c.Role), needs) {
+		return true
+	}
 	if c.Secondary == engine.SecondaryAll && !c.Privilege.Info().Creation {
 		for d := range direct {
-			roles = append(roles, a.closure(d)...)
+			if a.holds(a.closure(d), needs) {
+				return true
+			}
 		}
 	}
+	return false
+}
+
+// holds reports whether one of roles is the admin role or holds one of the grants.
+func (a *refAccount) holds(roles []string, grants []refGrant) bool {
 	for _, name := range roles {
 		if name == adminRole {
 			return true
@@ -139,7 +204,7 @@ func (r *Reference) Decide(c *Check) bool {
 		if role == nil {
 			continue
 		}
-		for _, g := range needs {
+		for _, g := range grants {
 			if role.grants[g] {
 				return true
 			}

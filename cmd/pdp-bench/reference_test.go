@@ -71,3 +71,33 @@ func TestReferenceAgreesWithSampleExpect(t *testing.T) {
 		}
 	}
 }
+
+func TestReferenceApply(t *testing.T) {
+	w, err := ParseString(refSetup)
+	require.NoError(t, err)
+	ref := NewReference(w)
+	decide := func(check string) bool {
+		cw, err := ParseString("CHECK ACCOUNT " + check + ";")
+		require.NoError(t, err)
+		return ref.Decide(&cw.Checks[0])
+	}
+	apply := func(line string) {
+		mw, err := ParseString(line)
+		require.NoError(t, err)
+		ref.Apply(&mw.Mutations[0])
+	}
+	inherited := "acc0 USER u0 ROLE r0 SECONDARY NONE SELECT ON TABLE db0.t3"
+	require.True(t, decide(inherited))
+	apply("MUTATE ACCOUNT acc0 REVOKE r5 FROM r0;")
+	assert.False(t, decide(inherited), "the edge is gone")
+	apply("MUTATE ACCOUNT acc0 GRANT r5 TO r0;")
+	assert.True(t, decide(inherited), "the edge is back")
+	apply("MUTATE ACCOUNT acc0 REVOKE SELECT ON TABLE db0.t3 FROM r5;")
+	assert.False(t, decide(inherited), "the grant is gone")
+	apply("MUTATE ACCOUNT acc0 GRANT SELECT ON TABLE db0.t3 TO r5;")
+	assert.True(t, decide(inherited))
+	apply("MUTATE ACCOUNT acc0 REVOKE r0 FROM u0;")
+	assert.False(t, decide(inherited), "the active role is no longer granted")
+	apply("MUTATE ACCOUNT acc0 GRANT r0 TO u0;")
+	assert.True(t, decide(inherited))
+}

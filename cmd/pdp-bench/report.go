@@ -30,7 +30,11 @@ func WriteTable(out io.Writer, res *Result) error {
 		res.Checks, res.Verified, res.Mismatches, res.Unverified, res.Unresolved, status))
 	row("reference evaluator", fmt.Sprintf("disagrees with %d EXPECT values", res.ReferenceMismatches))
 	if res.MutApplied > 0 {
-		row("after mutations", fmt.Sprintf("%d verified, %d mismatches", res.VerifiedAfterMut, res.MismatchesAfterMut))
+		row("after the mutation phase", fmt.Sprintf("%d verified, %d mismatches", res.VerifiedAfterMut, res.MismatchesAfterMut))
+	}
+	if res.MutVerifyPairs > 0 {
+		row("mutations step by step", fmt.Sprintf("%d pairs, %d decisions vs reference, %d mismatches",
+			res.MutVerifyPairs, res.MutVerified, res.MutVerifyMismatches))
 	}
 
 	section("Check latency (random order)")

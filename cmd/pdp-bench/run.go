@@ -27,6 +27,10 @@ type Config struct {
 	Samples int
 	// Seed seeds the request order and the samplers.
 	Seed uint64
+	// VerifyPairs is the number of REVOKE/GRANT pairs applied one at a time,
+	// each followed by a check of its account's requests against the
+	// reference evaluator with the same mutation applied.
+	VerifyPairs int
 	// ShowMismatches bounds the mismatches printed.
 	ShowMismatches int
 	// Log receives progress lines and mismatches.
@@ -55,6 +59,13 @@ type Result struct {
 	// phase, which stops after a whole number of REVOKE/GRANT pairs.
 	VerifiedAfterMut   int `json:"verified_after_mut"`
 	MismatchesAfterMut int `json:"mismatches_after_mut"`
+
+	// MutVerifyPairs pairs were replayed serially, MutVerified decisions
+	// compared with the reference after each step, MutVerifyMismatches of
+	// them disagreeing.
+	MutVerifyPairs      int `json:"mut_verify_pairs"`
+	MutVerified         int `json:"mut_verified"`
+	MutVerifyMismatches int `json:"mut_verify_mismatches"`
 
 	CheckNsMean     float64 `json:"check_ns_mean"`
 	CheckNsP50      float64 `json:"check_ns_p50"`
@@ -171,14 +182,64 @@ func (b *Bench) Run() {
 	if b.res.MutApplied > 0 {
 		b.verify(true)
 	}
+	b.verifyMutations()
+}
+
+// reference returns the reference evaluator, built on first use.
+func (b *Bench) reference() *Reference {
+	if b.ref == nil {
+		b.ref = NewReference(b.w)
+	}
+	return b.ref
+}
+
+// verifyMutations replays the first VerifyPairs mutation pairs one
+// mutation at a time; after each it compares the engine's answer to every
+// check of the mutated account with the reference's, the same mutation
+// applied. Revokes exercise the engine's incremental maintenance, which
+// the setup-state verification cannot see.
+func (b *Bench) verifyMutations() {
+	if b.cfg.VerifyPairs <= 0 || len(b.ops) == 0 {
+		return
+	}
+	ref := b.reference()
+	byAccount := make(map[string][]int)
+	for i := range b.reqs {
+		a := b.w.Checks[b.reqs[i].Check].Account
+		byAccount[a] = append(byAccount[a], i)
+	}
+	shown := 0
+	for p := 0; p < b.cfg.VerifyPairs && 2*p+1 < len(b.ops); p++ {
+		for k := 2 * p; k < 2*p+2; k++ {
+			m := &b.w.Mutations[k]
+			ref.Apply(m)
+			if err := b.ops[k].Run(); err != nil {
+				b.res.MutVerifyMismatches++
+				b.logf("mutation failed: %s: %v", m.String(), err)
+				continue
+			}
+			for _, i := range byAccount[m.Account] {
+				r := &b.reqs[i]
+				c := &b.w.Checks[r.Check]
+				d := b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On)
+				b.res.MutVerified++
+				if want := ref.Decide(c); d.Allowed != want {
+					b.res.MutVerifyMismatches++
+					if shown < b.cfg.ShowMismatches {
+						shown++
+						b.logf("mismatch after %s: %s: engine %s (%s), reference %s", m.String(), c.String(),
+							ExpectOf(d.Allowed), d.Reason, ExpectOf(want))
+					}
+				}
+			}
+		}
+		b.res.MutVerifyPairs++
+	}
 }
 
 // verify answers every check in random order and compares it with EXPECT.
 func (b *Bench) verify(afterMut bool) {
-	if b.ref == nil {
-		b.ref = NewReference(b.w)
-	}
-	ref := b.ref
+	ref := b.reference()
 	shown := 0
 	verified, mismatches, unverified, refBad := 0, 0, 0, 0
 	for _, i := range b.perm() {

@@ -54,7 +54,7 @@ func TestRunGeneratedJSON(t *testing.T) {
 	skipWithoutEngine(t)
 	var stdout, stderr bytes.Buffer
 	err := run([]string{"-preset", "small", "-checks", "2000", "-mutations", "200", "-iterations", "2000",
-		"-mut-duration", "50ms", "-json"}, &stdout, &stderr)
+		"-mut-duration", "50ms", "-verify-mutations", "5", "-json"}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	var got map[string]any
