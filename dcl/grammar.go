@@ -178,6 +178,7 @@ func (p *parser) status() model.AccountStatus {
 // [IF NOT EXISTS] u IDENTIFIED BY 'pw' [, u IDENTIFIED BY 'pw' ...] [DEFAULT ROLE r] [COMMENT 'c'].
 func (p *parser) createUser() (Statement, error) {
 	st := &CreateUser{IfNotExists: p.ifNotExists()}
+	p.names = 0
 	for {
 		var u engine.UserCredential
 		var err error
@@ -214,6 +215,7 @@ func (p *parser) createUser() (Statement, error) {
 // The engine checks that only one user is altered.
 func (p *parser) alterUser() (Statement, error) {
 	st := &AlterUser{IfExists: p.ifExists()}
+	p.names = 0
 	for {
 		var c engine.UserChange
 		var err error

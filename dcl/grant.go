@@ -47,6 +47,7 @@ func (p *parser) atListEnd() bool { return p.at("on") || p.at("to") || p.at("fro
 // roleNames turns items into role names: each must be a single name.
 func (p *parser) roleNames(items []item) ([]string, error) {
 	names := make([]string, len(items))
+	p.names = 0
 	for i, it := range items {
 		if len(it.words) != 1 {
 			return nil, p.errorAt(it.first, "expected a role name, found %q", it.text())

@@ -35,8 +35,9 @@ func WithStatementBytes(n int) Option {
 	}
 }
 
-// WithNamesPerStatement sets how many user and role names one statement may
-// list (grantees included); n <= 0 keeps the default.
+// WithNamesPerStatement sets how many user or role names one list of a
+// statement may hold (the roles, the grantees, ...), as the engine counts
+// them; n <= 0 keeps the default.
 func WithNamesPerStatement(n int) Option {
 	return func(p *Parser) {
 		if n > 0 {
@@ -163,7 +164,7 @@ type parser struct {
 	src      string
 	toks     []token
 	i        int
-	names    int
+	names    int // names in the list being read
 	maxNames int
 }
 
@@ -278,6 +279,7 @@ func (p *parser) str(what string) (string, error) {
 // names-per-statement limit.
 func (p *parser) nameList(what string) ([]string, error) {
 	var out []string
+	p.names = 0
 	for {
 		n, err := p.name(what)
 		if err != nil {
@@ -293,7 +295,7 @@ func (p *parser) nameList(what string) ([]string, error) {
 	}
 }
 
-// count counts one more name of the statement against the limit.
+// count counts one more name of the current list against the limit.
 func (p *parser) count() error {
 	p.names++
 	if p.names > p.maxNames {

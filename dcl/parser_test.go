@@ -200,11 +200,15 @@ func TestLimits(t *testing.T) {
 	require.ErrorIs(t, err, model.ErrLimit)
 	assert.EqualError(t, err, "the statement length exceeds the limit 20")
 
-	_, err = p.Parse("GRANT a, b TO c, d")
+	// The limit applies to each list of names.
+	_, err = p.Parse("GRANT a,b TO c,d,e")
+	require.NoError(t, err)
+
+	_, err = p.Parse("GRANT a,b,c,d TO e")
 	require.ErrorIs(t, err, model.ErrLimit)
 	assert.EqualError(t, err, "the names per statement exceeds the limit 3")
 
-	// The limit applies per statement, not to the whole script.
+	// The length limit applies per statement, not to the whole script.
 	_, err = p.Parse("CREATE ROLE a;  CREATE ROLE b; CREATE ROLE c")
 	require.NoError(t, err)
 
