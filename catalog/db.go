@@ -10,8 +10,15 @@ import (
 // DB is the catalog store. Only one write transaction may be open at a time;
 // the engine's writer lock guarantees it.
 type DB struct {
-	mem  *memdb.MemDB
-	next idCounters
+	mem    *memdb.MemDB
+	next   idCounters
+	counts map[model.AccountID]Counts // objects per account, for the limits
+}
+
+// Counts are the numbers of objects of an account, kept for the limits of
+// SPEC §10 so that a limit check never scans.
+type Counts struct {
+	Users, Roles, Databases, Tables int
 }
 
 type idCounters struct {
@@ -24,7 +31,7 @@ func Open() (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog schema: %w", err)
 	}
-	return &DB{mem: mem}, nil
+	return &DB{mem: mem, counts: map[model.AccountID]Counts{}}, nil
 }
 
 // Write opens the write transaction. The caller commits or aborts it.
@@ -50,13 +57,70 @@ type Tx struct {
 	db      *DB
 	err     error
 	changes *Changes
+	deltas  map[model.AccountID]Counts
 }
 
 // Err returns the first store error of the transaction.
 func (tx *Tx) Err() error { return tx.err }
 
 // Commit commits a write transaction.
-func (tx *Tx) Commit() { tx.txn.Commit() }
+func (tx *Tx) Commit() {
+	gone := map[model.AccountID]bool{}
+	for a := range tx.deltas {
+		gone[a] = tx.Account(a) == nil
+	}
+	tx.txn.Commit()
+	for a, d := range tx.deltas {
+		if gone[a] {
+			delete(tx.db.counts, a)
+			continue
+		}
+		c := tx.db.counts[a]
+		c.Users += d.Users
+		c.Roles += d.Roles
+		c.Databases += d.Databases
+		c.Tables += d.Tables
+		tx.db.counts[a] = c
+	}
+}
+
+// Count returns the object counts of account a as the transaction sees them.
+func (tx *Tx) Count(a model.AccountID) Counts {
+	c, d := tx.db.counts[a], tx.deltas[a]
+	return Counts{c.Users + d.Users, c.Roles + d.Roles, c.Databases + d.Databases, c.Tables + d.Tables}
+}
+
+// count adjusts the transaction's object counts for a counted record.
+func (tx *Tx) count(rec any, by int) {
+	if tx.deltas == nil {
+		tx.deltas = map[model.AccountID]Counts{}
+	}
+	switch r := rec.(type) {
+	case *User:
+		d := tx.deltas[r.Account]
+		d.Users += by
+		tx.deltas[r.Account] = d
+	case *Role:
+		d := tx.deltas[r.Account]
+		d.Roles += by
+		tx.deltas[r.Account] = d
+	case *Database:
+		d := tx.deltas[r.Account]
+		d.Databases += by
+		tx.deltas[r.Account] = d
+	case *Table:
+		d := tx.deltas[r.Account]
+		d.Tables += by
+		tx.deltas[r.Account] = d
+	}
+}
+
+// Insert adds a new record; unlike Put it counts users, roles, databases
+// and tables towards their account's limits.
+func (tx *Tx) Insert(rec any) {
+	tx.Put(rec)
+	tx.count(rec, 1)
+}
 
 // Abort discards a write transaction; it is a no-op after Commit.
 func (tx *Tx) Abort() { tx.txn.Abort() }
@@ -130,6 +194,7 @@ func (tx *Tx) Delete(rec any) {
 			tx.err = fmt.Errorf("catalog delete: %w", err)
 		}
 		tx.track(rec)
+		tx.count(rec, -1)
 	}
 }
 

@@ -22,7 +22,7 @@ func (tx *Tx) UserByName(a model.AccountID, name string) *User {
 }
 
 // UsersOf returns the users of account a.
-func (tx *Tx) UsersOf(a model.AccountID) []*User { return list[User](tx, tUsers, "account", a) }
+func (tx *Tx) UsersOf(a model.AccountID) []*User { return list[User](tx, tUsers, "name_prefix", a) }
 
 // UsersOwnedBy returns the users role r owns.
 func (tx *Tx) UsersOwnedBy(r model.RoleID) []*User { return list[User](tx, tUsers, "owner", r) }
@@ -36,7 +36,7 @@ func (tx *Tx) RoleByName(a model.AccountID, name string) *Role {
 }
 
 // RolesOf returns the roles of account a.
-func (tx *Tx) RolesOf(a model.AccountID) []*Role { return list[Role](tx, tRoles, "account", a) }
+func (tx *Tx) RolesOf(a model.AccountID) []*Role { return list[Role](tx, tRoles, "name_prefix", a) }
 
 // RolesOwnedBy returns the roles role r owns.
 func (tx *Tx) RolesOwnedBy(r model.RoleID) []*Role { return list[Role](tx, tRoles, "owner", r) }
@@ -53,7 +53,7 @@ func (tx *Tx) DatabaseByName(a model.AccountID, name string) *Database {
 
 // DatabasesOf returns the databases of account a.
 func (tx *Tx) DatabasesOf(a model.AccountID) []*Database {
-	return list[Database](tx, tDatabases, "account", a)
+	return list[Database](tx, tDatabases, "name_prefix", a)
 }
 
 // DatabasesOwnedBy returns the databases role r owns.
@@ -71,12 +71,16 @@ func (tx *Tx) TableByName(d model.DatabaseID, name string) *Table {
 
 // TablesOf returns the tables of database d.
 func (tx *Tx) TablesOf(d model.DatabaseID) []*Table {
-	return list[Table](tx, tTables, "database", d)
+	return list[Table](tx, tTables, "name_prefix", d)
 }
 
 // TablesOfAccount returns the tables of account a.
 func (tx *Tx) TablesOfAccount(a model.AccountID) []*Table {
-	return list[Table](tx, tTables, "account", a)
+	var out []*Table
+	for _, d := range tx.DatabasesOf(a) {
+		out = append(out, tx.TablesOf(d.ID)...)
+	}
+	return out
 }
 
 // TablesOwnedBy returns the tables role r owns.
@@ -90,7 +94,7 @@ func (tx *Tx) Grant(r model.RoleID, l LevelKey, p model.Privilege) *Grant {
 }
 
 // GrantsOf returns every privilege grant held by role r.
-func (tx *Tx) GrantsOf(r model.RoleID) []*Grant { return list[Grant](tx, tGrants, "role", r) }
+func (tx *Tx) GrantsOf(r model.RoleID) []*Grant { return list[Grant](tx, tGrants, "id_prefix", r) }
 
 // GrantsAt returns every privilege grant at level l.
 func (tx *Tx) GrantsAt(l LevelKey) []*Grant {
@@ -103,7 +107,7 @@ func (tx *Tx) Edge(r, grantee model.RoleID) *RoleEdge {
 }
 
 // EdgesOf returns the edges granting role r to other roles.
-func (tx *Tx) EdgesOf(r model.RoleID) []*RoleEdge { return list[RoleEdge](tx, tEdges, "role", r) }
+func (tx *Tx) EdgesOf(r model.RoleID) []*RoleEdge { return list[RoleEdge](tx, tEdges, "id_prefix", r) }
 
 // EdgesTo returns the edges granting roles to role grantee.
 func (tx *Tx) EdgesTo(grantee model.RoleID) []*RoleEdge {
@@ -117,7 +121,7 @@ func (tx *Tx) UserRole(u model.UserID, r model.RoleID) *UserRole {
 
 // RolesOfUser returns the role grants of user u.
 func (tx *Tx) RolesOfUser(u model.UserID) []*UserRole {
-	return list[UserRole](tx, tUserRoles, "user", u)
+	return list[UserRole](tx, tUserRoles, "id_prefix", u)
 }
 
 // HoldersOf returns the grants of role r to users.
@@ -127,15 +131,27 @@ func (tx *Tx) HoldersOf(r model.RoleID) []*UserRole {
 
 // GrantsOfAccount returns every privilege grant of account a.
 func (tx *Tx) GrantsOfAccount(a model.AccountID) []*Grant {
-	return list[Grant](tx, tGrants, "account", a)
+	var out []*Grant
+	for _, r := range tx.RolesOf(a) {
+		out = append(out, tx.GrantsOf(r.ID)...)
+	}
+	return out
 }
 
 // EdgesOfAccount returns every role edge of account a.
 func (tx *Tx) EdgesOfAccount(a model.AccountID) []*RoleEdge {
-	return list[RoleEdge](tx, tEdges, "account", a)
+	var out []*RoleEdge
+	for _, r := range tx.RolesOf(a) {
+		out = append(out, tx.EdgesOf(r.ID)...)
+	}
+	return out
 }
 
 // UserRolesOfAccount returns every user role grant of account a.
 func (tx *Tx) UserRolesOfAccount(a model.AccountID) []*UserRole {
-	return list[UserRole](tx, tUserRoles, "account", a)
+	var out []*UserRole
+	for _, u := range tx.UsersOf(a) {
+		out = append(out, tx.RolesOfUser(u.ID)...)
+	}
+	return out
 }

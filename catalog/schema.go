@@ -16,6 +16,16 @@ const (
 
 func uintIdx(field string) memdb.Indexer { return &memdb.UintFieldIndex{Field: field} }
 
+// prefixUint is a uint field that may end a prefix scan of a compound index
+// ("id_prefix" with the leading fields only).
+type prefixUint struct{ memdb.UintFieldIndex }
+
+func (p *prefixUint) PrefixFromArgs(args ...any) ([]byte, error) { return p.FromArgs(args...) }
+
+func prefixIdx(field string) memdb.Indexer {
+	return &prefixUint{memdb.UintFieldIndex{Field: field}}
+}
+
 func strIdx(field string) memdb.Indexer { return &memdb.StringFieldIndex{Field: field} }
 
 func compound(idx ...memdb.Indexer) memdb.Indexer {
@@ -34,39 +44,31 @@ func table(name string, idx ...*memdb.IndexSchema) *memdb.TableSchema {
 	return ts
 }
 
+// schema keeps indexes few: each index entry costs a radix-tree node, and
+// the compound indexes serve their leading fields by prefix scans.
 func schema() *memdb.DBSchema {
-	owned := func(name string, extra ...*memdb.IndexSchema) *memdb.TableSchema {
-		base := []*memdb.IndexSchema{
+	named := func(name, parent string) *memdb.TableSchema {
+		return table(name,
 			index("id", true, uintIdx("ID")),
-			index("account", false, uintIdx("Account")),
-			index("owner", false, uintIdx("Owner")),
-		}
-		return table(name, append(base, extra...)...)
+			index("name", true, compound(prefixIdx(parent), strIdx("Name"))),
+			index("owner", false, uintIdx("Owner")))
 	}
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,
 			index("id", true, uintIdx("ID")),
 			index("name", true, strIdx("Name"))),
-		tUsers:     owned(tUsers, index("name", true, compound(uintIdx("Account"), strIdx("Name")))),
-		tRoles:     owned(tRoles, index("name", true, compound(uintIdx("Account"), strIdx("Name")))),
-		tDatabases: owned(tDatabases, index("name", true, compound(uintIdx("Account"), strIdx("Name")))),
-		tTables: owned(tTables,
-			index("name", true, compound(uintIdx("Database"), strIdx("Name"))),
-			index("database", false, uintIdx("Database"))),
+		tUsers:     named(tUsers, "Account"),
+		tRoles:     named(tRoles, "Account"),
+		tDatabases: named(tDatabases, "Account"),
+		tTables:    named(tTables, "Database"),
 		tGrants: table(tGrants,
-			index("id", true, compound(uintIdx("Role"), uintIdx("Scope"), uintIdx("Object"), uintIdx("Priv"))),
-			index("role", false, uintIdx("Role")),
-			index("account", false, uintIdx("Account")),
+			index("id", true, compound(prefixIdx("Role"), uintIdx("Scope"), uintIdx("Object"), uintIdx("Priv"))),
 			index("level", false, compound(uintIdx("Scope"), uintIdx("Object")))),
 		tEdges: table(tEdges,
-			index("id", true, compound(uintIdx("Role"), uintIdx("Grantee"))),
-			index("role", false, uintIdx("Role")),
-			index("grantee", false, uintIdx("Grantee")),
-			index("account", false, uintIdx("Account"))),
+			index("id", true, compound(prefixIdx("Role"), uintIdx("Grantee"))),
+			index("grantee", false, uintIdx("Grantee"))),
 		tUserRoles: table(tUserRoles,
-			index("id", true, compound(uintIdx("User"), uintIdx("Role"))),
-			index("role", false, uintIdx("Role")),
-			index("user", false, uintIdx("User")),
-			index("account", false, uintIdx("Account"))),
+			index("id", true, compound(prefixIdx("User"), uintIdx("Role"))),
+			index("role", false, uintIdx("Role"))),
 	}}
 }

@@ -20,9 +20,9 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 		DefaultRole: admin.ID, Owner: admin.ID}
 	acc.AdminRole, acc.PublicRole, acc.AdminUser, acc.NextSlot = admin.ID, public.ID, user.ID, 2
 	w.Put(acc)
-	w.Put(admin)
-	w.Put(public)
-	w.Put(user)
+	w.Insert(admin)
+	w.Insert(public)
+	w.Insert(user)
 	w.Put(&catalog.UserRole{Role: admin.ID, User: user.ID, Account: acc.ID})
 	w.Put(&catalog.UserRole{Role: public.ID, User: user.ID, Account: acc.ID})
 	w.Put(&catalog.Grant{Role: public.ID, Account: acc.ID, Scope: catalog.ScopeAccount,

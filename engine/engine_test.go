@@ -315,3 +315,24 @@ func TestSnapshotsAreImmutable(t *testing.T) {
 	assert.True(t, eng.Check(p.User, p.Role, p.Secondary, model.PrivSelect, obj).Allowed)
 	assert.Equal(t, snap.Revision()+1, eng.Snapshot().Revision())
 }
+
+func TestLimitsAreCheckedAtomically(t *testing.T) {
+	eng := newEngine(t, engine.WithLimits(engine.Limits{RolesPerAccount: 4, TablesPerAccount: 1}))
+	root := connect(t, eng, "root", "111")
+	require.NoError(t, root.CreateAccount(engine.CreateAccount{Name: "acme", AdminName: "ann", AdminPassword: "pw"}))
+	ann := connect(t, eng, "acme:ann", "pw")
+	// accountadmin and public count: two more roles fit.
+	err := ann.CreateRole(engine.CreateRole{Names: []string{"a", "b", "c"}})
+	require.ErrorIs(t, err, model.ErrLimit)
+	assert.EqualError(t, err, "the number of roles in account acme exceeds the limit 4")
+	require.NoError(t, ann.CreateRole(engine.CreateRole{Names: []string{"a", "b"}}), "the failed statement counted nothing")
+	require.NoError(t, ann.DropRole(engine.DropRole{Names: []string{"a"}}))
+	require.NoError(t, ann.CreateRole(engine.CreateRole{Names: []string{"c"}}), "a drop frees its place")
+
+	require.NoError(t, ann.CreateDatabase(engine.CreateDatabase{Name: "d"}))
+	require.NoError(t, ann.CreateTable(engine.CreateTable{Database: "d", Name: "t1"}))
+	assert.ErrorIs(t, ann.CreateTable(engine.CreateTable{Database: "d", Name: "t2"}), model.ErrLimit)
+	require.NoError(t, ann.DropDatabase(engine.DropDatabase{Name: "d"}))
+	require.NoError(t, ann.CreateDatabase(engine.CreateDatabase{Name: "d"}))
+	require.NoError(t, ann.CreateTable(engine.CreateTable{Database: "d", Name: "t2"}), "tables dropped with their database are uncounted")
+}

@@ -122,8 +122,11 @@ func (l *Loader) CreateDatabase(a model.AccountID, name string) (model.DatabaseI
 	if l.w.DatabaseByName(a, n) != nil {
 		return 0, model.Errorf(model.ErrExists, "the database %s exists", model.Quote(n))
 	}
+	if err := l.w.limit(l.w.Count(a).Databases, l.w.e.cfg.limits.DatabasesPerAccount, "databases", acc.Name); err != nil {
+		return 0, err
+	}
 	d := &catalog.Database{ID: l.w.NewDatabaseID(), Account: a, Name: n, Owner: acc.AdminRole}
-	l.w.Put(d)
+	l.w.Insert(d)
 	return d.ID, nil
 }
 
@@ -141,8 +144,11 @@ func (l *Loader) CreateTable(d model.DatabaseID, name string) (model.TableID, er
 		return 0, model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(db.Name), model.Quote(n))
 	}
 	acc := l.w.Account(db.Account)
+	if err := l.w.limit(l.w.Count(acc.ID).Tables, l.w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
+		return 0, err
+	}
 	t := &catalog.Table{ID: l.w.NewTableID(), Account: db.Account, Database: d, Name: n, Owner: acc.AdminRole}
-	l.w.Put(t)
+	l.w.Insert(t)
 	return t.ID, nil
 }
 

@@ -27,10 +27,10 @@ func (s *Session) CreateDatabase(st CreateDatabase) error {
 			}
 			return model.Errorf(model.ErrExists, "the database %s exists", model.Quote(name))
 		}
-		if err := w.limit(len(w.DatabasesOf(acc.ID)), w.e.cfg.limits.DatabasesPerAccount, "databases", acc.Name); err != nil {
+		if err := w.limit(w.Count(acc.ID).Databases, w.e.cfg.limits.DatabasesPerAccount, "databases", acc.Name); err != nil {
 			return err
 		}
-		w.Put(&catalog.Database{ID: w.NewDatabaseID(), Account: acc.ID, Name: name, Owner: s.role})
+		w.Insert(&catalog.Database{ID: w.NewDatabaseID(), Account: acc.ID, Name: name, Owner: s.role})
 		return nil
 	})
 }
@@ -121,10 +121,10 @@ func (s *Session) CreateTable(st CreateTable) error {
 			}
 			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(l.tbName))
 		}
-		if err := w.limit(len(w.TablesOfAccount(acc.ID)), w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
+		if err := w.limit(w.Count(acc.ID).Tables, w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
 			return err
 		}
-		w.Put(&catalog.Table{ID: w.NewTableID(), Account: acc.ID, Database: l.db, Name: l.tbName,
+		w.Insert(&catalog.Table{ID: w.NewTableID(), Account: acc.ID, Database: l.db, Name: l.tbName,
 			Columns: st.Columns, Owner: s.role})
 		return nil
 	})

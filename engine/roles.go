@@ -46,14 +46,14 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 	if w.UserByName(a, name) != nil {
 		return nil, existsErr("there is a user with the same name as the role %s", model.Quote(name))
 	}
-	if err := w.limit(len(w.RolesOf(a)), w.e.cfg.limits.RolesPerAccount, "roles", acc.Name); err != nil {
+	if err := w.limit(w.Count(a).Roles, w.e.cfg.limits.RolesPerAccount, "roles", acc.Name); err != nil {
 		return nil, err
 	}
 	r := &catalog.Role{ID: w.NewRoleID(), Account: a, Name: name, Slot: acc.NextSlot, Owner: owner}
 	c := *acc
 	c.NextSlot++
 	w.Put(&c)
-	w.Put(r)
+	w.Insert(r)
 	return r, nil
 }
 

@@ -74,7 +74,7 @@ func (w *writer) createUser(s *Session, name, hash, defRole, comment string) err
 	if w.RoleByName(acc.ID, name) != nil {
 		return existsErr("there is a role with the same name as the user")
 	}
-	if err := w.limit(len(w.UsersOf(acc.ID)), w.e.cfg.limits.UsersPerAccount, "users", acc.Name); err != nil {
+	if err := w.limit(w.Count(acc.ID).Users, w.e.cfg.limits.UsersPerAccount, "users", acc.Name); err != nil {
 		return err
 	}
 	u := &catalog.User{ID: w.NewUserID(), Account: acc.ID, Name: name, Hash: hash, Comment: comment,
@@ -91,7 +91,7 @@ func (w *writer) createUser(s *Session, name, hash, defRole, comment string) err
 		u.DefaultRole = r.ID
 		w.Put(&catalog.UserRole{Role: r.ID, User: u.ID, Account: acc.ID, GrantorRole: s.role, GrantorUser: s.user})
 	}
-	w.Put(u)
+	w.Insert(u)
 	w.Put(&catalog.UserRole{Role: acc.PublicRole, User: u.ID, Account: acc.ID, GrantorRole: s.role, GrantorUser: s.user})
 	w.e.logins.forget(s.accountName, name)
 	return nil
