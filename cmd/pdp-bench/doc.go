@@ -11,9 +11,14 @@
 // It then reports:
 //
 //   - verification: every CHECK answered on the setup state against its
-//     EXPECT value (and against an independent reference evaluator);
+//     EXPECT value (and EXPECT against an independent reference evaluator);
+//     again after the phase under mutation, which replays whole
+//     REVOKE/GRANT pairs; and step by step through the first mutation
+//     pairs (-verify-mutations), against the reference with the same
+//     mutation applied;
 //   - latency of Engine.Check on the request stream in random order: the
-//     mean from batch timing and p50/p90/p99/p99.9/max from per-call timing;
+//     mean from batch timing and p50/p90/p99/p99.9/max from per-call timing
+//     of one call in every -sample-every;
 //   - allocations per Check;
 //   - throughput with one and two goroutines, and the speedup;
 //   - Check latency while another goroutine replays the MUTATE stream at a

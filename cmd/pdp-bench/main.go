@@ -80,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.cfg.Iterations, "iterations", 0, "checks per timed phase (per goroutine when parallel) instead of -duration")
 	fs.DurationVar(&o.cfg.MutDuration, "mut-duration", 0, "length of the phase under mutation (default -duration)")
 	fs.Float64Var(&o.cfg.MutRate, "mut-rate", 1000, "target mutations per second in the phase under mutation")
+	fs.IntVar(&o.cfg.SampleEvery, "sample-every", 4, "time one Check in every `N` for the percentiles (1: every call)")
 	fs.IntVar(&o.cfg.Samples, "samples", 1_000_000, "per-call latencies kept per phase (a uniform sample of all calls)")
 	fs.IntVar(&o.cfg.VerifyPairs, "verify-mutations", 20, "mutation pairs to replay one step at a time, verifying the mutated account's checks after each step")
 	fs.IntVar(&o.cfg.ShowMismatches, "show-mismatches", 20, "mismatches to print")
@@ -134,8 +135,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.cfg.MutDuration == 0 {
 		o.cfg.MutDuration = o.cfg.Duration
 	}
-	if o.cfg.Duration <= 0 || o.cfg.MutDuration <= 0 || o.cfg.Iterations < 0 || o.cfg.Samples < 1 {
-		return nil, fmt.Errorf("%w: durations and -samples must be positive, -iterations not negative", errUsage)
+	if o.cfg.Duration <= 0 || o.cfg.MutDuration <= 0 || o.cfg.Iterations < 0 || o.cfg.Samples < 1 || o.cfg.SampleEvery < 1 {
+		return nil, fmt.Errorf("%w: durations, -samples and -sample-every must be positive, -iterations not negative", errUsage)
 	}
 	o.cfg.Seed = p.Seed
 	return o, nil

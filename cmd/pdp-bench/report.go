@@ -41,7 +41,8 @@ func WriteTable(out io.Writer, res *Result) error {
 	row("mean (batch timing)", nsString(res.CheckNsMean))
 	row("p50 / p90 / p99", fmt.Sprintf("%s / %s / %s", nsString(res.CheckNsP50), nsString(res.CheckNsP90), nsString(res.CheckNsP99)))
 	row("p99.9 / max", fmt.Sprintf("%s / %s", nsString(res.CheckNsP999), nsString(res.CheckNsMax)))
-	row("per-call sample", fmt.Sprintf("%d calls, clock overhead %d ns subtracted", res.CheckSamples, res.ClockOverheadNs))
+	row("per-call timing", fmt.Sprintf("%d calls timed (1 in %d), clock overhead %d ns subtracted",
+		res.CheckSamples, res.SampleEvery, res.ClockOverheadNs))
 	row("allocations", fmt.Sprintf("%.2f per Check", res.CheckAllocs))
 
 	section(fmt.Sprintf("parallel throughput (GOMAXPROCS %d)", res.GOMAXPROCS))

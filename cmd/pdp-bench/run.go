@@ -23,6 +23,9 @@ type Config struct {
 	MutDuration time.Duration
 	// MutRate is the target rate of mutations per second.
 	MutRate float64
+	// SampleEvery says which calls are timed one by one for the
+	// percentiles: one in every SampleEvery.
+	SampleEvery int
 	// Samples bounds the number of per-call latencies kept per phase.
 	Samples int
 	// Seed seeds the request order and the samplers.
@@ -74,6 +77,7 @@ type Result struct {
 	CheckNsP999     float64 `json:"check_ns_p999"`
 	CheckNsMax      float64 `json:"check_ns_max"`
 	CheckSamples    int     `json:"check_samples"`
+	SampleEvery     int     `json:"sample_every"`
 	ClockOverheadNs int64   `json:"clock_overhead_ns"`
 	CheckAllocs     float64 `json:"check_allocs"`
 
@@ -279,30 +283,35 @@ func (b *Bench) verify(afterMut bool) {
 	b.res.Verified, b.res.Mismatches, b.res.Unverified, b.res.ReferenceMismatches = verified, mismatches, unverified, refBad
 }
 
-// timed runs fn on successive requests of perm, in batches, until the
-// phase's budget is spent; it returns the number of checks and the time.
-// The indirect call costs a little, so fn must time what it measures itself.
-func (b *Bench) timed(perm []int32, fn func(r *Request)) (int, time.Duration) {
-	const batch = 256
-	n, i := 0, 0
-	start := time.Now()
-	for {
-		for range batch {
-			fn(&b.reqs[perm[i]])
-			if i++; i == len(perm) {
-				i = 0
+// sampled runs checks over perm in batches while more(checks so far)
+// holds, timing one call in every SampleEvery into rec, and returns the
+// number of checks run. The untimed calls keep the timed ones in the
+// context of a stream of requests and dilute the clock's cost.
+func (b *Bench) sampled(perm []int32, rec *Recorder, more func(n int) bool) int {
+	every := max(b.cfg.SampleEvery, 1)
+	var allowed int64
+	n, k := 0, 0
+	for more(n) {
+		for j := range 256 {
+			r := &b.reqs[perm[k]]
+			if j%every == 0 {
+				t := time.Now()
+				ok := b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed
+				rec.Record(int64(time.Since(t)))
+				if ok {
+					allowed++
+				}
+			} else if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
+				allowed++
+			}
+			if k++; k == len(perm) {
+				k = 0
 			}
 		}
-		n += batch
-		if b.cfg.Iterations > 0 {
-			if n >= b.cfg.Iterations {
-				break
-			}
-		} else if time.Since(start) >= b.cfg.Duration {
-			break
-		}
+		n += 256
 	}
-	return n, time.Since(start)
+	sink.Add(allowed)
+	return n
 }
 
 // latency measures the mean from batch timing, then the percentiles from
@@ -346,16 +355,16 @@ func (b *Bench) latency() {
 	b.res.ClockOverheadNs = clockOverhead()
 	rec := NewRecorder(b.cfg.Samples, b.cfg.Seed)
 	rec.Overhead = b.res.ClockOverheadNs
-	b.timed(perm, func(r *Request) {
-		t := time.Now()
-		if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
-			allowed++
+	start = time.Now()
+	b.sampled(perm, rec, func(n int) bool {
+		if b.cfg.Iterations > 0 {
+			return n < b.cfg.Iterations
 		}
-		rec.Record(int64(time.Since(t)))
+		return time.Since(start) < b.cfg.Duration
 	})
 	s := rec.Summary()
 	b.res.CheckNsP50, b.res.CheckNsP90, b.res.CheckNsP99, b.res.CheckNsP999, b.res.CheckNsMax = s.P50, s.P90, s.P99, s.P999, s.Max
-	b.res.CheckSamples = s.N
+	b.res.CheckSamples, b.res.SampleEvery = s.N, max(b.cfg.SampleEvery, 1)
 	sink.Add(allowed)
 }
 
@@ -482,24 +491,10 @@ func (b *Bench) underMutation() {
 	perm := b.perm()
 	rec := NewRecorder(b.cfg.Samples, b.cfg.Seed+2)
 	rec.Overhead = b.res.ClockOverheadNs
-	var allowed int64
 	start := time.Now()
-	for k := 0; time.Since(start) < b.cfg.MutDuration; {
-		for range 64 {
-			r := &b.reqs[perm[k]]
-			t := time.Now()
-			if b.eng.Check(r.User, r.Role, r.Secondary, r.Privilege, r.On).Allowed {
-				allowed++
-			}
-			rec.Record(int64(time.Since(t)))
-			if k++; k == len(perm) {
-				k = 0
-			}
-		}
-	}
+	b.sampled(perm, rec, func(int) bool { return time.Since(start) < b.cfg.MutDuration })
 	stop.Store(true)
 	<-done
-	sink.Add(allowed)
 
 	s := rec.Summary()
 	b.res.CheckUnderMutNsP50, b.res.CheckUnderMutNsP99, b.res.CheckUnderMutNsMax = s.P50, s.P99, s.Max
