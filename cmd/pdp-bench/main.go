@@ -31,7 +31,7 @@ var errUsage = errors.New("usage")
 type mixFlag struct{ mix *[5]float64 }
 
 func (m mixFlag) String() string {
-	if m.mix == nil {
+	if m.mix == nil || *m.mix == [5]float64{} {
 		return ""
 	}
 	parts := make([]string, len(m.mix))
@@ -99,7 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	gen.IntVar(&p.Tables, "tables", 0, "tables per database")
 	gen.IntVar(&p.Grants, "grants", 0, "privilege grants per role")
 	gen.IntVar(&p.RolesPerUser, "roles-per-user", 0, "roles granted to each user")
-	gen.Var(mixFlag{&p.Mix}, "mix", "grant `mix` TABLE db.t/db.*/*.*/DATABASE db/* (default 0.72/0.15/0.005/0.115/0.01)")
+	gen.Var(mixFlag{&p.Mix}, "mix", "grant `mix`: shares of TABLE db.t/db.*/*.*/DATABASE db/*")
 	gen.IntVar(&p.Checks, "checks", 0, "CHECK lines")
 	gen.Float64Var(&p.Allow, "allow", 0, "share of checks drawn from held grants")
 	gen.Float64Var(&p.SecondaryAll, "secondary-all", 0, "share of checks with SECONDARY ALL")
@@ -110,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	})
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: pdp-bench {-workload FILE | -preset small|medium|large [generator flags]} [flags]\n")
+		fmt.Fprintf(stderr, "Generator flags default to the preset's values.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
