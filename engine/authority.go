@@ -19,9 +19,9 @@ type actor struct {
 }
 
 func (s *Session) actor(snap *Snapshot) *actor {
-	ac := &actor{snap: snap, a: snap.accounts.Get(uint32(s.account)), user: s.user, active: s.role}
-	u := snap.users.Get(uint32(s.user))
-	r := snap.roles.Get(uint32(s.role))
+	ac := &actor{snap: snap, a: snap.accountAt(uint32(s.account)), user: s.user, active: s.role}
+	u := snap.userAt(uint32(s.user))
+	r := snap.roleAt(uint32(s.role))
 	if u != nil && r != nil && u.direct.Has(r.slot) {
 		ac.primary, ac.set = r.closure, r.closure
 		if s.secondary == SecondaryAll {
@@ -70,7 +70,7 @@ func (ac *actor) manageGrants() bool { return ac.accountPriv(model.PrivManageGra
 
 // owns reports whether a role of S owns the object whose owner is role.
 func (ac *actor) owns(owner model.RoleID) bool {
-	r := ac.snap.roles.Get(uint32(owner))
+	r := ac.snap.roleAt(uint32(owner))
 	return r != nil && ac.set.Has(r.slot)
 }
 
@@ -79,7 +79,7 @@ func (ac *actor) dbView(id model.DatabaseID) *dbView {
 	if id == 0 {
 		return nil
 	}
-	return ac.snap.dbs.Get(uint32(id))
+	return ac.snap.dbAt(uint32(id))
 }
 
 // tableView returns the view of table id as the statement started, or nil.
@@ -87,7 +87,7 @@ func (ac *actor) tableView(id model.TableID) *tableView {
 	if id == 0 {
 		return nil
 	}
-	return ac.snap.tables.Get(uint32(id))
+	return ac.snap.tableAt(uint32(id))
 }
 
 // heldWithOption reports whether a role of S holds one of want with grant
@@ -143,7 +143,7 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 		return true
 	}
 	tx := ac.snap.read()
-	rv := ac.snap.roles.Get(uint32(r.ID))
+	rv := ac.snap.roleAt(uint32(r.ID))
 	if ur := tx.UserRole(ac.user, r.ID); ur != nil && ur.Option && rv != nil && ac.set.Has(rv.slot) {
 		return true
 	}
@@ -156,7 +156,7 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 			if !e.Option || seen[e.Grantee] {
 				continue
 			}
-			if gv := ac.snap.roles.Get(uint32(e.Grantee)); gv != nil && ac.set.Has(gv.slot) {
+			if gv := ac.snap.roleAt(uint32(e.Grantee)); gv != nil && ac.set.Has(gv.slot) {
 				return true
 			}
 			seen[e.Grantee] = true

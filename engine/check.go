@@ -10,15 +10,15 @@ import (
 // It reads only this immutable snapshot: no lock, no catalog read and no
 // allocation.
 func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
-	u := s.users.Get(uint32(user))
+	u := s.userAt(uint32(user))
 	if u == nil {
 		return deny(ReasonNoSuchUser)
 	}
-	a := s.accounts.Get(uint32(u.account))
+	a := s.accountAt(uint32(u.account))
 	if d, ok := gate(a, u, p); !ok {
 		return d
 	}
-	r := s.roles.Get(uint32(activeRole))
+	r := s.roleAt(uint32(activeRole))
 	if r == nil || r.account != u.account || !u.direct.Has(r.slot) {
 		return deny(ReasonRoleNotGranted)
 	}
@@ -55,25 +55,25 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		}
 		return a.onAccount(set, active, p)
 	case model.KindDatabase:
-		d := s.dbs.Get(on.ID)
+		d := s.dbAt(on.ID)
 		if d == nil || d.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
 		return a.onDatabase(set, d, p)
 	case model.KindTable:
-		t := s.tables.Get(on.ID)
+		t := s.tableAt(on.ID)
 		if t == nil || t.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, s.dbs.Get(uint32(t.db)), t, p)
+		return a.onTable(set, s.dbAt(uint32(t.db)), t, p)
 	case model.KindRole:
-		r := s.roles.Get(on.ID)
+		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
 		return a.onRole(set, r, p)
 	case model.KindUser:
-		u := s.users.Get(on.ID)
+		u := s.userAt(on.ID)
 		if u == nil || u.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}

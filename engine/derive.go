@@ -98,10 +98,14 @@ func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]b
 	}
 	g := edges(d.tx)
 	for _, id := range inherit.Dependents(g, roots) {
-		old := d.next.roles.Get(uint32(id))
+		var before inherit.Set // copied out: Set may rewrite the slot in place
+		old := d.next.roleAt(uint32(id))
+		if old != nil {
+			before = old.closure
+		}
 		view := d.roleView(g, id)
-		d.next.roles = d.next.roles.Set(d.edit, uint32(id), view)
-		if old == nil || view == nil || !old.closure.Equal(view.closure) {
+		d.next.roles = d.next.roles.Set(d.edit, uint32(id), deref(view))
+		if old == nil || view == nil || !before.Equal(view.closure) {
 			for _, h := range d.tx.HoldersOf(id) {
 				users[h.User] = true
 			}
@@ -121,7 +125,7 @@ func (d *deriver) roleView(g inherit.Edges, id model.RoleID) *roleView {
 	}
 	pub := d.slotOf(acc.PublicRole)
 	closure := inherit.Closure(g, id, d.slotOf, pub, func(p model.RoleID) inherit.Set {
-		if v := d.next.roles.Get(uint32(p)); v != nil {
+		if v := d.next.roleAt(uint32(p)); v != nil {
 			return v.closure
 		}
 		return nil
@@ -135,6 +139,15 @@ func (d *deriver) slotOf(r model.RoleID) uint32 {
 		return rec.Slot
 	}
 	return noSlot
+}
+
+// deref returns *v, or the zero (absent) view for nil.
+func deref[T any](v *T) T {
+	var zero T
+	if v == nil {
+		return zero
+	}
+	return *v
 }
 
 // noSlot is a slot no set holds.
@@ -152,14 +165,14 @@ func (d *deriver) refreshUser(id model.UserID) {
 				ownerSlot: d.slotOf(rec.Owner),
 			}
 			for _, ur := range d.tx.RolesOfUser(id) {
-				if rv := d.next.roles.Get(uint32(ur.Role)); rv != nil {
+				if rv := d.next.roleAt(uint32(ur.Role)); rv != nil {
 					view.direct = view.direct.With(rv.slot)
 					inherit.UnionInto(&view.secondary, rv.closure)
 				}
 			}
 		}
 	}
-	d.next.users = d.next.users.Set(d.edit, uint32(id), view)
+	d.next.users = d.next.users.Set(d.edit, uint32(id), deref(view))
 }
 
 // entries groups the grants at level l by role.
@@ -197,7 +210,7 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 			anyTable:   d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyTable, Object: obj}),
 		}
 	}
-	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), view)
+	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), deref(view))
 }
 
 func (d *deriver) refreshDatabase(id model.DatabaseID) {
@@ -212,7 +225,7 @@ func (d *deriver) refreshDatabase(id model.DatabaseID) {
 			tables:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: obj}),
 		}
 	}
-	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), view)
+	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), deref(view))
 }
 
 func (d *deriver) refreshTable(id model.TableID) {
@@ -226,5 +239,5 @@ func (d *deriver) refreshTable(id model.TableID) {
 			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
 		}
 	}
-	d.next.tables = d.next.tables.Set(d.edit, uint32(id), view)
+	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))
 }

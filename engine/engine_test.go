@@ -336,3 +336,22 @@ func TestLimitsAreCheckedAtomically(t *testing.T) {
 	require.NoError(t, ann.CreateDatabase(engine.CreateDatabase{Name: "d"}))
 	require.NoError(t, ann.CreateTable(engine.CreateTable{Database: "d", Name: "t2"}), "tables dropped with their database are uncounted")
 }
+
+// TestSecondaryUnionFollowsInheritedChanges: a grant deep in the graph
+// reaches the secondary roles of users holding a role that inherits it,
+// also when several closures change in one commit.
+func TestSecondaryUnionFollowsInheritedChanges(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	require.NoError(t, ann.CreateRole(engine.CreateRole{Names: []string{"r1", "r2", "r3"}}))
+	require.NoError(t, ann.GrantRole(engine.GrantRole{Roles: []string{"r2"}, To: []string{"r3"}}))
+	require.NoError(t, ann.GrantRole(engine.GrantRole{Roles: []string{"r3"}, To: []string{"bob"}}))
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "r1")))
+	bob := connect(t, eng, "acme:bob", "pw")
+	require.NoError(t, bob.SetSecondaryRoles(engine.SecondaryAll))
+	require.False(t, bob.Decide(model.PrivSelect, table("sales", "orders")).Allowed)
+
+	require.NoError(t, ann.GrantRole(engine.GrantRole{Roles: []string{"r1"}, To: []string{"r2"}}))
+	assert.True(t, bob.Decide(model.PrivSelect, table("sales", "orders")).Allowed)
+	require.NoError(t, ann.RevokeRole(engine.RevokeRole{Roles: []string{"r1"}, From: []string{"r2"}}))
+	assert.False(t, bob.Decide(model.PrivSelect, table("sales", "orders")).Allowed)
+}

@@ -48,7 +48,7 @@ func (s *Session) DropDatabase(st DropDatabase) error {
 		}
 		var view *dbView
 		if d := w.base.read().DatabaseByName(s.account, name); d != nil {
-			view = w.base.dbs.Get(uint32(d.ID))
+			view = w.base.dbAt(uint32(d.ID))
 		}
 		allowed := ac.a.accountGrant(ac.set, model.PrivDropDatabase).Allowed ||
 			view != nil && ac.set.Has(view.ownerSlot)

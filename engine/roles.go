@@ -84,7 +84,7 @@ func (s *Session) DropRole(st DropRole) error {
 func (w *writer) dropRole(s *Session, ac *actor, name string, dropped ownership.Dropped) error {
 	start := w.base.read().RoleByName(s.account, name)
 	if start != nil {
-		if err := require(ac.a.onRole(ac.set, w.base.roles.Get(uint32(start.ID)), model.PrivDropRole)); err != nil {
+		if err := require(ac.a.onRole(ac.set, w.base.roleAt(uint32(start.ID)), model.PrivDropRole)); err != nil {
 			return err
 		}
 	} else if err := require(ac.a.accountGrant(ac.set, model.PrivDropRole)); err != nil {

@@ -80,11 +80,11 @@ func (s *Session) begin() (*Snapshot, error) {
 	if s.closedOn(snap) {
 		return nil, model.Errorf(model.ErrSessionClosed, "the session is closed")
 	}
-	u := snap.users.Get(uint32(s.user))
+	u := snap.userAt(uint32(s.user))
 	if u.locked {
 		return nil, errLockedManual
 	}
-	if snap.accounts.Get(uint32(s.account)).status == model.StatusSuspended {
+	if snap.accountAt(uint32(s.account)).status == model.StatusSuspended {
 		return nil, suspended(s.accountName)
 	}
 	return snap, nil
@@ -94,9 +94,9 @@ func (s *Session) begin() (*Snapshot, error) {
 // gone; once closed a session stays closed, since IDs are never reused.
 func (s *Session) closedOn(snap *Snapshot) bool {
 	if !s.closed {
-		a := snap.accounts.Get(uint32(s.account))
-		u := snap.users.Get(uint32(s.user))
-		r := snap.roles.Get(uint32(s.role))
+		a := snap.accountAt(uint32(s.account))
+		u := snap.userAt(uint32(s.user))
+		r := snap.roleAt(uint32(s.role))
 		s.closed = a == nil || u == nil || r == nil || u.account != s.account
 	}
 	return s.closed

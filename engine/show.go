@@ -58,7 +58,7 @@ func (ac *actor) mayShow(role *catalog.Role, user *catalog.User) bool {
 	case user != nil && user.ID == ac.user:
 		return true
 	case role != nil:
-		if rv := ac.snap.roles.Get(uint32(role.ID)); rv != nil && ac.set.Has(rv.slot) {
+		if rv := ac.snap.roleAt(uint32(role.ID)); rv != nil && ac.set.Has(rv.slot) {
 			return true
 		}
 	}

@@ -14,11 +14,49 @@ import (
 type Snapshot struct {
 	rev      uint64
 	cat      *catalog.View
-	accounts pvec.Vec[*accountView]
-	users    pvec.Vec[*userView]
-	roles    pvec.Vec[*roleView]
-	dbs      pvec.Vec[*dbView]
-	tables   pvec.Vec[*tableView]
+	accounts pvec.Vec[accountView]
+	users    pvec.Vec[userView]
+	roles    pvec.Vec[roleView]
+	dbs      pvec.Vec[dbView]
+	tables   pvec.Vec[tableView]
+}
+
+// The views are stored by value inside the persistent arrays, so that a
+// lookup is one pointer chase less; a zero view is an absent object.
+
+func (s *Snapshot) accountAt(i uint32) *accountView {
+	if v := s.accounts.At(i); v != nil && v.id != 0 {
+		return v
+	}
+	return nil
+}
+
+func (s *Snapshot) userAt(i uint32) *userView {
+	if v := s.users.At(i); v != nil && v.account != 0 {
+		return v
+	}
+	return nil
+}
+
+func (s *Snapshot) roleAt(i uint32) *roleView {
+	if v := s.roles.At(i); v != nil && v.id != 0 {
+		return v
+	}
+	return nil
+}
+
+func (s *Snapshot) dbAt(i uint32) *dbView {
+	if v := s.dbs.At(i); v != nil && v.account != 0 {
+		return v
+	}
+	return nil
+}
+
+func (s *Snapshot) tableAt(i uint32) *tableView {
+	if v := s.tables.At(i); v != nil && v.account != 0 {
+		return v
+	}
+	return nil
 }
 
 // entry is one role's privileges at one grant level.

@@ -148,7 +148,7 @@ func (w *writer) dropUser(s *Session, ac *actor, name string) error {
 // starting snapshot; a missing user is judged from the account level.
 func (ac *actor) onUser(snap *Snapshot, name string, p model.Privilege) Decision {
 	if u := snap.read().UserByName(ac.a.id, name); u != nil {
-		return ac.a.onUser(ac.set, snap.users.Get(uint32(u.ID)), p)
+		return ac.a.onUser(ac.set, snap.userAt(uint32(u.ID)), p)
 	}
 	return ac.a.accountGrant(ac.set, p)
 }

@@ -57,6 +57,24 @@ func (v Vec[T]) Get(i uint32) T {
 	return l.vals[i&mask]
 }
 
+// At returns a pointer to the element at i inside the immutable trie, or
+// nil when no element was ever stored near i. The element must not be
+// modified; a zero element means "absent" to callers that store values.
+func (v Vec[T]) At(i uint32) *T {
+	if v.root == nil || i > MaxIndex {
+		return nil
+	}
+	m := v.root.kids[i>>(2*bits)]
+	if m == nil {
+		return nil
+	}
+	l := m.kids[(i>>bits)&mask]
+	if l == nil {
+		return nil
+	}
+	return &l.vals[i&mask]
+}
+
 // Set returns a Vec with x at i. It panics if i > MaxIndex: callers bound
 // their IDs first.
 func (v Vec[T]) Set(e *Edit, i uint32, x T) Vec[T] {
