@@ -46,8 +46,8 @@ func WriteTable(out io.Writer, res *Result) error {
 	row("allocations", fmt.Sprintf("%.2f per Check", res.CheckAllocs))
 
 	section(fmt.Sprintf("parallel throughput (GOMAXPROCS %d)", res.GOMAXPROCS))
-	row("1 goroutine", fmt.Sprintf("%s checks/s", countString(res.Throughput1)))
-	row("2 goroutines", fmt.Sprintf("%s checks/s", countString(res.Throughput2)))
+	row("1 goroutine", fmt.Sprintf("%s checks/s%s", countString(res.Throughput1), cpuString(res.CPUs1)))
+	row("2 goroutines", fmt.Sprintf("%s checks/s%s", countString(res.Throughput2), cpuString(res.CPUs2)))
 	row("speedup", fmt.Sprintf("%.2fx", res.ParallelSpeedup))
 
 	section(fmt.Sprintf("under mutation (target %.0f/s)", res.MutTarget))
@@ -106,4 +106,12 @@ func countString(v float64) string {
 		return fmt.Sprintf("%.1fk", v/1e3)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// cpuString renders the CPUs a parallel run used, if known.
+func cpuString(cpus float64) string {
+	if cpus < 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (process used %.2f CPUs)", cpus)
 }

@@ -84,6 +84,10 @@ type Result struct {
 	Throughput1     float64 `json:"checks_per_s_1"`
 	Throughput2     float64 `json:"checks_per_s_2"`
 	ParallelSpeedup float64 `json:"parallel_speedup"`
+	// CPUs1 and CPUs2 are the CPUs the process used in each parallel run
+	// (CPU time over wall time), -1 where unknown.
+	CPUs1 float64 `json:"cpus_1"`
+	CPUs2 float64 `json:"cpus_2"`
 
 	MutTarget          float64 `json:"mut_target"`
 	MutRate            float64 `json:"mut_rate"`
@@ -387,8 +391,10 @@ func (b *Bench) allocs() {
 }
 
 // throughput runs g goroutines checking concurrently for the phase's
-// budget and returns checks per second.
-func (b *Bench) throughput(g int) float64 {
+// budget and returns checks per second and the CPUs the process used
+// meanwhile (-1 if unknown): fewer than g means other processes took CPU
+// time and the speedup understates the engine's scaling.
+func (b *Bench) throughput(g int) (rate, cpus float64) {
 	perms := make([][]int32, g)
 	for i := range perms {
 		perms[i] = b.perm()
@@ -426,6 +432,7 @@ func (b *Bench) throughput(g int) float64 {
 		}(perms[i])
 	}
 	ready.Wait()
+	cpu0, cpuOK := cpuTime()
 	start := time.Now()
 	close(startGate)
 	if b.cfg.Iterations == 0 {
@@ -433,12 +440,17 @@ func (b *Bench) throughput(g int) float64 {
 		stop.Store(true)
 	}
 	done.Wait()
-	return float64(total.Load()) / time.Since(start).Seconds()
+	el := time.Since(start)
+	cpus = -1
+	if cpu1, ok := cpuTime(); ok && cpuOK {
+		cpus = float64(cpu1-cpu0) / float64(el)
+	}
+	return float64(total.Load()) / el.Seconds(), cpus
 }
 
 func (b *Bench) parallel() {
-	b.res.Throughput1 = b.throughput(1)
-	b.res.Throughput2 = b.throughput(2)
+	b.res.Throughput1, b.res.CPUs1 = b.throughput(1)
+	b.res.Throughput2, b.res.CPUs2 = b.throughput(2)
 	if b.res.Throughput1 > 0 {
 		b.res.ParallelSpeedup = b.res.Throughput2 / b.res.Throughput1
 	}
