@@ -14,12 +14,12 @@ const rootPassword = "111"
 
 // Request is a CHECK line resolved to IDs, ready for Engine.Check.
 type Request struct {
-	User      model.UserID
-	Role      model.RoleID
-	Secondary engine.Secondary
-	Privilege model.Privilege
-	On        model.Object
-	Expect    Expect
+	User      model.UserID     // the user asking
+	Role      model.RoleID     // the active role
+	Secondary engine.Secondary // whether secondary roles count
+	Privilege model.Privilege  // the privilege needed
+	On        model.Object     // the object
+	Expect    Expect           // the expected answer, if known
 	// Check is the index of the CHECK line in the workload.
 	Check int
 }

@@ -345,7 +345,7 @@ func (p *parser) hasOn() bool {
 // privilege reads the words up to ON as one privilege name.
 func (p *parser) privilege() (model.Privilege, error) {
 	var words []string
-	for p.pos < len(p.toks) && !(p.toks[p.pos].quoted == false && strings.EqualFold(p.toks[p.pos].text, "ON")) {
+	for p.pos < len(p.toks) && (p.toks[p.pos].quoted || !strings.EqualFold(p.toks[p.pos].text, "ON")) {
 		t := p.toks[p.pos]
 		if t.text == "," {
 			return 0, fmt.Errorf("%w: only one privilege per statement is supported", errSyntax)

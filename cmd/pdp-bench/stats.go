@@ -9,13 +9,13 @@ import (
 
 // Summary describes a sample of durations, in nanoseconds.
 type Summary struct {
-	N    int
-	Mean float64
-	P50  float64
-	P90  float64
-	P99  float64
-	P999 float64
-	Max  float64
+	N    int     // the number of durations
+	Mean float64 // their mean
+	P50  float64 // the median
+	P90  float64 // the 90th percentile
+	P99  float64 // the 99th percentile
+	P999 float64 // the 99.9th percentile
+	Max  float64 // the largest
 }
 
 // Summarize sorts samples in place and returns their summary. Percentiles

@@ -46,6 +46,7 @@ const (
 
 // Statement is one setup statement. Names are folded to lower case.
 type Statement struct {
+	// Kind says which statement it is.
 	Kind StmtKind
 	// Line is the 1-based line of the statement in its file, 0 if generated.
 	Line int
@@ -102,13 +103,14 @@ func ExpectOf(allowed bool) Expect {
 type Check struct {
 	// Line is the 1-based line of the check in its file, 0 if generated.
 	Line      int
-	Account   string
-	User      string
-	Role      string
-	Secondary engine.Secondary
-	Privilege model.Privilege
+	Account   string           // the account of the user and the object
+	User      string           // the user asking
+	Role      string           // the user's active role
+	Secondary engine.Secondary // SECONDARY ALL or NONE
+	Privilege model.Privilege  // the privilege needed
 	// On is a concrete object: DATABASE d or TABLE d.t.
-	On     engine.Target
+	On engine.Target
+	// Expect is the answer on the setup state, if the line gives one.
 	Expect Expect
 }
 
@@ -127,8 +129,8 @@ const (
 type Mutation struct {
 	// Line is the 1-based line of the mutation in its file, 0 if generated.
 	Line    int
-	Account string
-	Kind    MutKind
+	Account string  // the account, whose admin user runs the mutation
+	Kind    MutKind // what the mutation does
 	// Privilege and On are the privilege and level of a privilege mutation.
 	Privilege model.Privilege
 	On        engine.Target
