@@ -6,6 +6,7 @@ import (
 	"strings"
 )
 
+// token is one lexical unit of a workload line: a word or a quoted string.
 type token struct {
 	text   string
 	quoted bool
