@@ -1,0 +1,137 @@
+package oracle
+
+import (
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// CreateDatabase is CREATE DATABASE: CREATE DATABASE from the active role
+// alone, which owns the database.
+func (se *Session) CreateDatabase(st engine.CreateDatabase) error {
+	name, err := fold(nameDatabase, st.Name)
+	if err != nil {
+		return err
+	}
+	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		switch {
+		case !ac.accountPriv(model.PrivCreateDatabase):
+			return errDenied
+		case s.dbByName(se.Account, name) != nil && st.IfNotExists:
+			return nil
+		case s.dbByName(se.Account, name) != nil:
+			return model.Errorf(model.ErrExists, "the database %s exists", name)
+		}
+		id := s.newID()
+		s.DBs[id] = &Database{ID: id, Account: se.Account, Name: name, Owner: se.Role}
+		return nil
+	})
+}
+
+// DropDatabase is DROP DATABASE: its tables and every grant on or in it go.
+func (se *Session) DropDatabase(st engine.DropDatabase) error {
+	name, err := fold(nameDatabase, st.Name)
+	if err != nil {
+		return err
+	}
+	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		bd := ac.base.dbByName(se.Account, name)
+		if !ac.base.accountGrant(ac.acc, ac.S, model.PrivDropDatabase) && (bd == nil || !ac.S[bd.Owner]) {
+			return errDenied
+		}
+		d := s.dbByName(se.Account, name)
+		switch {
+		case d == nil && st.IfExists:
+			return nil
+		case d == nil:
+			return model.Errorf(model.ErrNotFound, "there is no database %q", name)
+		}
+		s.dropDatabase(d.ID)
+		return nil
+	})
+}
+
+// UseDatabase is USE d: it needs CONNECT.
+func (se *Session) UseDatabase(name string) error {
+	n, err := fold(nameDatabase, name)
+	if err != nil {
+		return err
+	}
+	return se.read(func(s *State, ac *actor) error {
+		if !s.accountGrant(ac.acc, ac.S, model.PrivConnect) {
+			return errDenied
+		}
+		d := s.dbByName(se.Account, n)
+		if d == nil {
+			return model.Errorf(model.ErrNotFound, "there is no database %q", n)
+		}
+		se.DB, se.DBName = d.ID, d.Name
+		return nil
+	})
+}
+
+// CreateTable is CREATE TABLE: CREATE TABLE on the database from the active
+// role alone, which owns the table.
+func (se *Session) CreateTable(st engine.CreateTable) error {
+	t, err := se.spec(engine.Target{Kind: model.KindTable, Database: st.Database, Name: st.Name})
+	if err != nil {
+		return err
+	}
+	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		r := s.resolve(se.Account, t)
+		var dbID ID
+		if r.db != nil {
+			dbID = r.db.ID
+		}
+		switch {
+		case !ac.base.databaseGrant(ac.acc, ac.primary, dbID, model.PrivCreateTable):
+			return errDenied
+		case r.db == nil:
+			return r.missing
+		case r.table != nil && st.IfNotExists:
+			return nil
+		case r.table != nil:
+			return model.Errorf(model.ErrExists, "the table %s.%s exists", t.db, t.tbl)
+		}
+		id := s.newID()
+		s.Tables[id] = &Table{ID: id, Account: se.Account, DB: r.db.ID, Name: t.tbl, Owner: se.Role}
+		return nil
+	})
+}
+
+// DropTable is DROP TABLE: the table's grants go with it.
+func (se *Session) DropTable(st engine.DropTable) error {
+	t, err := se.spec(engine.Target{Kind: model.KindTable, Database: st.Database, Name: st.Name})
+	if err != nil {
+		return err
+	}
+	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
+		r := s.resolve(se.Account, t)
+		var dbID ID
+		if r.db != nil {
+			dbID = r.db.ID
+		}
+		if !(r.table != nil && ac.S[r.table.Owner]) && !ac.base.databaseGrant(ac.acc, ac.S, dbID, model.PrivDropTable) {
+			return errDenied
+		}
+		switch {
+		case r.missing != nil && st.IfExists:
+			return nil
+		case r.missing != nil:
+			return r.missing
+		}
+		s.dropTable(r.table.ID)
+		return nil
+	})
+}

@@ -1,0 +1,305 @@
+package oracle
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/pdp-authz/pdp/model"
+)
+
+// ID identifies any object of the model. IDs come from one counter and are
+// never reused, so a re-created name is a new object.
+type ID int
+
+// Account is a tenant.
+type Account struct {
+	ID        ID
+	Name      string
+	Status    model.AccountStatus
+	Admin     ID // the admin role (moadmin or accountadmin)
+	Public    ID // the public role
+	AdminUser ID
+}
+
+// User is a user of an account.
+type User struct {
+	ID          ID
+	Account     ID
+	Name        string
+	Password    string
+	Locked      bool // manual LOCK
+	Failures    int  // wrong passwords in a row
+	LockedUntil time.Time
+	Default     ID // the default role
+	Owner       ID
+}
+
+// Role is a role of an account.
+type Role struct {
+	ID      ID
+	Account ID
+	Name    string
+	Owner   ID
+}
+
+// Database is a database of an account.
+type Database struct {
+	ID      ID
+	Account ID
+	Name    string
+	Owner   ID
+}
+
+// Table is a table of a database.
+type Table struct {
+	ID      ID
+	Account ID
+	DB      ID
+	Name    string
+	Owner   ID
+}
+
+// Scope is the kind of a grant level (SPEC §4).
+type Scope int
+
+// The grant levels. Obj is the account for ScopeAccount, ScopeAnyDB and
+// ScopeAnyTable, the database for ScopeDB and ScopeDBTables, the table for
+// ScopeTable.
+const (
+	ScopeAccount  Scope = iota // ON ACCOUNT
+	ScopeAnyDB                 // ON DATABASE *
+	ScopeDB                    // ON DATABASE d
+	ScopeAnyTable              // ON TABLE *.*
+	ScopeDBTables              // ON TABLE d.*
+	ScopeTable                 // ON TABLE d.t
+)
+
+// Level is a normalised grant level.
+type Level struct {
+	Scope Scope
+	Obj   ID
+}
+
+// Grant is a privilege held by a role at a level.
+type Grant struct {
+	Role   ID
+	Priv   model.Privilege
+	Level  Level
+	Option bool
+}
+
+// Edge is GRANT Role TO Grantee: Grantee inherits Role.
+type Edge struct {
+	Role    ID
+	Grantee ID
+	Option  bool
+}
+
+// UserRole is a role granted directly to a user.
+type UserRole struct {
+	User   ID
+	Role   ID
+	Option bool
+}
+
+// failure counts wrong logins of an unknown name pair.
+type failure struct {
+	count       int
+	lockedUntil time.Time
+}
+
+// State is everything the model knows. It is copied whole before every
+// statement, which is slow and obviously atomic.
+type State struct {
+	Accounts  map[ID]*Account
+	Users     map[ID]*User
+	Roles     map[ID]*Role
+	DBs       map[ID]*Database
+	Tables    map[ID]*Table
+	Grants    []Grant
+	Edges     []Edge
+	UserRoles []UserRole
+	unknown   map[[2]string]failure
+	forgotten [][2]string // unknown-name counts this statement cleared
+	next      ID
+}
+
+func cloneMap[T any](m map[ID]*T) map[ID]*T {
+	out := make(map[ID]*T, len(m))
+	for k, v := range m {
+		c := *v
+		out[k] = &c
+	}
+	return out
+}
+
+func (s *State) clone() *State {
+	return &State{
+		Accounts:  cloneMap(s.Accounts),
+		Users:     cloneMap(s.Users),
+		Roles:     cloneMap(s.Roles),
+		DBs:       cloneMap(s.DBs),
+		Tables:    cloneMap(s.Tables),
+		Grants:    slices.Clone(s.Grants),
+		Edges:     slices.Clone(s.Edges),
+		UserRoles: slices.Clone(s.UserRoles),
+		unknown:   maps.Clone(s.unknown),
+		next:      s.next,
+	}
+}
+
+func (s *State) newID() ID {
+	s.next++
+	return s.next
+}
+
+// Name lookups, in one account.
+
+func (s *State) accountByName(name string) *Account {
+	for _, a := range s.Accounts {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func (s *State) userByName(acc ID, name string) *User {
+	for _, u := range s.Users {
+		if u.Account == acc && u.Name == name {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *State) roleByName(acc ID, name string) *Role {
+	for _, r := range s.Roles {
+		if r.Account == acc && r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *State) dbByName(acc ID, name string) *Database {
+	for _, d := range s.DBs {
+		if d.Account == acc && d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+func (s *State) tableByName(db ID, name string) *Table {
+	for _, t := range s.Tables {
+		if t.DB == db && t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// userRole returns the index of the grant of role r to user u, or -1.
+func (s *State) userRole(u, r ID) int {
+	return slices.IndexFunc(s.UserRoles, func(x UserRole) bool { return x.User == u && x.Role == r })
+}
+
+// edge returns the index of the edge r -> grantee, or -1.
+func (s *State) edge(r, grantee ID) int {
+	return slices.IndexFunc(s.Edges, func(e Edge) bool { return e.Role == r && e.Grantee == grantee })
+}
+
+// grant returns the index of the grant of p to r at l, or -1.
+func (s *State) grant(r ID, p model.Privilege, l Level) int {
+	return slices.IndexFunc(s.Grants, func(g Grant) bool { return g.Role == r && g.Priv == p && g.Level == l })
+}
+
+// Closure returns every role r inherits, by breadth-first search over the
+// role edges: r itself, every role granted to a role already found, and
+// public.
+func (s *State) Closure(r ID) map[ID]bool {
+	out := map[ID]bool{}
+	role := s.Roles[r]
+	if role == nil {
+		return out
+	}
+	out[r] = true
+	out[s.Accounts[role.Account].Public] = true
+	queue := []ID{r}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		for _, e := range s.Edges {
+			if e.Grantee == x && !out[e.Role] {
+				out[e.Role] = true
+				queue = append(queue, e.Role)
+			}
+		}
+	}
+	return out
+}
+
+// dropTable removes a table and the grants on it.
+func (s *State) dropTable(t ID) {
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == Level{ScopeTable, t} })
+	delete(s.Tables, t)
+}
+
+// dropDatabase removes a database, its tables and every grant on or in it.
+func (s *State) dropDatabase(d ID) {
+	for id, t := range s.Tables {
+		if t.DB == d {
+			s.dropTable(id)
+		}
+	}
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool {
+		return g.Level == Level{ScopeDB, d} || g.Level == Level{ScopeDBTables, d}
+	})
+	delete(s.DBs, d)
+}
+
+// dropRoleRecords removes a role with its grants, edges in both directions
+// and user grants; users whose default it was fall back to public.
+func (s *State) dropRoleRecords(r ID) {
+	pub := s.Accounts[s.Roles[r].Account].Public
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Role == r })
+	s.Edges = slices.DeleteFunc(s.Edges, func(e Edge) bool { return e.Role == r || e.Grantee == r })
+	s.UserRoles = slices.DeleteFunc(s.UserRoles, func(x UserRole) bool { return x.Role == r })
+	for _, u := range s.Users {
+		if u.Default == r {
+			u.Default = pub
+		}
+	}
+	delete(s.Roles, r)
+}
+
+// dropAccount removes an account and everything in it.
+func (s *State) dropAccount(a ID) {
+	for id, d := range s.DBs {
+		if d.Account == a {
+			s.dropDatabase(id)
+		}
+	}
+	for id, r := range s.Roles {
+		if r.Account == a {
+			s.dropRoleRecords(id)
+		}
+	}
+	for id, u := range s.Users {
+		if u.Account == a {
+			delete(s.Users, id)
+		}
+	}
+	delete(s.Accounts, a)
+}
+
+// AccountByName returns the account named name, or nil.
+func (s *State) AccountByName(name string) *Account { return s.accountByName(name) }
+
+// RoleByName returns the role of account acc named name, or nil.
+func (s *State) RoleByName(acc ID, name string) *Role { return s.roleByName(acc, name) }
+
+// UserByName returns the user of account acc named name, or nil.
+func (s *State) UserByName(acc ID, name string) *User { return s.userByName(acc, name) }
