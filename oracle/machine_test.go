@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	given := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	defaults := map[string]string{"rapid.checks": "40", "rapid.steps": "60"}
+	defaults := map[string]string{"rapid.checks": "150", "rapid.steps": "60"}
 	for name, v := range defaults {
 		if !given[name] {
 			if err := flag.Set(name, v); err != nil {
@@ -125,6 +125,7 @@ type machine struct {
 	lastDump []string  // the engine's SHOW output at the last Check
 	cur      *pair     // the connection of the current action
 	acc      oracle.ID // the account the name generators draw from
+	after    func()    // if set, called after every statement and login
 	rng      *rand.Rand
 }
 
@@ -162,6 +163,9 @@ func (m *machine) login(t *rapid.T, account, user, pw, role string) *pair {
 	count("CONNECT", errE)
 	if !sameKind(errE, errO) {
 		t.Fatalf("CONNECT %s: engine: %v; oracle: %v", login, errE, errO)
+	}
+	if m.after != nil {
+		m.after()
 	}
 	if errE != nil {
 		return nil
@@ -210,6 +214,9 @@ func (m *machine) do(t *rapid.T, who *pair, stmt string, e func(*engine.Session)
 	count(stmt, errE)
 	if !sameKind(errE, errO) {
 		t.Fatalf("%s: %s\n  engine: %v\n  oracle: %v", who, stmt, orOK(errE), orOK(errO))
+	}
+	if m.after != nil {
+		m.after()
 	}
 	if errE != nil {
 		require.Equal(t, rev, m.eng.Snapshot().Revision(), "a failed statement committed")

@@ -303,3 +303,9 @@ func (s *State) RoleByName(acc ID, name string) *Role { return s.roleByName(acc,
 
 // UserByName returns the user of account acc named name, or nil.
 func (s *State) UserByName(acc ID, name string) *User { return s.userByName(acc, name) }
+
+// DatabaseByName returns the database of account acc named name, or nil.
+func (s *State) DatabaseByName(acc ID, name string) *Database { return s.dbByName(acc, name) }
+
+// TableByName returns the table of database db named name, or nil.
+func (s *State) TableByName(db ID, name string) *Table { return s.tableByName(db, name) }
