@@ -32,22 +32,17 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 
 // CreateAccount runs CREATE ACCOUNT (SPEC §10); it needs moadmin.
 func (s *Session) CreateAccount(st CreateAccount) error {
-	name, err := model.FoldName(model.NameAccount, st.Name)
-	if err != nil {
+	var name, admin, hash string
+	return s.exec(func() (err error) {
+		if err = foldInto(&name, model.NameAccount, st.Name); err != nil {
+			return err
+		}
+		if err = foldInto(&admin, model.NameUser, st.AdminName); err != nil {
+			return err
+		}
+		hash, err = s.e.hashPassword(st.AdminPassword)
 		return err
-	}
-	admin, err := model.FoldName(model.NameUser, st.AdminName)
-	if err != nil {
-		return err
-	}
-	if err := s.e.checkPassword(st.AdminPassword); err != nil {
-		return err
-	}
-	hash, err := s.hashFor(st.AdminPassword)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if !ac.moadmin() {
 			return errDenied
 		}
@@ -71,101 +66,58 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 	})
 }
 
-// hashFor hashes a password before the statement takes the writer lock.
-func (s *Session) hashFor(pw string) (string, error) {
-	if s == nil {
-		return "", errNotConnected
-	}
-	return s.e.cfg.hasher.Hash(pw)
-}
-
 // DropAccount runs DROP ACCOUNT: everything in the account goes, and its
 // sessions are closed for good.
 func (s *Session) DropAccount(st DropAccount) error {
-	name, err := model.FoldName(model.NameAccount, st.Name)
-	if err != nil {
-		return err
-	}
-	if name == model.SysAccount {
-		return model.Errorf(model.ErrPredefined, "can not delete the account sys")
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	var name string
+	return s.exec(func() error {
+		if err := foldInto(&name, model.NameAccount, st.Name); err != nil {
+			return err
+		}
+		if name == model.SysAccount {
+			return model.Errorf(model.ErrPredefined, "can not delete the account sys")
+		}
+		return nil
+	}, func(w *writer, ac *actor) error {
 		if !ac.moadmin() {
 			return errDenied
 		}
-		acc := w.AccountByName(name)
-		if acc == nil {
-			if st.IfExists {
-				return nil
-			}
-			return model.Errorf(model.ErrNotFound, "there is no account %s", model.Quote(name))
+		acc, err := w.accountNamed(name)
+		if err != nil {
+			return ignoreIf(st.IfExists, err)
 		}
 		hierarchy.DropAccount(w.Tx, acc)
 		return nil
 	})
 }
 
+// accountNamed returns the account named name or its not-found error.
+func (w *writer) accountNamed(name string) (*catalog.Account, error) {
+	if acc := w.AccountByName(name); acc != nil {
+		return acc, nil
+	}
+	return nil, model.Errorf(model.ErrNotFound, "there is no account %s", model.Quote(name))
+}
+
 // AlterAccount runs ALTER ACCOUNT with exactly one option.
 func (s *Session) AlterAccount(st AlterAccount) error {
-	name, err := model.FoldName(model.NameAccount, st.Name)
-	if err != nil {
+	var name, admin, hash string
+	return s.exec(func() error {
+		var err error
+		name, admin, hash, err = s.prepareAlterAccount(st)
 		return err
-	}
-	n := 0
-	for _, set := range []bool{st.SetAdmin, st.Status != model.StatusUnset, st.SetComment} {
-		if set {
-			n++
-		}
-	}
-	switch {
-	case n == 0:
-		return model.Errorf(model.ErrInvalidOption, "at least one option at a time")
-	case n > 1:
-		return model.Errorf(model.ErrInvalidOption, "at most one option at a time")
-	}
-	var admin, hash string
-	if st.SetAdmin {
-		if admin, err = model.FoldName(model.NameUser, st.AdminName); err != nil {
-			return err
-		}
-		if err = s.e.checkPassword(st.AdminPassword); err != nil {
-			return err
-		}
-	}
-	if name == model.SysAccount && st.Status == model.StatusSuspended {
-		return model.Errorf(model.ErrPredefined, "account sys can not be suspended")
-	}
-	if name == model.SysAccount && st.Status == model.StatusRestricted {
-		return model.Errorf(model.ErrPredefined, "account sys can not be restricted")
-	}
-	if st.SetAdmin {
-		if hash, err = s.hashFor(st.AdminPassword); err != nil {
-			return err
-		}
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if !ac.moadmin() {
 			return errDenied
 		}
-		acc := w.AccountByName(name)
-		if acc == nil {
-			if st.IfExists {
-				return nil
-			}
-			return model.Errorf(model.ErrNotFound, "there is no account %s", model.Quote(name))
+		acc, err := w.accountNamed(name)
+		if err != nil {
+			return ignoreIf(st.IfExists, err)
 		}
 		c := *acc
 		switch {
 		case st.SetAdmin:
-			u := w.User(acc.AdminUser)
-			if u == nil || u.Name != admin {
-				return model.Errorf(model.ErrNotFound, "there is no user %s", model.Quote(admin))
-			}
-			cu := *u
-			cu.Hash, cu.Locked, cu.Failures = hash, false, 0
-			cu.LockedUntil = zeroTime
-			w.Put(&cu)
-			return nil
+			return w.resetAdmin(acc, admin, hash)
 		case st.SetComment:
 			c.Comment = st.Comment
 		default:
@@ -176,10 +128,57 @@ func (s *Session) AlterAccount(st AlterAccount) error {
 	})
 }
 
+// resetAdmin sets the admin user's password and lifts its lock (ALTER
+// ACCOUNT ... ADMIN_NAME): n must name the admin user.
+func (w *writer) resetAdmin(acc *catalog.Account, admin, hash string) error {
+	u := w.User(acc.AdminUser)
+	if u == nil || u.Name != admin {
+		return model.Errorf(model.ErrNotFound, "there is no user %s", model.Quote(admin))
+	}
+	c := *u
+	c.Hash, c.Locked, c.Failures, c.LockedUntil = hash, false, 0, zeroTime
+	w.Put(&c)
+	return nil
+}
+
+// prepareAlterAccount does the stage-2 checks of ALTER ACCOUNT.
+func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string, err error) {
+	if name, err = model.FoldName(model.NameAccount, st.Name); err != nil {
+		return
+	}
+	n := 0
+	for _, set := range []bool{st.SetAdmin, st.Status != model.StatusUnset, st.SetComment} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return "", "", "", model.Errorf(model.ErrInvalidOption, "at least one option at a time")
+	case n > 1:
+		return "", "", "", model.Errorf(model.ErrInvalidOption, "at most one option at a time")
+	case st.SetAdmin:
+		if admin, err = model.FoldName(model.NameUser, st.AdminName); err != nil {
+			return
+		}
+		if err = s.e.checkPassword(st.AdminPassword); err != nil {
+			return
+		}
+	case name == model.SysAccount && st.Status == model.StatusSuspended:
+		return "", "", "", model.Errorf(model.ErrPredefined, "account sys can not be suspended")
+	case name == model.SysAccount && st.Status == model.StatusRestricted:
+		return "", "", "", model.Errorf(model.ErrPredefined, "account sys can not be restricted")
+	}
+	if st.SetAdmin {
+		hash, err = s.e.hashPassword(st.AdminPassword)
+	}
+	return name, admin, hash, err
+}
+
 // ShowAccounts runs SHOW ACCOUNTS: `<name> <status>` rows; it needs moadmin.
 func (s *Session) ShowAccounts() ([]string, error) {
 	var rows []string
-	err := s.read(func(snap *Snapshot, ac *actor) error {
+	err := s.read(nil, func(snap *Snapshot, ac *actor) error {
 		if !ac.moadmin() {
 			return errDenied
 		}

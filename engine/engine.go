@@ -214,6 +214,14 @@ func (e *Engine) update(fn func(w *writer) error) (err error) {
 	return nil
 }
 
+// hashPassword checks pw against the password rules and hashes it.
+func (e *Engine) hashPassword(pw string) (string, error) {
+	if err := e.checkPassword(pw); err != nil {
+		return "", err
+	}
+	return e.cfg.hasher.Hash(pw)
+}
+
 // checkPassword applies the password rules of SPEC §1 and the policy.
 func (e *Engine) checkPassword(pw string) error {
 	switch {

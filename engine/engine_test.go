@@ -355,3 +355,37 @@ func TestSecondaryUnionFollowsInheritedChanges(t *testing.T) {
 	require.NoError(t, ann.RevokeRole(engine.RevokeRole{Roles: []string{"r1"}, From: []string{"r2"}}))
 	assert.False(t, bob.Decide(model.PrivSelect, table("sales", "orders")).Allowed)
 }
+
+func TestNilSessionIsNotConnected(t *testing.T) {
+	var s *engine.Session
+	calls := []error{
+		s.CreateAccount(engine.CreateAccount{}), s.DropAccount(engine.DropAccount{}), s.AlterAccount(engine.AlterAccount{}),
+		s.CreateUser(engine.CreateUser{}), s.DropUser(engine.DropUser{}), s.AlterUser(engine.AlterUser{}),
+		s.CreateRole(engine.CreateRole{}), s.DropRole(engine.DropRole{}),
+		s.GrantPrivilege(engine.GrantPrivilege{}), s.RevokePrivilege(engine.RevokePrivilege{}),
+		s.GrantRole(engine.GrantRole{}), s.RevokeRole(engine.RevokeRole{}), s.GrantOwnership(engine.GrantOwnership{}),
+		s.CreateDatabase(engine.CreateDatabase{}), s.DropDatabase(engine.DropDatabase{}), s.UseDatabase("d"),
+		s.CreateTable(engine.CreateTable{}), s.DropTable(engine.DropTable{}),
+		s.SetRole("r"), s.SetSecondaryRoles(engine.SecondaryAll),
+	}
+	for i, err := range calls {
+		assert.ErrorIs(t, err, model.ErrNotConnected, "call %d", i)
+	}
+	_, err := s.ShowGrants(engine.ShowGrants{})
+	assert.ErrorIs(t, err, model.ErrNotConnected)
+	_, err = s.ShowRoles()
+	assert.ErrorIs(t, err, model.ErrNotConnected)
+	assert.Equal(t, engine.ReasonNotConnected, s.Decide(model.PrivSelect, account).Reason)
+}
+
+// TestSessionIsValidatedBeforeStatelessChecks: a closed session answers
+// "the session is closed" whatever the statement's own mistakes (SPEC §7:
+// every statement, once parsed, re-validates its session).
+func TestSessionIsValidatedBeforeStatelessChecks(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	bob := connect(t, eng, "acme:bob", "pw")
+	require.NoError(t, ann.DropUser(engine.DropUser{Names: []string{"bob"}}))
+	assert.EqualError(t, bob.CreateRole(engine.CreateRole{Names: []string{"bad*name"}}), "the session is closed")
+	assert.EqualError(t, bob.GrantPrivilege(grant([]string{"fly"}, account, "r")), "the session is closed")
+	assert.EqualError(t, bob.AlterUser(engine.AlterUser{Users: make([]engine.UserChange, 2)}), "the session is closed")
+}

@@ -58,25 +58,38 @@ func targetLevel(t Target) model.Level {
 	return model.LevelNone
 }
 
+// privStatement is a GRANT or REVOKE of privileges after the stage-2 checks.
+type privStatement struct {
+	privs []model.Privilege
+	roles []string
+	spec  levelSpec
+}
+
+// prepareGrant does the stage-2 checks of GRANT and REVOKE privileges: the
+// privileges against the level, the role names, the level's names.
+func (s *Session) prepareGrant(privs []string, on Target, roles []string, revoke bool) (p privStatement, err error) {
+	if p.privs, err = privList(privs, targetLevel(on), revoke); err != nil {
+		return p, err
+	}
+	if p.roles, err = s.foldAll(model.NameRole, roles); err != nil {
+		return p, err
+	}
+	p.spec, err = s.spec(on)
+	return p, err
+}
+
 // GrantPrivilege runs GRANT privileges ON level TO roles (SPEC §3, §4, §9);
 // a list naming OWNERSHIP is an ownership transfer (SPEC §6).
 func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 	if hasOwnership(st.Privileges) {
-		return s.grantOwnershipForm(st)
+		return s.transfer(st.On, st.To, func() error { return ownershipForm(st) })
 	}
-	privs, err := privList(st.Privileges, targetLevel(st.On), false)
-	if err != nil {
+	var p privStatement
+	return s.exec(func() (err error) {
+		p, err = s.prepareGrant(st.Privileges, st.On, st.To, false)
 		return err
-	}
-	roles, err := s.foldAll(model.NameRole, st.To)
-	if err != nil {
-		return err
-	}
-	sp, err := s.spec(st.On)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
+		privs, roles, sp := p.privs, p.roles, p.spec
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -158,25 +171,18 @@ func publicMay(privs []model.Privilege, opt GrantOption) error {
 // roles: it needs ownership of the named object, MANAGE GRANTS for database
 // and table levels, or the admin role.
 func (s *Session) RevokePrivilege(st RevokePrivilege) error {
-	if hasOwnership(st.Privileges) {
-		if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), true); err != nil {
-			return err
+	var p privStatement
+	return s.exec(func() (err error) {
+		if hasOwnership(st.Privileges) {
+			if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), true); err != nil {
+				return err
+			}
+			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be revoked")
 		}
-		return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be revoked")
-	}
-	privs, err := privList(st.Privileges, targetLevel(st.On), true)
-	if err != nil {
+		p, err = s.prepareGrant(st.Privileges, st.On, st.From, true)
 		return err
-	}
-	roles, err := s.foldAll(model.NameRole, st.From)
-	if err != nil {
-		return err
-	}
-	sp, err := s.spec(st.On)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
+		privs, roles, sp := p.privs, p.roles, p.spec
 		l := w.resolve(s.account, sp)
 		if !ac.mayRevoke(l) {
 			return errDenied

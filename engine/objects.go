@@ -9,11 +9,8 @@ import (
 // CreateDatabase runs CREATE DATABASE: CREATE DATABASE from the active
 // role, which owns the database.
 func (s *Session) CreateDatabase(st CreateDatabase) error {
-	name, err := model.FoldName(model.NameDatabase, st.Name)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	var name string
+	return s.exec(func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -38,11 +35,8 @@ func (s *Session) CreateDatabase(st CreateDatabase) error {
 // DropDatabase runs DROP DATABASE: its tables and every grant on it or in
 // it go with it.
 func (s *Session) DropDatabase(st DropDatabase) error {
-	name, err := model.FoldName(model.NameDatabase, st.Name)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	var name string
+	return s.exec(func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -69,11 +63,8 @@ func (s *Session) DropDatabase(st DropDatabase) error {
 
 // UseDatabase runs USE d: it needs CONNECT. The database is then held by ID.
 func (s *Session) UseDatabase(name string) error {
-	n, err := model.FoldName(model.NameDatabase, name)
-	if err != nil {
-		return err
-	}
-	return s.read(func(snap *Snapshot, ac *actor) error {
+	var n string
+	return s.read(func() error { return foldInto(&n, model.NameDatabase, name) }, func(snap *Snapshot, ac *actor) error {
 		if err := require(ac.a.accountGrant(ac.set, model.PrivConnect)); err != nil {
 			return err
 		}
@@ -94,16 +85,11 @@ func (s *Session) tableTarget(db, name string) (levelSpec, error) {
 // CreateTable runs CREATE TABLE: CREATE TABLE on the database from the
 // active role, which owns the table.
 func (s *Session) CreateTable(st CreateTable) error {
-	if s == nil {
-		return errNotConnected
-	}
-	s.mu.Lock()
-	sp, err := s.tableTarget(st.Database, st.Name)
-	s.mu.Unlock()
-	if err != nil {
+	var sp levelSpec
+	return s.exec(func() (err error) {
+		sp, err = s.tableTarget(st.Database, st.Name)
 		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -132,16 +118,11 @@ func (s *Session) CreateTable(st CreateTable) error {
 
 // DropTable runs DROP TABLE: the table's grants go with it.
 func (s *Session) DropTable(st DropTable) error {
-	if s == nil {
-		return errNotConnected
-	}
-	s.mu.Lock()
-	sp, err := s.tableTarget(st.Database, st.Name)
-	s.mu.Unlock()
-	if err != nil {
+	var sp levelSpec
+	return s.exec(func() (err error) {
+		sp, err = s.tableTarget(st.Database, st.Name)
 		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}

@@ -23,17 +23,22 @@ func (w *writer) grantee(a model.AccountID, name string) (grantee, error) {
 	return grantee{name: name}, missingErr("there is no role or user %s", model.Quote(name))
 }
 
+// foldPair folds the role list and the grantee list of a role grant.
+func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) {
+	if r, err = s.foldAll(model.NameRole, roles); err != nil {
+		return nil, nil, err
+	}
+	g, err = s.foldAll(model.NameRole, grantees)
+	return r, g, err
+}
+
 // GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
 func (s *Session) GrantRole(st GrantRole) error {
-	roles, err := s.foldAll(model.NameRole, st.Roles)
-	if err != nil {
+	var roles, to []string
+	return s.exec(func() (err error) {
+		roles, to, err = s.foldPair(st.Roles, st.To)
 		return err
-	}
-	to, err := s.foldAll(model.NameRole, st.To)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -117,15 +122,11 @@ func (w *writer) grantToUser(s *Session, r *catalog.Role, u *catalog.User, opt G
 // RevokeRole runs REVOKE [GRANT OPTION FOR] roles FROM roles-or-users: it
 // needs MANAGE GRANTS or ownership of each role. Only the direct edge goes.
 func (s *Session) RevokeRole(st RevokeRole) error {
-	roles, err := s.foldAll(model.NameRole, st.Roles)
-	if err != nil {
+	var roles, from []string
+	return s.exec(func() (err error) {
+		roles, from, err = s.foldPair(st.Roles, st.From)
 		return err
-	}
-	from, err := s.foldAll(model.NameRole, st.From)
-	if err != nil {
-		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		var recs []*catalog.Role
 		for _, name := range roles {
 			if !ac.mayRevokeRole(w.base.read().RoleByName(s.account, name)) {

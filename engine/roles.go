@@ -11,11 +11,11 @@ import (
 // CreateRole runs CREATE ROLE: CREATE ROLE from the active role, which owns
 // the new roles.
 func (s *Session) CreateRole(st CreateRole) error {
-	names, err := s.foldAll(model.NameRole, st.Names)
-	if err != nil {
+	var names []string
+	return s.exec(func() (err error) {
+		names, err = s.foldAll(model.NameRole, st.Names)
 		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -61,11 +61,11 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 // users falling back to public as their default role, and what the dropped
 // roles owned passes up the owner chain (SPEC §6).
 func (s *Session) DropRole(st DropRole) error {
-	names, err := s.foldAll(model.NameRole, st.Names)
-	if err != nil {
+	var names []string
+	return s.exec(func() (err error) {
+		names, err = s.foldAll(model.NameRole, st.Names)
 		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		dropped := ownership.Dropped{}
 		for _, name := range names {
 			err := w.dropRole(s, ac, name, dropped)
@@ -133,11 +133,8 @@ func (w *writer) resetDefault(u model.UserID, r, public model.RoleID) {
 // SetRole runs SET ROLE r: r must be granted directly to the user; the
 // secondary roles are reset to NONE.
 func (s *Session) SetRole(name string) error {
-	n, err := model.FoldName(model.NameRole, name)
-	if err != nil {
-		return err
-	}
-	return s.read(func(snap *Snapshot, ac *actor) error {
+	var n string
+	return s.read(func() error { return foldInto(&n, model.NameRole, name) }, func(snap *Snapshot, ac *actor) error {
 		tx := snap.read()
 		r := tx.RoleByName(s.account, n)
 		if r == nil {
@@ -153,7 +150,7 @@ func (s *Session) SetRole(name string) error {
 
 // SetSecondaryRoles runs SET SECONDARY ROLE ALL | NONE.
 func (s *Session) SetSecondaryRoles(m Secondary) error {
-	return s.read(func(*Snapshot, *actor) error {
+	return s.read(nil, func(*Snapshot, *actor) error {
 		s.secondary = m
 		return nil
 	})
@@ -162,7 +159,7 @@ func (s *Session) SetSecondaryRoles(m Secondary) error {
 // ShowRoles runs SHOW ROLES: the roles of the account, one name per row.
 func (s *Session) ShowRoles() ([]string, error) {
 	var rows []string
-	err := s.read(func(snap *Snapshot, _ *actor) error {
+	err := s.read(nil, func(snap *Snapshot, _ *actor) error {
 		for _, r := range snap.read().RolesOf(s.account) {
 			rows = append(rows, model.Quote(r.Name))
 		}

@@ -2,10 +2,12 @@ package engine
 
 import "github.com/pdp-authz/pdp/model"
 
-// exec runs one statement of the session: it re-validates the session,
-// then runs fn in one write transaction with the actor judged on the
-// snapshot the statement starts from.
-func (s *Session) exec(fn func(w *writer, ac *actor) error) error {
+// exec runs one statement of the session in SPEC §9 order: the session is
+// re-validated (§7), then prepare does the checks that need no state
+// (names, privileges, passwords — and hashing, outside the writer lock),
+// then run executes in one write transaction with the actor judged on the
+// snapshot the statement starts from. prepare may be nil.
+func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) error) error {
 	if s == nil {
 		return errNotConnected
 	}
@@ -14,13 +16,19 @@ func (s *Session) exec(fn func(w *writer, ac *actor) error) error {
 	if _, err := s.begin(); err != nil {
 		return err
 	}
+	if prepare != nil {
+		if err := prepare(); err != nil {
+			return err
+		}
+	}
 	return s.e.update(func(w *writer) error {
-		return fn(w, s.actor(w.base))
+		return run(w, s.actor(w.base))
 	})
 }
 
-// read runs a statement that changes nothing (SHOW, USE, SET ROLE).
-func (s *Session) read(fn func(snap *Snapshot, ac *actor) error) error {
+// read runs a statement that changes no catalog state (SHOW, USE, SET
+// ROLE) in the same order as exec, on the current snapshot.
+func (s *Session) read(prepare func() error, run func(snap *Snapshot, ac *actor) error) error {
 	if s == nil {
 		return errNotConnected
 	}
@@ -30,7 +38,28 @@ func (s *Session) read(fn func(snap *Snapshot, ac *actor) error) error {
 	if err != nil {
 		return err
 	}
-	return fn(snap, s.actor(snap))
+	if prepare != nil {
+		if err := prepare(); err != nil {
+			return err
+		}
+	}
+	return run(snap, s.actor(snap))
+}
+
+// ignoreIf returns nil for err when the statement's IF [NOT] EXISTS asks
+// to skip it.
+func ignoreIf(flag bool, err error) error {
+	if flag {
+		return nil
+	}
+	return err
+}
+
+// fold folds one name into *dst, for prepare functions.
+func foldInto(dst *string, kind model.NameKind, raw string) error {
+	n, err := model.FoldName(kind, raw)
+	*dst = n
+	return err
 }
 
 // restricted refuses a statement a restricted account does not run (SPEC §10).

@@ -13,13 +13,12 @@ import (
 func (s *Session) ShowGrants(st ShowGrants) ([]string, error) {
 	var rows []string
 	var name string
-	if st.For != ShowSelf {
-		var err error
-		if name, err = model.FoldName(model.NameRole, st.Name); err != nil {
-			return nil, err
+	err := s.read(func() error {
+		if st.For == ShowSelf {
+			return nil
 		}
-	}
-	err := s.read(func(snap *Snapshot, ac *actor) error {
+		return foldInto(&name, model.NameRole, st.Name)
+	}, func(snap *Snapshot, ac *actor) error {
 		tx := snap.read()
 		if st.For == ShowSelf {
 			name = s.userName

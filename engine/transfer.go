@@ -6,9 +6,8 @@ import (
 	"github.com/pdp-authz/pdp/ownership"
 )
 
-// grantOwnershipForm checks the form of GRANT ... OWNERSHIP ... (SPEC §3)
-// and runs the transfer.
-func (s *Session) grantOwnershipForm(st GrantPrivilege) error {
+// ownershipForm checks the form of GRANT ... OWNERSHIP ... (SPEC §3).
+func ownershipForm(st GrantPrivilege) error {
 	if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), false); err != nil {
 		return err
 	}
@@ -20,7 +19,7 @@ func (s *Session) grantOwnershipForm(st GrantPrivilege) error {
 	case st.On.AnyDatabase || st.On.AnyTable:
 		return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
 	}
-	return s.GrantOwnership(GrantOwnership{On: st.On, To: st.To[0]})
+	return nil
 }
 
 // owned is the object of a transfer: its record and how to name it.
@@ -36,36 +35,34 @@ type owned struct {
 // GrantOwnership runs GRANT OWNERSHIP ON object TO role (SPEC §6): the role
 // becomes the single owner; existing grants stay.
 func (s *Session) GrantOwnership(st GrantOwnership) error {
-	to, err := model.FoldName(model.NameRole, st.To)
-	if err != nil {
-		return err
-	}
+	return s.transfer(st.On, []string{st.To}, nil)
+}
+
+// transfer runs an ownership transfer; form checks the statement's form
+// first (stage 2).
+func (s *Session) transfer(on Target, toRaw []string, form func() error) error {
+	var to, name string
 	var sp levelSpec
-	var name string
-	switch st.On.Kind {
-	case model.KindDatabase, model.KindTable:
-		if st.On.AnyDatabase || st.On.AnyTable {
-			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
+	return s.exec(func() error {
+		if form != nil {
+			if err := form(); err != nil {
+				return err
+			}
 		}
-		if sp, err = s.spec(st.On); err != nil {
+		if len(toRaw) != 1 {
+			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
+		}
+		if err := foldInto(&to, model.NameRole, toRaw[0]); err != nil {
 			return err
 		}
-	case model.KindRole, model.KindUser:
-		kind := model.NameRole
-		if st.On.Kind == model.KindUser {
-			kind = model.NameUser
-		}
-		if name, err = model.FoldName(kind, st.On.Name); err != nil {
-			return err
-		}
-	default:
-		return model.Errorf(model.ErrInvalidPrivilege, "the object type %q do not support the privilege \"ownership\"", st.On.Kind.String())
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+		var err error
+		sp, name, err = s.ownedSpec(on)
+		return err
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
-		obj := w.ownedObject(s.account, st.On.Kind, sp, name)
+		obj := w.ownedObject(s.account, on.Kind, sp, name)
 		if err := requireTrue(ac.mayTransfer(obj)); err != nil {
 			return err
 		}
@@ -74,6 +71,24 @@ func (s *Session) GrantOwnership(st GrantOwnership) error {
 		}
 		return w.transfer(s.account, obj, to)
 	})
+}
+
+// ownedSpec validates the object of a transfer (stage 2).
+func (s *Session) ownedSpec(on Target) (sp levelSpec, name string, err error) {
+	switch on.Kind {
+	case model.KindDatabase, model.KindTable:
+		if on.AnyDatabase || on.AnyTable {
+			return sp, "", model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
+		}
+		sp, err = s.spec(on)
+	case model.KindRole:
+		name, err = model.FoldName(model.NameRole, on.Name)
+	case model.KindUser:
+		name, err = model.FoldName(model.NameUser, on.Name)
+	default:
+		err = model.Errorf(model.ErrInvalidPrivilege, "the object type %q do not support the privilege \"ownership\"", on.Kind.String())
+	}
+	return sp, name, err
 }
 
 func (w *writer) ownedObject(a model.AccountID, kind model.Kind, sp levelSpec, name string) owned {

@@ -11,32 +11,12 @@ import (
 // role, and with DEFAULT ROLE r the right to grant r. Each user gets public
 // and r; the active role owns it.
 func (s *Session) CreateUser(st CreateUser) error {
-	raw := make([]string, len(st.Users))
-	for i, u := range st.Users {
-		raw[i] = u.Name
-	}
-	names, err := s.foldAll(model.NameUser, raw)
-	if err != nil {
-		return err
-	}
-	for _, u := range st.Users {
-		if err := s.e.checkPassword(u.Password); err != nil {
-			return err
-		}
-	}
+	var names, hashes []string
 	var defRole string
-	if st.DefaultRole != "" {
-		if defRole, err = model.FoldName(model.NameRole, st.DefaultRole); err != nil {
-			return err
-		}
-	}
-	hashes := make([]string, len(st.Users))
-	for i, u := range st.Users {
-		if hashes[i], err = s.hashFor(u.Password); err != nil {
-			return err
-		}
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	return s.exec(func() (err error) {
+		names, hashes, defRole, err = s.prepareCreateUser(st)
+		return err
+	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -61,6 +41,35 @@ func (s *Session) CreateUser(st CreateUser) error {
 		}
 		return nil
 	})
+}
+
+// prepareCreateUser does the stage-2 checks of CREATE USER and hashes the
+// passwords (before the writer lock is taken).
+func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defRole string, err error) {
+	raw := make([]string, len(st.Users))
+	for i, u := range st.Users {
+		raw[i] = u.Name
+	}
+	if names, err = s.foldAll(model.NameUser, raw); err != nil {
+		return
+	}
+	for _, u := range st.Users {
+		if err = s.e.checkPassword(u.Password); err != nil {
+			return
+		}
+	}
+	if st.DefaultRole != "" {
+		if defRole, err = model.FoldName(model.NameRole, st.DefaultRole); err != nil {
+			return
+		}
+	}
+	hashes = make([]string, len(st.Users))
+	for i, u := range st.Users {
+		if hashes[i], err = s.e.cfg.hasher.Hash(u.Password); err != nil {
+			return
+		}
+	}
+	return names, hashes, defRole, nil
 }
 
 func (w *writer) createUser(s *Session, name, hash, defRole, comment string) error {
@@ -108,11 +117,11 @@ func (w *writer) limit(count, max int, kind, account string) error {
 // DropUser runs DROP USER: the user and its role grants go; what it created
 // stays (users own nothing). The admin user cannot be dropped.
 func (s *Session) DropUser(st DropUser) error {
-	names, err := s.foldAll(model.NameUser, st.Names)
-	if err != nil {
+	var names []string
+	return s.exec(func() (err error) {
+		names, err = s.foldAll(model.NameUser, st.Names)
 		return err
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		for _, name := range names {
 			err := w.dropUser(s, ac, name)
 			if skip(st.IfExists, err) {
@@ -156,35 +165,12 @@ func (ac *actor) onUser(snap *Snapshot, name string, p model.Privilege) Decision
 // AlterUser runs ALTER USER on exactly one user. Anyone may change their own
 // password.
 func (s *Session) AlterUser(st AlterUser) error {
-	if len(st.Users) > 1 {
-		return model.Errorf(model.ErrInvalidOption, "can only alter one user at a time")
-	}
-	if len(st.Users) == 0 {
-		return model.Errorf(model.ErrInvalidOption, "at least one option at a time")
-	}
-	ch := st.Users[0]
-	name, err := model.FoldName(model.NameUser, ch.Name)
-	if err != nil {
+	var ch UserChange
+	var name, role, hash string
+	return s.exec(func() (err error) {
+		ch, name, role, hash, err = s.prepareAlterUser(st)
 		return err
-	}
-	var role, hash string
-	switch ch.Action {
-	case UserSetPassword:
-		if err := s.e.checkPassword(ch.Password); err != nil {
-			return err
-		}
-		if hash, err = s.hashFor(ch.Password); err != nil {
-			return err
-		}
-	case UserDefaultRole:
-		if role, err = model.FoldName(model.NameRole, ch.Role); err != nil {
-			return err
-		}
-	case UserLock, UserUnlock:
-	default:
-		return model.Errorf(model.ErrInvalidOption, "at least one option at a time")
-	}
-	return s.exec(func(w *writer, ac *actor) error {
+	}, func(w *writer, ac *actor) error {
 		self := name == s.userName && ch.Action == UserSetPassword
 		if !self {
 			if err := require(ac.onUser(w.base, name, model.PrivAlterUser)); err != nil {
@@ -221,6 +207,32 @@ func (s *Session) AlterUser(st AlterUser) error {
 	})
 }
 
+// prepareAlterUser does the stage-2 checks of ALTER USER.
+func (s *Session) prepareAlterUser(st AlterUser) (ch UserChange, name, role, hash string, err error) {
+	switch {
+	case len(st.Users) > 1:
+		err = model.Errorf(model.ErrInvalidOption, "can only alter one user at a time")
+		return
+	case len(st.Users) == 0:
+		err = model.Errorf(model.ErrInvalidOption, "at least one option at a time")
+		return
+	}
+	ch = st.Users[0]
+	if name, err = model.FoldName(model.NameUser, ch.Name); err != nil {
+		return
+	}
+	switch ch.Action {
+	case UserSetPassword:
+		hash, err = s.e.hashPassword(ch.Password)
+	case UserDefaultRole:
+		role, err = model.FoldName(model.NameRole, ch.Role)
+	case UserLock, UserUnlock:
+	default:
+		err = model.Errorf(model.ErrInvalidOption, "at least one option at a time")
+	}
+	return
+}
+
 func notGranted(role, user string) error {
 	return model.Errorf(model.ErrNotGranted, "the role %s has not been granted to the user %s", model.Quote(role), model.Quote(user))
 }
@@ -228,7 +240,7 @@ func notGranted(role, user string) error {
 // ShowUsers runs SHOW USERS; it needs MANAGE GRANTS or CREATE, ALTER or DROP USER.
 func (s *Session) ShowUsers() ([]string, error) {
 	var rows []string
-	err := s.read(func(snap *Snapshot, ac *actor) error {
+	err := s.read(nil, func(snap *Snapshot, ac *actor) error {
 		ok := ac.manageGrants()
 		for _, p := range []model.Privilege{model.PrivCreateUser, model.PrivAlterUser, model.PrivDropUser} {
 			ok = ok || ac.a.accountGrant(ac.set, p).Allowed
