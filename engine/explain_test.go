@@ -1,0 +1,31 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExplainNamesTheGrantingRoleAndPath(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	require.NoError(t, ann.CreateRole(engine.CreateRole{Names: []string{"reader"}}))
+	require.NoError(t, ann.GrantRole(engine.GrantRole{Roles: []string{"reader"}, To: []string{"analyst"}}))
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "reader")))
+	bob := connect(t, eng, "acme:bob", "pw")
+
+	x := bob.Explain(model.PrivSelect, table("sales", "orders"))
+	assert.Equal(t, bob.Decide(model.PrivSelect, table("sales", "orders")), x.Decision)
+	assert.True(t, x.Decision.Allowed)
+	assert.Equal(t, "reader", x.Via)
+	assert.Equal(t, []string{"analyst", "reader"}, x.Path)
+	assert.ElementsMatch(t, []string{"analyst", "public", "reader"}, x.Roles)
+	assert.Contains(t, x.String(), "via analyst -> reader")
+
+	denied := bob.Explain(model.PrivInsert, table("sales", "orders"))
+	assert.False(t, denied.Decision.Allowed)
+	assert.Empty(t, denied.Via)
+	assert.Contains(t, denied.String(), "deny (no grant)")
+}
