@@ -61,7 +61,7 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 			c.Status = st.Status
 			w.Put(&c)
 		}
-		w.e.logins.forget(name, admin)
+		w.afterCommit(func() { w.e.logins.forget(name, admin) })
 		return err
 	})
 }

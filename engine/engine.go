@@ -181,9 +181,14 @@ func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary
 // it starts from (authority is judged on that state, SPEC §9).
 type writer struct {
 	*catalog.Tx
-	e    *Engine
-	base *Snapshot
+	e     *Engine
+	base  *Snapshot
+	after []func() // effects outside the catalog, run only once it commits
 }
+
+// afterCommit defers an effect outside the catalog until the transaction
+// commits, so that a failed statement leaves it undone too.
+func (w *writer) afterCommit(fn func()) { w.after = append(w.after, fn) }
 
 // update runs fn as one atomic change: on success the catalog commits and a
 // new snapshot is published; on any error nothing changes.
@@ -211,6 +216,9 @@ func (e *Engine) update(fn func(w *writer) error) (err error) {
 	tx.Commit()
 	next.cat = e.db.Snapshot()
 	e.cur.Store(next)
+	for _, fn := range w.after {
+		fn()
+	}
 	return nil
 }
 

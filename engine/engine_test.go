@@ -389,3 +389,21 @@ func TestSessionIsValidatedBeforeStatelessChecks(t *testing.T) {
 	assert.EqualError(t, bob.GrantPrivilege(grant([]string{"fly"}, account, "r")), "the session is closed")
 	assert.EqualError(t, bob.AlterUser(engine.AlterUser{Users: make([]engine.UserChange, 2)}), "the session is closed")
 }
+
+// TestFailedCreateUserKeepsUnknownFailures: clearing the failure count of an
+// unknown name happens only if the user is really created (SPEC §7, §11).
+func TestFailedCreateUserKeepsUnknownFailures(t *testing.T) {
+	eng := newEngine(t, engine.WithLockout(3, time.Minute))
+	root := connect(t, eng, "root", "111")
+	for range 2 {
+		_, err := eng.Connect("u2", "wrong")
+		require.ErrorIs(t, err, model.ErrAuth)
+	}
+	require.NoError(t, root.CreateUser(engine.CreateUser{Users: []engine.UserCredential{{Name: "u1", Password: "pw"}}}))
+	err := root.CreateUser(engine.CreateUser{Users: []engine.UserCredential{{Name: "u2", Password: "pw"}, {Name: "u1", Password: "pw"}}})
+	require.ErrorIs(t, err, model.ErrExists)
+	_, err = eng.Connect("u2", "wrong")
+	require.ErrorIs(t, err, model.ErrAuth, "the third failure locks the name")
+	_, err = eng.Connect("u2", "wrong")
+	assert.ErrorIs(t, err, model.ErrLocked)
+}

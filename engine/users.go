@@ -102,7 +102,7 @@ func (w *writer) createUser(s *Session, name, hash, defRole, comment string) err
 	}
 	w.Insert(u)
 	w.Put(&catalog.UserRole{Role: acc.PublicRole, User: u.ID, Account: acc.ID, GrantorRole: s.role, GrantorUser: s.user})
-	w.e.logins.forget(s.accountName, name)
+	w.afterCommit(func() { w.e.logins.forget(s.accountName, name) })
 	return nil
 }
 
