@@ -33,7 +33,7 @@ func (m *machine) Check(t *rapid.T) {
 	got, want := m.engineDump(t), m.oracleDump()
 	m.lastDump = got
 	if !slices.Equal(got, want) {
-		require.Equal(t, strings.Join(want, "\n"), strings.Join(got, "\n"), "SHOW output differs (want: oracle, actual: engine)")
+		t.Fatalf("SHOW output differs from the oracle's (- oracle only, + engine only):\n%s", diff(want, got))
 	}
 	m.checkInvariants(t, got)
 	m.checkSessionDecisions(t)
@@ -355,16 +355,23 @@ func (m *machine) idQuestions(n int) []idQuestion {
 	var out []idQuestion
 	for range n {
 		q := idQuestion{user: draw(model.KindUser), sec: m.rng.IntN(2) == 0, p: allPrivileges[m.rng.IntN(len(allPrivileges))]}
-		// Mostly a role of the user's account, so that the question can be allowed.
+		// Mostly a role granted to the user directly, so that the question
+		// can be allowed; else a role of its account, or any role.
 		q.role = draw(model.KindRole)
-		if u := m.orc.State.Users[q.user]; u != nil && m.rng.IntN(4) > 0 {
-			var mine []oracle.ID
+		if u := m.orc.State.Users[q.user]; u != nil {
+			var direct, mine []oracle.ID
 			for _, r := range byKind[model.KindRole] {
 				if x := m.orc.State.Roles[r]; x != nil && x.Account == u.Account {
 					mine = append(mine, r)
+					if slices.ContainsFunc(m.orc.State.UserRoles, func(ur oracle.UserRole) bool { return ur.User == u.ID && ur.Role == r }) {
+						direct = append(direct, r)
+					}
 				}
 			}
-			if len(mine) > 0 {
+			switch n := m.rng.IntN(8); {
+			case n < 6 && len(direct) > 0:
+				q.role = direct[m.rng.IntN(len(direct))]
+			case n < 7 && len(mine) > 0:
 				q.role = mine[m.rng.IntN(len(mine))]
 			}
 		}
@@ -373,9 +380,26 @@ func (m *machine) idQuestions(n int) []idQuestion {
 			k = model.KindAccount
 		}
 		q.on = oracle.Object{Kind: k, ID: draw(k)}
+		// Mostly an object of the user's account, live or not.
+		if u := m.orc.State.Users[q.user]; u != nil && m.rng.IntN(4) > 0 {
+			var mine []oracle.ID
+			for _, id := range byKind[k] {
+				if m.accountOf(id) == u.Account {
+					mine = append(mine, id)
+				}
+			}
+			if len(mine) > 0 {
+				q.on.ID = mine[m.rng.IntN(len(mine))]
+			}
+		}
 		out = append(out, q)
 	}
 	return out
+}
+
+// accountOf returns the account of any object ever seen.
+func (m *machine) accountOf(id oracle.ID) oracle.ID {
+	return m.homes[id]
 }
 
 func (m *machine) askEngine(snap *engine.Snapshot, q idQuestion) engine.Decision {
@@ -387,7 +411,40 @@ func (m *machine) askEngine(snap *engine.Snapshot, q idQuestion) engine.Decision
 }
 
 func (m *machine) describe(q idQuestion) string {
-	return fmt.Sprintf("user #%d as role #%d (secondary %v): %s on %s #%d", q.user, q.role, q.sec, q.p, q.on.Kind, q.on.ID)
+	sec := ""
+	if q.sec {
+		sec = ", secondary all"
+	}
+	return fmt.Sprintf("check(%s as %s%s, %s, %s)", m.label(q.user), m.label(q.role), sec, q.p, m.label(q.on.ID))
+}
+
+// label names an object ever seen, by its names when it was created.
+func (m *machine) label(id oracle.ID) string {
+	s := m.orc.State
+	l := m.labels[id]
+	if s.Accounts[id] == nil && s.Users[id] == nil && s.Roles[id] == nil && s.DBs[id] == nil && s.Tables[id] == nil {
+		l += " (dropped)"
+	}
+	return l
+}
+
+// diff lists the lines only in want (-) and only in got (+).
+func diff(want, got []string) string {
+	var out []string
+	for _, l := range want {
+		if !slices.Contains(got, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range got {
+		if !slices.Contains(want, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "(the same lines, in another order or count)")
+	}
+	return strings.Join(out, "\n")
 }
 
 // checkDecisionsByID asks random questions by IDs of the engine and the

@@ -22,15 +22,16 @@ import (
 	"github.com/pdp-authz/pdp/password"
 )
 
-// TestMain gives rapid smaller defaults than its own, so that the default
-// run stays around a minute under -race; -rapid.checks and -rapid.steps
+// TestMain gives rapid its defaults for this package: fewer checks than
+// rapid's own, so that the default run stays around a minute under -race,
+// and a long shrink time, so that counterexamples come out minimal. Flags
 // given on the command line win.
 func TestMain(m *testing.M) {
 	stats := flag.Bool("oracle.stats", false, "print how often each statement succeeded or failed, by error kind")
 	flag.Parse()
 	given := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	defaults := map[string]string{"rapid.checks": "150", "rapid.steps": "60"}
+	defaults := map[string]string{"rapid.checks": "150", "rapid.steps": "60", "rapid.shrinktime": "3m"}
 	for name, v := range defaults {
 		if !given[name] {
 			if err := flag.Set(name, v); err != nil {
@@ -121,6 +122,8 @@ type machine struct {
 	sessions int
 	ids      map[oracle.ID]uint32 // oracle ID -> engine ID
 	kinds    map[oracle.ID]model.Kind
+	homes    map[oracle.ID]oracle.ID // the account of every object ever seen
+	labels   map[oracle.ID]string    // the name of every object ever seen
 	held     []heldSnapshot
 	lastDump []string  // the engine's SHOW output at the last Check
 	cur      *pair     // the connection of the current action
@@ -131,7 +134,7 @@ type machine struct {
 
 func newMachine(t *rapid.T) *machine {
 	m := &machine{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), obs: map[string]*pair{},
-		ids: map[oracle.ID]uint32{}, kinds: map[oracle.ID]model.Kind{}}
+		ids: map[oracle.ID]uint32{}, kinds: map[oracle.ID]model.Kind{}, homes: map[oracle.ID]oracle.ID{}, labels: map[oracle.ID]string{}}
 	clock := func() time.Time { return m.now }
 	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()),
 		engine.WithClock(clock), engine.WithLockout(threshold, lockFor))
@@ -245,6 +248,8 @@ func (m *machine) sync(t *rapid.T) {
 				missing("account", a.Name)
 			}
 			m.ids[id], m.kinds[id] = uint32(eid), model.KindAccount
+			m.labels[id] = "ACCOUNT " + a.Name
+			m.homes[id] = id
 		}
 	}
 	acc := func(id oracle.ID) model.AccountID { return model.AccountID(m.ids[id]) }
@@ -255,6 +260,8 @@ func (m *machine) sync(t *rapid.T) {
 				missing("user", u.Name)
 			}
 			m.ids[id], m.kinds[id] = uint32(eid), model.KindUser
+			m.labels[id] = "USER " + s.Accounts[u.Account].Name + ":" + u.Name
+			m.homes[id] = u.Account
 		}
 	}
 	for id, r := range s.Roles {
@@ -264,6 +271,8 @@ func (m *machine) sync(t *rapid.T) {
 				missing("role", r.Name)
 			}
 			m.ids[id], m.kinds[id] = uint32(eid), model.KindRole
+			m.labels[id] = "ROLE " + s.Accounts[r.Account].Name + ":" + r.Name
+			m.homes[id] = r.Account
 		}
 	}
 	for id, d := range s.DBs {
@@ -273,6 +282,8 @@ func (m *machine) sync(t *rapid.T) {
 				missing("database", d.Name)
 			}
 			m.ids[id], m.kinds[id] = uint32(eid), model.KindDatabase
+			m.labels[id] = "DATABASE " + s.Accounts[d.Account].Name + ":" + d.Name
+			m.homes[id] = d.Account
 		}
 	}
 	for id, tb := range s.Tables {
@@ -282,6 +293,8 @@ func (m *machine) sync(t *rapid.T) {
 				missing("table", tb.Name)
 			}
 			m.ids[id], m.kinds[id] = uint32(eid), model.KindTable
+			m.labels[id] = "TABLE " + s.Accounts[tb.Account].Name + ":" + s.DBs[tb.DB].Name + "." + tb.Name
+			m.homes[id] = tb.Account
 		}
 	}
 }
