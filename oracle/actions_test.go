@@ -156,6 +156,7 @@ func (m *machine) DropRole(t *rapid.T) {
 
 func (m *machine) GrantPrivilege(t *rapid.T) {
 	who := m.actor(t)
+	m.needRoles(t)
 	on := m.level(t)
 	st := engine.GrantPrivilege{On: on, To: some(t, "grantee", 2, m.roleName)}
 	for range rapid.IntRange(1, 2).Draw(t, "privileges") {
@@ -182,9 +183,33 @@ func (m *machine) RevokePrivilege(t *rapid.T) {
 		func(s *oracle.Session) error { return s.RevokePrivilege(st) })
 }
 
-func (m *machine) GrantRole(t *rapid.T) {
+// GrantRoleToRole grants roles to roles, the role graph's edges.
+func (m *machine) GrantRoleToRole(t *rapid.T) {
 	who := m.actor(t)
-	st := engine.GrantRole{Roles: some(t, "role", 2, m.roleName), To: some(t, "grantee", 2, m.granteeName)}
+	m.needRoles(t)
+	m.grantRole(t, who, some(t, "grantee", 2, m.roleName))
+}
+
+// GrantRoleToUser grants roles to users (or, now and then, to roles).
+func (m *machine) GrantRoleToUser(t *rapid.T) {
+	who := m.actor(t)
+	m.needRoles(t)
+	m.grantRole(t, who, some(t, "grantee", 2, m.granteeName))
+}
+
+// needRoles skips an action (rapid draws another) while the current
+// account has no role of its own to grant or grant to.
+func (m *machine) needRoles(t *rapid.T) {
+	for _, r := range m.orc.State.Names(m.acc, model.KindRole) {
+		if !slices.Contains(specialRoles, r) {
+			return
+		}
+	}
+	t.Skip("no role to grant")
+}
+
+func (m *machine) grantRole(t *rapid.T, who *pair, to []string) {
+	st := engine.GrantRole{Roles: some(t, "role", 2, m.roleName), To: to}
 	if flag1(t, "with grant option") {
 		st.Option = engine.GrantWithOption
 	}
@@ -315,7 +340,19 @@ func (m *machine) Connection(t *rapid.T) {
 
 func (m *machine) setRole(t *rapid.T) {
 	who := m.other(t)
-	name := m.roleName(t, "role")
+	// Mostly a role granted to the user directly.
+	var direct []string
+	s := m.orc.State
+	for _, ur := range s.UserRoles {
+		if ur.User == who.o.User {
+			direct = append(direct, s.Roles[ur.Role].Name)
+		}
+	}
+	slices.Sort(direct)
+	name, ok := live(t, "role", direct)
+	if !ok {
+		name = m.roleName(t, "role")
+	}
 	m.do(t, who, "SET ROLE "+name,
 		func(s *engine.Session) error { return s.SetRole(name) },
 		func(s *oracle.Session) error { return s.SetRole(name) })
