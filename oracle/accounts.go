@@ -9,6 +9,9 @@ import (
 
 // CreateAccount is CREATE ACCOUNT: moadmin only.
 func (se *Session) CreateAccount(st engine.CreateAccount) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	name, err := fold(nameAccount, st.Name)
 	if err != nil {
 		return err
@@ -41,6 +44,9 @@ func (se *Session) CreateAccount(st engine.CreateAccount) error {
 
 // DropAccount is DROP ACCOUNT: everything in the account goes.
 func (se *Session) DropAccount(st engine.DropAccount) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	name, err := fold(nameAccount, st.Name)
 	if err != nil {
 		return err
@@ -66,6 +72,9 @@ func (se *Session) DropAccount(st engine.DropAccount) error {
 
 // AlterAccount is ALTER ACCOUNT with exactly one option.
 func (se *Session) AlterAccount(st engine.AlterAccount) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	name, err := fold(nameAccount, st.Name)
 	if err != nil {
 		return err

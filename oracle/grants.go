@@ -195,6 +195,9 @@ func hasOwnership(names []string) bool {
 // GrantPrivilege is GRANT privileges ON level TO roles; a list naming
 // OWNERSHIP is a transfer.
 func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	if hasOwnership(st.Privileges) {
 		if _, err := privileges(st.Privileges, scopeLevel(st.On.Kind), false); err != nil {
 			return err
@@ -268,6 +271,9 @@ func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 
 // RevokePrivilege is REVOKE [GRANT OPTION FOR] privileges ON level FROM roles.
 func (se *Session) RevokePrivilege(st engine.RevokePrivilege) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	privs, err := privileges(st.Privileges, scopeLevel(st.On.Kind), true)
 	if err != nil {
 		return err
@@ -324,6 +330,9 @@ func (se *Session) RevokePrivilege(st engine.RevokePrivilege) error {
 
 // GrantOwnership is GRANT OWNERSHIP ON object TO role (SPEC §6).
 func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	to, err := fold(nameRole, st.To)
 	if err != nil {
 		return err

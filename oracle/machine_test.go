@@ -91,11 +91,6 @@ var (
 	passwords    = []string{"pw1", "pw2"}
 )
 
-// knownEngineBugs makes the oracle copy the engine deviations listed in
-// regression_test.go, so that the properties keep finding new ones. Set it
-// to false to see them fail.
-const knownEngineBugs = true
-
 const (
 	rootPassword = "111"
 	threshold    = 3
@@ -146,7 +141,6 @@ func newMachine(t *rapid.T) *machine {
 		engine.WithClock(clock), engine.WithLockout(threshold, lockFor))
 	require.NoError(t, err)
 	m.eng, m.orc = eng, oracle.New(rootPassword, threshold, lockFor, clock)
-	m.orc.ForgetOnFailure = knownEngineBugs
 	root := m.login(t, model.SysAccount, model.RootUser, rootPassword, model.MoAdmin)
 	require.NotNil(t, root)
 	m.pool = []*pair{root}

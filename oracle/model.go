@@ -17,11 +17,6 @@ type Model struct {
 	Threshold int    // wrong passwords in a row that lock a user
 	LockFor   time.Duration
 	Now       func() time.Time
-
-	// ForgetOnFailure copies a known engine deviation, so that a property
-	// test can keep exploring past it: a CREATE USER that fails still
-	// clears the unknown-name login failures of the names it processed.
-	ForgetOnFailure bool
 }
 
 // New returns a model holding the account sys with moadmin, public and
@@ -69,7 +64,9 @@ func (se *Session) Closed() bool {
 	return s.Accounts[se.Account] == nil || s.Users[se.User] == nil || s.Roles[se.Role] == nil
 }
 
-// begin re-validates the session for one statement (SPEC §7).
+// begin re-validates the session for one statement (SPEC §7). Every
+// statement calls it first, once parsed, before its stage-2 checks; exec
+// and read call it again, which changes nothing.
 func (se *Session) begin() error {
 	s := se.m.State
 	switch {
@@ -146,11 +143,6 @@ func (se *Session) exec(fn func(s *State, ac *actor) error) error {
 	ac := se.actor()
 	work := se.m.State.clone()
 	if err := fn(work, ac); err != nil {
-		if se.m.ForgetOnFailure {
-			for _, k := range work.forgotten {
-				delete(se.m.State.unknown, k)
-			}
-		}
 		return err
 	}
 	se.m.State = work

@@ -8,6 +8,9 @@ import (
 // CreateDatabase is CREATE DATABASE: CREATE DATABASE from the active role
 // alone, which owns the database.
 func (se *Session) CreateDatabase(st engine.CreateDatabase) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	name, err := fold(nameDatabase, st.Name)
 	if err != nil {
 		return err
@@ -32,6 +35,9 @@ func (se *Session) CreateDatabase(st engine.CreateDatabase) error {
 
 // DropDatabase is DROP DATABASE: its tables and every grant on or in it go.
 func (se *Session) DropDatabase(st engine.DropDatabase) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	name, err := fold(nameDatabase, st.Name)
 	if err != nil {
 		return err
@@ -58,6 +64,9 @@ func (se *Session) DropDatabase(st engine.DropDatabase) error {
 
 // UseDatabase is USE d: it needs CONNECT.
 func (se *Session) UseDatabase(name string) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	n, err := fold(nameDatabase, name)
 	if err != nil {
 		return err
@@ -78,6 +87,9 @@ func (se *Session) UseDatabase(name string) error {
 // CreateTable is CREATE TABLE: CREATE TABLE on the database from the active
 // role alone, which owns the table.
 func (se *Session) CreateTable(st engine.CreateTable) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	t, err := se.spec(engine.Target{Kind: model.KindTable, Database: st.Database, Name: st.Name})
 	if err != nil {
 		return err
@@ -109,6 +121,9 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 
 // DropTable is DROP TABLE: the table's grants go with it.
 func (se *Session) DropTable(st engine.DropTable) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	t, err := se.spec(engine.Target{Kind: model.KindTable, Database: st.Database, Name: st.Name})
 	if err != nil {
 		return err

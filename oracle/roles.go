@@ -10,6 +10,9 @@ import (
 // CreateRole is CREATE ROLE: CREATE ROLE from the active role alone, which
 // owns the new roles.
 func (se *Session) CreateRole(st engine.CreateRole) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	names, err := foldAll(nameRole, st.Names)
 	if err != nil {
 		return err
@@ -45,6 +48,9 @@ func (se *Session) CreateRole(st engine.CreateRole) error {
 // DropRole is DROP ROLE: the roles go with their grants, edges and user
 // grants, and what they owned passes up the owner chain (SPEC §6).
 func (se *Session) DropRole(st engine.DropRole) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	names, err := foldAll(nameRole, st.Names)
 	if err != nil {
 		return err
@@ -115,6 +121,9 @@ func (s *State) handOver(base *State, dropped set, admin ID) {
 // SetRole is SET ROLE: the role must be granted directly; secondary roles
 // are reset.
 func (se *Session) SetRole(name string) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	n, err := fold(nameRole, name)
 	if err != nil {
 		return err
@@ -187,6 +196,9 @@ func (s *State) grantee(acc ID, name string) (*Role, *User, error) {
 
 // GrantRole is GRANT roles TO roles-or-users.
 func (se *Session) GrantRole(st engine.GrantRole) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	roles, err := foldAll(nameRole, st.Roles)
 	if err != nil {
 		return err
@@ -264,6 +276,9 @@ func (s *State) grantRole(acc *Account, r *Role, xr *Role, xu *User, opt bool) e
 // RevokeRole is REVOKE [GRANT OPTION FOR] roles FROM roles-or-users: MANAGE
 // GRANTS or ownership of each role. Only the direct edge goes.
 func (se *Session) RevokeRole(st engine.RevokeRole) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	roles, err := foldAll(nameRole, st.Roles)
 	if err != nil {
 		return err

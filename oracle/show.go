@@ -128,6 +128,9 @@ func (s *State) AccountRows() []string {
 // ShowGrants is SHOW GRANTS [FOR [USER | ROLE] x]: the session's own user
 // and roles in S need nothing; anything else needs MANAGE GRANTS.
 func (se *Session) ShowGrants(st engine.ShowGrants) ([]string, error) {
+	if err := se.begin(); err != nil {
+		return nil, err
+	}
 	var name string
 	if st.For != engine.ShowSelf {
 		var err error

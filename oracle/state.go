@@ -121,7 +121,6 @@ type State struct {
 	Edges     []Edge
 	UserRoles []UserRole
 	unknown   map[[2]string]failure
-	forgotten [][2]string // unknown-name counts this statement cleared
 	next      ID
 }
 

@@ -11,6 +11,9 @@ import (
 // CreateUser is CREATE USER: CREATE USER from the active role alone, and
 // with DEFAULT ROLE r the right to grant r. The active role owns the users.
 func (se *Session) CreateUser(st engine.CreateUser) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	raw := make([]string, len(st.Users))
 	for i, u := range st.Users {
 		raw[i] = u.Name
@@ -80,7 +83,6 @@ func (s *State) createUser(se *Session, name, pw, def string) error {
 	}
 	s.Users[u.ID] = u
 	delete(s.unknown, [2]string{acc.Name, name})
-	s.forgotten = append(s.forgotten, [2]string{acc.Name, name})
 	return nil
 }
 
@@ -103,6 +105,9 @@ func (ac *actor) userAuthority(name string, p model.Privilege) bool {
 // DropUser is DROP USER: the users and their role grants go; nothing they
 // created moves.
 func (se *Session) DropUser(st engine.DropUser) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	names, err := foldAll(nameUser, st.Names)
 	if err != nil {
 		return err
@@ -130,6 +135,9 @@ func (se *Session) DropUser(st engine.DropUser) error {
 
 // AlterUser is ALTER USER on one user. Anyone may change their own password.
 func (se *Session) AlterUser(st engine.AlterUser) error {
+	if err := se.begin(); err != nil {
+		return err
+	}
 	switch {
 	case len(st.Users) > 1:
 		return model.Errorf(model.ErrInvalidOption, "can only alter one user at a time")
