@@ -233,13 +233,12 @@ func list[T any](tx *Tx, table, index string, args ...any) []*T {
 // (the decision snapshot) is refreshed for exactly those records. Every Put
 // and Delete is recorded; nothing can be forgotten by a caller.
 type Changes struct {
-	Accounts     map[model.AccountID]bool
-	Users        map[model.UserID]bool
-	Roles        map[model.RoleID]bool // role records, and grantees of changed edges
-	Databases    map[model.DatabaseID]bool
-	Tables       map[model.TableID]bool
-	Levels       map[LevelKey]bool
-	UserAccounts map[model.AccountID]bool // accounts whose user set changed
+	Accounts  map[model.AccountID]bool
+	Users     map[model.UserID]bool
+	Roles     map[model.RoleID]bool // role records, and grantees of changed edges
+	Databases map[model.DatabaseID]bool
+	Tables    map[model.TableID]bool
+	Levels    map[LevelKey]bool
 }
 
 func newChanges() *Changes {
@@ -247,7 +246,6 @@ func newChanges() *Changes {
 		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
 		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
 		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
-		UserAccounts: map[model.AccountID]bool{},
 	}
 }
 

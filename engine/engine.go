@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -244,5 +243,3 @@ func (e *Engine) checkPassword(pw string) error {
 	}
 	return nil
 }
-
-var errInternal = errors.New("internal error")

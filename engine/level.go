@@ -30,17 +30,6 @@ func (l level) key() catalog.LevelKey {
 	return catalog.LevelKey{Scope: l.scope, Object: uint32(l.account)}
 }
 
-// privLevel returns the privilege level of the scope.
-func (l level) privLevel() model.Level {
-	switch l.scope {
-	case catalog.ScopeAccount:
-		return model.LevelAccount
-	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase:
-		return model.LevelDatabase
-	}
-	return model.LevelTable
-}
-
 // ownerOf reports whether a role of S owns the object the level names
 // (DATABASE d or TABLE d.t; the other levels name none).
 func (l level) ownerOf(ac *actor) bool {

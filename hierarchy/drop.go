@@ -2,7 +2,6 @@ package hierarchy
 
 import (
 	"github.com/pdp-authz/pdp/catalog"
-	"github.com/pdp-authz/pdp/model"
 )
 
 // DeleteGrantsAt removes every grant at level l.
@@ -51,13 +50,4 @@ func DropAccount(tx *catalog.Tx, a *catalog.Account) {
 		tx.Delete(r)
 	}
 	tx.Delete(a)
-}
-
-// Covering returns the levels that cover a table of database d (d.t's own
-// level excluded), widest last: TABLE d.*, TABLE *.*.
-func Covering(a model.AccountID, d model.DatabaseID) [2]catalog.LevelKey {
-	return [2]catalog.LevelKey{
-		{Scope: catalog.ScopeDatabaseTables, Object: uint32(d)},
-		{Scope: catalog.ScopeAnyTable, Object: uint32(a)},
-	}
 }
