@@ -34,9 +34,11 @@ pdp-bench:
 rapid:
 	$(GO) test -count=1 -run 'Oracle|Property|StateMachine' ./oracle -rapid.checks=20000 -timeout 60m
 
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./dcl
-	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 60s ./scenario
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./dcl
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCheck$$' -fuzztime $(FUZZTIME) ./dcl
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenario
 
 cover:
 	$(GO) test -coverprofile=cover.out $(PKGS) && $(GO) tool cover -func=cover.out | tail -1
