@@ -92,27 +92,31 @@ func (tx *Tx) Count(a model.AccountID) Counts {
 
 // count adjusts the transaction's object counts for a counted record.
 func (tx *Tx) count(rec any, by int) {
+	a, field := counted(rec)
+	if field == nil {
+		return
+	}
 	if tx.deltas == nil {
 		tx.deltas = map[model.AccountID]Counts{}
 	}
+	d := tx.deltas[a]
+	*field(&d) += by
+	tx.deltas[a] = d
+}
+
+// counted returns the account of a counted record and its field in Counts.
+func counted(rec any) (model.AccountID, func(*Counts) *int) {
 	switch r := rec.(type) {
 	case *User:
-		d := tx.deltas[r.Account]
-		d.Users += by
-		tx.deltas[r.Account] = d
+		return r.Account, func(c *Counts) *int { return &c.Users }
 	case *Role:
-		d := tx.deltas[r.Account]
-		d.Roles += by
-		tx.deltas[r.Account] = d
+		return r.Account, func(c *Counts) *int { return &c.Roles }
 	case *Database:
-		d := tx.deltas[r.Account]
-		d.Databases += by
-		tx.deltas[r.Account] = d
+		return r.Account, func(c *Counts) *int { return &c.Databases }
 	case *Table:
-		d := tx.deltas[r.Account]
-		d.Tables += by
-		tx.deltas[r.Account] = d
+		return r.Account, func(c *Counts) *int { return &c.Tables }
 	}
+	return 0, nil
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases

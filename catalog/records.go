@@ -116,3 +116,47 @@ type UserRole struct {
 	GrantorRole model.RoleID
 	GrantorUser model.UserID
 }
+
+// WithOption returns a copy of rec, a *Grant, *RoleEdge or *UserRole, whose
+// grant option is on; any other record is returned unchanged.
+func WithOption(rec any, on bool) any {
+	switch r := rec.(type) {
+	case *Grant:
+		c := *r
+		c.Option = on
+		return &c
+	case *RoleEdge:
+		c := *r
+		c.Option = on
+		return &c
+	case *UserRole:
+		c := *r
+		c.Option = on
+		return &c
+	}
+	return rec
+}
+
+// WithOwner returns a copy of rec, a *Database, *Table, *Role or *User,
+// owned by owner; any other record is returned unchanged.
+func WithOwner(rec any, owner model.RoleID) any {
+	switch r := rec.(type) {
+	case *Database:
+		c := *r
+		c.Owner = owner
+		return &c
+	case *Table:
+		c := *r
+		c.Owner = owner
+		return &c
+	case *Role:
+		c := *r
+		c.Owner = owner
+		return &c
+	case *User:
+		c := *r
+		c.Owner = owner
+		return &c
+	}
+	return rec
+}

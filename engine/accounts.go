@@ -79,20 +79,22 @@ func (s *Session) DropAccount(st DropAccount) error {
 		}
 		return nil
 	}, func(w *writer, ac *actor) error {
-		if !ac.moadmin() {
-			return errDenied
-		}
-		acc, err := w.accountNamed(name)
-		if err != nil {
-			return ignoreIf(st.IfExists, err)
+		acc, err := w.managedAccount(ac, name)
+		if acc == nil {
+			return ignoreIf(st.IfExists && err != errDenied, err)
 		}
 		hierarchy.DropAccount(w.Tx, acc)
 		return nil
 	})
 }
 
-// accountNamed returns the account named name or its not-found error.
-func (w *writer) accountNamed(name string) (*catalog.Account, error) {
+// managedAccount checks that the caller may manage accounts (moadmin as
+// the active role) and returns the account named name, or the refusal or
+// the not-found error.
+func (w *writer) managedAccount(ac *actor, name string) (*catalog.Account, error) {
+	if !ac.moadmin() {
+		return nil, errDenied
+	}
 	if acc := w.AccountByName(name); acc != nil {
 		return acc, nil
 	}
@@ -107,12 +109,9 @@ func (s *Session) AlterAccount(st AlterAccount) error {
 		name, admin, hash, err = s.prepareAlterAccount(st)
 		return err
 	}, func(w *writer, ac *actor) error {
-		if !ac.moadmin() {
-			return errDenied
-		}
-		acc, err := w.accountNamed(name)
-		if err != nil {
-			return ignoreIf(st.IfExists, err)
+		acc, err := w.managedAccount(ac, name)
+		if acc == nil {
+			return ignoreIf(st.IfExists && err != errDenied, err)
 		}
 		c := *acc
 		switch {

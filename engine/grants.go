@@ -128,11 +128,7 @@ func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name s
 	for _, p := range privs {
 		g := w.Grant(r.ID, l.key(), p)
 		if g != nil {
-			if opt == GrantWithOption && !g.Option {
-				c := *g
-				c.Option = true
-				w.Put(&c)
-			}
+			w.addOption(g, g.Option, opt)
 			continue
 		}
 		if err := w.grantLimit(r); err != nil {
@@ -233,11 +229,7 @@ func (w *writer) revokePrivs(s *Session, privs []model.Privilege, l level, name 
 		switch {
 		case g == nil:
 		case optionOnly:
-			if g.Option {
-				c := *g
-				c.Option = false
-				w.Put(&c)
-			}
+			w.dropOption(g, g.Option)
 		default:
 			w.Delete(g)
 		}

@@ -93,11 +93,7 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 		return model.Errorf(model.ErrCycle, "cannot grant role %s to %s", rn, xn)
 	}
 	if e := w.Edge(r.ID, x.role.ID); e != nil {
-		if opt == GrantWithOption && !e.Option {
-			c := *e
-			c.Option = true
-			w.Put(&c)
-		}
+		w.addOption(e, e.Option, opt)
 		return nil
 	}
 	w.Put(&catalog.RoleEdge{Role: r.ID, Grantee: x.role.ID, Account: s.account, Option: opt == GrantWithOption,
@@ -107,16 +103,28 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 
 func (w *writer) grantToUser(s *Session, r *catalog.Role, u *catalog.User, opt GrantOption) error {
 	if ur := w.UserRole(u.ID, r.ID); ur != nil {
-		if opt == GrantWithOption && !ur.Option {
-			c := *ur
-			c.Option = true
-			w.Put(&c)
-		}
+		w.addOption(ur, ur.Option, opt)
 		return nil
 	}
 	w.Put(&catalog.UserRole{Role: r.ID, User: u.ID, Account: s.account, Option: opt == GrantWithOption,
 		GrantorRole: s.role, GrantorUser: s.user})
 	return nil
+}
+
+// addOption adds the grant option to an existing grant, edge or user role
+// grant when the re-grant asks for it; a plain re-grant never removes it.
+func (w *writer) addOption(rec any, held bool, opt GrantOption) {
+	if opt == GrantWithOption && !held {
+		w.Put(catalog.WithOption(rec, true))
+	}
+}
+
+// dropOption removes the grant option (REVOKE GRANT OPTION FOR), silently
+// when it is not held.
+func (w *writer) dropOption(rec any, held bool) {
+	if held {
+		w.Put(catalog.WithOption(rec, false))
+	}
 }
 
 // RevokeRole runs REVOKE [GRANT OPTION FOR] roles FROM roles-or-users: it
@@ -173,11 +181,7 @@ func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly b
 		switch {
 		case ur == nil:
 		case optionOnly:
-			if ur.Option {
-				c := *ur
-				c.Option = false
-				w.Put(&c)
-			}
+			w.dropOption(ur, ur.Option)
 		default:
 			w.Delete(ur)
 			w.resetDefault(x.user.ID, r.ID, acc.PublicRole)
@@ -188,11 +192,7 @@ func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly b
 	switch {
 	case e == nil:
 	case optionOnly:
-		if e.Option {
-			c := *e
-			c.Option = false
-			w.Put(&c)
-		}
+		w.dropOption(e, e.Option)
 	default:
 		w.Delete(e)
 	}

@@ -42,25 +42,18 @@ func HandOver(tx *catalog.Tx, dropped Dropped, admin model.RoleID) {
 		return 0, false
 	}
 	for gone := range dropped {
+		heir := Heir(gone, 0, admin, dropped, ownerOf)
 		for _, d := range tx.DatabasesOwnedBy(gone) {
-			c := *d
-			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
-			tx.Put(&c)
+			tx.Put(catalog.WithOwner(d, heir))
 		}
 		for _, t := range tx.TablesOwnedBy(gone) {
-			c := *t
-			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
-			tx.Put(&c)
+			tx.Put(catalog.WithOwner(t, heir))
 		}
 		for _, u := range tx.UsersOwnedBy(gone) {
-			c := *u
-			c.Owner = Heir(gone, 0, admin, dropped, ownerOf)
-			tx.Put(&c)
+			tx.Put(catalog.WithOwner(u, heir))
 		}
 		for _, r := range tx.RolesOwnedBy(gone) {
-			c := *r
-			c.Owner = Heir(gone, r.ID, admin, dropped, ownerOf)
-			tx.Put(&c)
+			tx.Put(catalog.WithOwner(r, Heir(gone, r.ID, admin, dropped, ownerOf)))
 		}
 	}
 }
@@ -68,22 +61,5 @@ func HandOver(tx *catalog.Tx, dropped Dropped, admin model.RoleID) {
 // Transfer makes to the single owner of the object rec (a pointer to a
 // Database, Table, Role or User record). Existing grants stay.
 func Transfer(tx *catalog.Tx, rec any, to model.RoleID) {
-	switch r := rec.(type) {
-	case *catalog.Database:
-		c := *r
-		c.Owner = to
-		tx.Put(&c)
-	case *catalog.Table:
-		c := *r
-		c.Owner = to
-		tx.Put(&c)
-	case *catalog.Role:
-		c := *r
-		c.Owner = to
-		tx.Put(&c)
-	case *catalog.User:
-		c := *r
-		c.Owner = to
-		tx.Put(&c)
-	}
+	tx.Put(catalog.WithOwner(rec, to))
 }
