@@ -1,0 +1,18 @@
+// Package engine is pdp's supported entry point: an in-memory RBAC + DAC
+// policy decision point following ../shared/SPEC.md.
+//
+// An [Engine] holds the catalog of record (accounts, users, roles,
+// databases, tables, grants, role edges, owners) and the current decision
+// [Snapshot]. Users log in with [Engine.Connect] or [Engine.Login] and get a
+// [Session] with one method per statement of SPEC §12; every statement is
+// authorised by the rules of SPEC §9, in their order, and is all or nothing.
+// The [Loader] is the system-level bulk path.
+//
+// Concurrency: all methods are safe for concurrent use. Writers are
+// serialised; each successful change publishes a new immutable Snapshot
+// through an atomic pointer, with a revision one higher. [Engine.Check] and
+// [Snapshot.Check] take no lock, read no catalog, build no map and do not
+// allocate; a held Snapshot answers the same forever. Decisions are values
+// ([Decision]) with a [Reason]; refusals of statements are errors wrapping
+// model.ErrDenied and the other sentinels of package model.
+package engine
