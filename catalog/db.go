@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"math"
 
 	memdb "github.com/hashicorp/go-memdb"
 	"github.com/pdp-authz/pdp/model"
@@ -131,32 +132,37 @@ func (tx *Tx) Abort() { tx.txn.Abort() }
 
 // NewAccountID hands out a fresh account ID.
 func (tx *Tx) NewAccountID() model.AccountID {
-	tx.db.next.account++
-	return model.AccountID(tx.db.next.account)
+	return model.AccountID(tx.newID(&tx.db.next.account, "account"))
 }
 
 // NewUserID hands out a fresh user ID.
-func (tx *Tx) NewUserID() model.UserID {
-	tx.db.next.user++
-	return model.UserID(tx.db.next.user)
-}
+func (tx *Tx) NewUserID() model.UserID { return model.UserID(tx.newID(&tx.db.next.user, "user")) }
 
 // NewRoleID hands out a fresh role ID.
-func (tx *Tx) NewRoleID() model.RoleID {
-	tx.db.next.role++
-	return model.RoleID(tx.db.next.role)
-}
+func (tx *Tx) NewRoleID() model.RoleID { return model.RoleID(tx.newID(&tx.db.next.role, "role")) }
 
 // NewDatabaseID hands out a fresh database ID.
 func (tx *Tx) NewDatabaseID() model.DatabaseID {
-	tx.db.next.database++
-	return model.DatabaseID(tx.db.next.database)
+	return model.DatabaseID(tx.newID(&tx.db.next.database, "database"))
 }
 
 // NewTableID hands out a fresh table ID.
 func (tx *Tx) NewTableID() model.TableID {
-	tx.db.next.table++
-	return model.TableID(tx.db.next.table)
+	return model.TableID(tx.newID(&tx.db.next.table, "table"))
+}
+
+// newID hands out the next ID of a counter. IDs are never reused, so an
+// engine can create 2^32-1 objects of each kind in its life; past that
+// the transaction fails with ErrLimit instead of wrapping around.
+func (tx *Tx) newID(counter *uint32, kind string) uint32 {
+	if *counter == math.MaxUint32 {
+		if tx.err == nil {
+			tx.err = model.Errorf(model.ErrLimit, "the %s IDs exceeds the limit %d", kind, uint32(math.MaxUint32))
+		}
+		return 0
+	}
+	*counter++
+	return *counter
 }
 
 func tableOf(rec any) string {

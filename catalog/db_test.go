@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"math"
 	"testing"
 
 	"github.com/pdp-authz/pdp/model"
@@ -58,4 +59,15 @@ func TestSnapshotIsFrozen(t *testing.T) {
 	tx.Commit()
 	assert.Nil(t, view.Read().AccountByName("acme"))
 	assert.NotNil(t, db.Read().AccountByName("acme"))
+}
+
+func TestIDsNeverWrapAround(t *testing.T) {
+	db, err := Open()
+	require.NoError(t, err)
+	db.next.table = math.MaxUint32 - 1
+	tx := db.Write()
+	assert.Equal(t, model.TableID(math.MaxUint32), tx.NewTableID())
+	require.NoError(t, tx.Err())
+	assert.Equal(t, model.TableID(0), tx.NewTableID())
+	assert.ErrorIs(t, tx.Err(), model.ErrLimit)
 }

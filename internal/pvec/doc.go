@@ -1,5 +1,5 @@
-// Package pvec is a persistent array indexed by uint32 IDs: a three-level
-// trie of 256-way nodes. A [Vec] is an immutable value; [Vec.Set] returns a
+// Package pvec is a persistent array indexed by uint32 IDs: a four-level
+// trie of 256-way nodes covering every uint32. A [Vec] is an immutable value; [Vec.Set] returns a
 // new Vec that shares every untouched node with the old one. Nodes created
 // under the same [Edit] token are updated in place, so one transaction pays
 // the copy of a path once. Reads never allocate and are safe from many

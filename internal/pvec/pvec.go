@@ -1,8 +1,5 @@
 package pvec
 
-// MaxIndex is the largest index a Vec can hold.
-const MaxIndex = 1<<24 - 1
-
 const (
 	bits = 8
 	fan  = 1 << bits
@@ -14,93 +11,76 @@ const (
 // after that.
 type Edit struct{ _ byte }
 
-// Vec is a persistent array. The zero value is empty.
+// node is one trie node: inner nodes hold pointers to the level below,
+// leaves hold the elements.
+type node[K any] struct {
+	edit *Edit
+	kids [fan]K
+}
+
+type leaf[T any] = node[T]
+
+// Vec is a persistent array over every uint32 index: a four-level trie.
+// The zero value is empty.
 type Vec[T any] struct {
-	root *top[T]
-}
-
-type top[T any] struct {
-	edit *Edit
-	kids [fan]*mid[T]
-}
-
-type mid[T any] struct {
-	edit *Edit
-	kids [fan]*leaf[T]
-}
-
-type leaf[T any] struct {
-	edit *Edit
-	vals [fan]T
-}
-
-// Get returns the element at i, or the zero value.
-func (v Vec[T]) Get(i uint32) T {
-	var zero T
-	if v.root == nil || i > MaxIndex {
-		return zero
-	}
-	m := v.root.kids[i>>(2*bits)]
-	if m == nil {
-		return zero
-	}
-	l := m.kids[(i>>bits)&mask]
-	if l == nil {
-		return zero
-	}
-	return l.vals[i&mask]
+	root *node[*node[*node[*leaf[T]]]]
 }
 
 // At returns a pointer to the element at i inside the immutable trie, or
 // nil when no element was ever stored near i. The element must not be
 // modified; a zero element means "absent" to callers that store values.
 func (v Vec[T]) At(i uint32) *T {
-	if v.root == nil || i > MaxIndex {
+	if v.root == nil {
 		return nil
 	}
-	m := v.root.kids[i>>(2*bits)]
-	if m == nil {
+	a := v.root.kids[i>>(3*bits)]
+	if a == nil {
 		return nil
 	}
-	l := m.kids[(i>>bits)&mask]
+	b := a.kids[(i>>(2*bits))&mask]
+	if b == nil {
+		return nil
+	}
+	l := b.kids[(i>>bits)&mask]
 	if l == nil {
 		return nil
 	}
-	return &l.vals[i&mask]
+	return &l.kids[i&mask]
 }
 
-// Set returns a Vec with x at i. It panics if i > MaxIndex: callers bound
-// their IDs first.
+// Get returns the element at i, or the zero value.
+func (v Vec[T]) Get(i uint32) T {
+	if p := v.At(i); p != nil {
+		return *p
+	}
+	var zero T
+	return zero
+}
+
+// writable returns n itself if the edit e owns it, else a copy owned by e
+// (a new node for nil).
+func writable[K any](n *node[K], e *Edit) *node[K] {
+	switch {
+	case n == nil:
+		return &node[K]{edit: e}
+	case n.edit != e:
+		c := *n
+		c.edit = e
+		return &c
+	}
+	return n
+}
+
+// Set returns a Vec with x at i. Only the nodes on i's path are copied, and
+// only once per Edit.
 func (v Vec[T]) Set(e *Edit, i uint32, x T) Vec[T] {
-	if i > MaxIndex {
-		panic("pvec: index out of range")
-	}
-	t := v.root
-	if t == nil {
-		t = &top[T]{edit: e}
-	} else if t.edit != e {
-		c := *t
-		c.edit = e
-		t = &c
-	}
-	m := t.kids[i>>(2*bits)]
-	if m == nil {
-		m = &mid[T]{edit: e}
-	} else if m.edit != e {
-		c := *m
-		c.edit = e
-		m = &c
-	}
-	t.kids[i>>(2*bits)] = m
-	l := m.kids[(i>>bits)&mask]
-	if l == nil {
-		l = &leaf[T]{edit: e}
-	} else if l.edit != e {
-		c := *l
-		c.edit = e
-		l = &c
-	}
-	m.kids[(i>>bits)&mask] = l
-	l.vals[i&mask] = x
-	return Vec[T]{root: t}
+	r := writable(v.root, e)
+	a := writable(r.kids[i>>(3*bits)], e)
+	r.kids[i>>(3*bits)] = a
+	b := writable(a.kids[(i>>(2*bits))&mask], e)
+	a.kids[(i>>(2*bits))&mask] = b
+	l := writable(b.kids[(i>>bits)&mask], e)
+	b.kids[(i>>bits)&mask] = l
+	l.kids[i&mask] = x
+	return Vec[T]{root: r}
 }

@@ -1,6 +1,7 @@
 package pvec
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,13 +10,13 @@ import (
 func TestSetSharesAndIsolates(t *testing.T) {
 	e1 := &Edit{}
 	var v Vec[int]
-	v = v.Set(e1, 1, 10).Set(e1, 300, 30).Set(e1, 70000, 7)
+	v = v.Set(e1, 1, 10).Set(e1, 300, 30).Set(e1, 70000, 7).Set(e1, math.MaxUint32, 42)
 	assert.Equal(t, 10, v.Get(1))
 	assert.Equal(t, 30, v.Get(300))
 	assert.Equal(t, 7, v.Get(70000))
+	assert.Equal(t, 42, v.Get(math.MaxUint32))
 	assert.Equal(t, 0, v.Get(2))
-	assert.Equal(t, 0, v.Get(MaxIndex))
-	assert.Equal(t, 0, v.Get(MaxIndex+1))
+	assert.Nil(t, v.At(1<<30))
 
 	e2 := &Edit{}
 	w := v.Set(e2, 1, 11).Set(e2, 2, 12)
@@ -26,6 +27,13 @@ func TestSetSharesAndIsolates(t *testing.T) {
 	assert.Equal(t, 7, w.Get(70000))
 }
 
-func TestSetOutOfRangePanics(t *testing.T) {
-	assert.Panics(t, func() { Vec[int]{}.Set(&Edit{}, MaxIndex+1, 1) })
+func TestAtPointsIntoTheLeaf(t *testing.T) {
+	e := &Edit{}
+	v := Vec[int]{}.Set(e, 5, 1)
+	p := v.At(5)
+	v = v.Set(e, 5, 2) // same edit: rewritten in place
+	assert.Equal(t, 2, *p)
+	w := v.Set(&Edit{}, 5, 3) // new edit: copied
+	assert.Equal(t, 2, *p)
+	assert.Equal(t, 3, w.Get(5))
 }
