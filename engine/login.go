@@ -126,13 +126,16 @@ func (e *Engine) resetFailures(id model.UserID) {
 	})
 }
 
-// unknownLogin spends a dummy hash and counts a failure for the name pair,
-// so that an unknown user behaves like a known one, lock included.
+// unknownLogin behaves like a login of a known user, in the same order and
+// at the same cost: a locked name pair is refused before any hashing, any
+// other attempt spends a dummy hash and counts as a failure.
 func (e *Engine) unknownLogin(account, user, pw string) error {
-	e.cfg.hasher.Dummy(pw)
-	if e.logins.fail(account+"\x00"+user, e.cfg.now(), e.cfg.threshold, e.cfg.lockFor) {
+	key, now := account+"\x00"+user, e.cfg.now()
+	if e.logins.locked(key, now) {
 		return errLockedAuto
 	}
+	e.cfg.hasher.Dummy(pw)
+	e.logins.fail(key, now, e.cfg.threshold, e.cfg.lockFor)
 	return errAuth
 }
 
@@ -154,8 +157,16 @@ func newFailureLRU(max int) *failureLRU {
 	return &failureLRU{max: max, order: list.New(), items: map[string]*list.Element{}}
 }
 
-// fail records a failure for key and reports whether the pair is locked.
-func (l *failureLRU) fail(key string, now time.Time, threshold int, lockFor time.Duration) bool {
+// locked reports whether the name pair key is locked at now.
+func (l *failureLRU) locked(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	el, ok := l.items[key]
+	return ok && now.Before(el.Value.(*failureEntry).lockedUntil)
+}
+
+// fail records a failure for key; the threshold-th in a row locks the pair.
+func (l *failureLRU) fail(key string, now time.Time, threshold int, lockFor time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	el, ok := l.items[key]
@@ -170,14 +181,10 @@ func (l *failureLRU) fail(key string, now time.Time, threshold int, lockFor time
 	}
 	l.order.MoveToFront(el)
 	f := el.Value.(*failureEntry)
-	if now.Before(f.lockedUntil) {
-		return true
-	}
 	f.failures++
 	if f.failures >= threshold {
 		f.failures, f.lockedUntil = 0, now.Add(lockFor)
 	}
-	return false
 }
 
 // forget clears the count of a name pair, when a user of that name is created.
