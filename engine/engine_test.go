@@ -7,6 +7,7 @@ import (
 
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
+	"github.com/pdp-authz/pdp/password"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -406,4 +407,23 @@ func TestFailedCreateUserKeepsUnknownFailures(t *testing.T) {
 	require.ErrorIs(t, err, model.ErrAuth, "the third failure locks the name")
 	_, err = eng.Connect("u2", "wrong")
 	assert.ErrorIs(t, err, model.ErrLocked)
+}
+
+func TestRootHashMustSuitTheHasher(t *testing.T) {
+	testHash, err := password.Testing().Hash("111")
+	require.NoError(t, err)
+	_, err = engine.New(engine.WithRootHash(testHash), engine.WithHasher(password.PBKDF2(1000)))
+	assert.ErrorIs(t, err, model.ErrPassword, "a production hasher refuses test hashes")
+	eng, err := engine.New(engine.WithRootHash(testHash), engine.WithHasher(password.Testing()))
+	require.NoError(t, err)
+	connect(t, eng, "root", "111")
+
+	_, err = engine.New(engine.WithRootPassword("111"), engine.WithPasswordPolicy(func(pw string) error {
+		if len(pw) < 8 {
+			return errors.New("password is shorter than 8 characters")
+		}
+		return nil
+	}))
+	assert.ErrorIs(t, err, model.ErrPassword)
+	assert.EqualError(t, err, "password is shorter than 8 characters")
 }
