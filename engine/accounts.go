@@ -79,9 +79,9 @@ func (s *Session) DropAccount(st DropAccount) error {
 		}
 		return nil
 	}, func(w *writer, ac *actor) error {
-		acc, err := w.managedAccount(ac, name)
+		acc, err := w.managedAccount(ac, name, st.IfExists)
 		if acc == nil {
-			return ignoreIf(st.IfExists && err != errDenied, err)
+			return err
 		}
 		hierarchy.DropAccount(w.Tx, acc)
 		return nil
@@ -89,16 +89,17 @@ func (s *Session) DropAccount(st DropAccount) error {
 }
 
 // managedAccount checks that the caller may manage accounts (moadmin as
-// the active role) and returns the account named name, or the refusal or
-// the not-found error.
-func (w *writer) managedAccount(ac *actor, name string) (*catalog.Account, error) {
+// the active role) and returns the account named name. It returns no
+// account with the refusal, with the not-found error, or with no error
+// when IF EXISTS skips a missing account.
+func (w *writer) managedAccount(ac *actor, name string, ifExists bool) (*catalog.Account, error) {
 	if !ac.moadmin() {
 		return nil, errDenied
 	}
 	if acc := w.AccountByName(name); acc != nil {
 		return acc, nil
 	}
-	return nil, model.Errorf(model.ErrNotFound, "there is no account %s", model.Quote(name))
+	return nil, ignoreIf(ifExists, model.Errorf(model.ErrNotFound, "there is no account %s", model.Quote(name)))
 }
 
 // AlterAccount runs ALTER ACCOUNT with exactly one option.
@@ -109,9 +110,9 @@ func (s *Session) AlterAccount(st AlterAccount) error {
 		name, admin, hash, err = s.prepareAlterAccount(st)
 		return err
 	}, func(w *writer, ac *actor) error {
-		acc, err := w.managedAccount(ac, name)
+		acc, err := w.managedAccount(ac, name, st.IfExists)
 		if acc == nil {
-			return ignoreIf(st.IfExists && err != errDenied, err)
+			return err
 		}
 		c := *acc
 		switch {
