@@ -14,6 +14,7 @@ type DB struct {
 	mem    *memdb.MemDB
 	next   idCounters
 	counts map[model.AccountID]Counts // objects per account, for the limits
+	grants map[model.RoleID]int       // privilege grants per role, for the limit
 }
 
 // Counts are the numbers of objects of an account, kept for the limits of
@@ -32,7 +33,7 @@ func Open() (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog schema: %w", err)
 	}
-	return &DB{mem: mem, counts: map[model.AccountID]Counts{}}, nil
+	return &DB{mem: mem, counts: map[model.AccountID]Counts{}, grants: map[model.RoleID]int{}}, nil
 }
 
 // Write opens the write transaction. The caller commits or aborts it.
@@ -59,6 +60,7 @@ type Tx struct {
 	err     error
 	changes *Changes
 	deltas  map[model.AccountID]Counts
+	grantsD map[model.RoleID]int
 }
 
 // Err returns the first store error of the transaction.
@@ -70,7 +72,18 @@ func (tx *Tx) Commit() {
 	for a := range tx.deltas {
 		gone[a] = tx.Account(a) == nil
 	}
+	goneRoles := map[model.RoleID]bool{}
+	for r := range tx.grantsD {
+		goneRoles[r] = tx.Role(r) == nil
+	}
 	tx.txn.Commit()
+	for r, d := range tx.grantsD {
+		if n := tx.db.grants[r] + d; n > 0 && !goneRoles[r] {
+			tx.db.grants[r] = n
+		} else {
+			delete(tx.db.grants, r)
+		}
+	}
 	for a, d := range tx.deltas {
 		if gone[a] {
 			delete(tx.db.counts, a)
@@ -91,8 +104,19 @@ func (tx *Tx) Count(a model.AccountID) Counts {
 	return Counts{c.Users + d.Users, c.Roles + d.Roles, c.Databases + d.Databases, c.Tables + d.Tables}
 }
 
+// GrantCount returns the number of privilege grants role r holds, as the
+// transaction sees them.
+func (tx *Tx) GrantCount(r model.RoleID) int { return tx.db.grants[r] + tx.grantsD[r] }
+
 // count adjusts the transaction's object counts for a counted record.
 func (tx *Tx) count(rec any, by int) {
+	if g, ok := rec.(*Grant); ok {
+		if tx.grantsD == nil {
+			tx.grantsD = map[model.RoleID]int{}
+		}
+		tx.grantsD[g.Role] += by
+		return
+	}
 	a, field := counted(rec)
 	if field == nil {
 		return
@@ -121,7 +145,8 @@ func counted(rec any) (model.AccountID, func(*Counts) *int) {
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases
-// and tables towards their account's limits.
+// and tables towards their account's limits, and grants towards their
+// role's.
 func (tx *Tx) Insert(rec any) {
 	tx.Put(rec)
 	tx.count(rec, 1)

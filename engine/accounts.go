@@ -25,7 +25,7 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 	w.Insert(user)
 	w.Put(&catalog.UserRole{Role: admin.ID, User: user.ID, Account: acc.ID})
 	w.Put(&catalog.UserRole{Role: public.ID, User: user.ID, Account: acc.ID})
-	w.Put(&catalog.Grant{Role: public.ID, Account: acc.ID, Scope: catalog.ScopeAccount,
+	w.Insert(&catalog.Grant{Role: public.ID, Account: acc.ID, Scope: catalog.ScopeAccount,
 		Object: uint32(acc.ID), Priv: model.PrivConnect, GrantorRole: admin.ID, GrantorUser: user.ID})
 	return acc, nil
 }

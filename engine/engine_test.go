@@ -427,3 +427,19 @@ func TestRootHashMustSuitTheHasher(t *testing.T) {
 	assert.ErrorIs(t, err, model.ErrPassword)
 	assert.EqualError(t, err, "password is shorter than 8 characters")
 }
+
+func TestGrantsPerRoleLimit(t *testing.T) {
+	eng := newEngine(t, engine.WithLimits(engine.Limits{GrantsPerRole: 3}))
+	root := connect(t, eng, "root", "111")
+	require.NoError(t, root.CreateRole(engine.CreateRole{Names: []string{"r"}}))
+	require.NoError(t, root.CreateDatabase(engine.CreateDatabase{Name: "d"}))
+	require.NoError(t, root.GrantPrivilege(grant([]string{"create table", "drop table"}, database("d"), "r")))
+	require.NoError(t, root.GrantPrivilege(grant([]string{"create table"}, database("d"), "r")), "a re-grant adds nothing")
+	err := root.GrantPrivilege(grant([]string{"alter table", "show tables"}, database("d"), "r"))
+	assert.EqualError(t, err, "the grants per role exceeds the limit 3")
+	require.NoError(t, root.GrantPrivilege(grant([]string{"alter table"}, database("d"), "r")), "the failed statement counted nothing")
+	require.NoError(t, root.DropDatabase(engine.DropDatabase{Name: "d"}))
+	require.NoError(t, root.CreateDatabase(engine.CreateDatabase{Name: "d"}))
+	require.NoError(t, root.GrantPrivilege(grant([]string{"create table", "drop table", "alter table"}, database("d"), "r")),
+		"grants that died with their database are uncounted")
+}

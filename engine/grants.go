@@ -134,14 +134,14 @@ func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name s
 		if err := w.grantLimit(r); err != nil {
 			return err
 		}
-		w.Put(&catalog.Grant{Role: r.ID, Account: s.account, Scope: l.scope, Object: l.key().Object, Priv: p,
+		w.Insert(&catalog.Grant{Role: r.ID, Account: s.account, Scope: l.scope, Object: l.key().Object, Priv: p,
 			Option: opt == GrantWithOption, GrantorRole: s.role, GrantorUser: s.user})
 	}
 	return nil
 }
 
 func (w *writer) grantLimit(r *catalog.Role) error {
-	if n := w.e.cfg.limits.GrantsPerRole; len(w.GrantsOf(r.ID)) >= n {
+	if n := w.e.cfg.limits.GrantsPerRole; w.GrantCount(r.ID) >= n {
 		return model.Errorf(model.ErrLimit, "the grants per role exceeds the limit %d", n)
 	}
 	return nil
