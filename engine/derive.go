@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/pdp-authz/pdp/catalog"
@@ -29,9 +30,9 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 	for u := range users {
 		d.refreshUser(u)
 	}
-	accounts := maps(ch.Accounts)
-	dbs := maps(ch.Databases)
-	tables := maps(ch.Tables)
+	accounts := maps.Clone(ch.Accounts)
+	dbs := maps.Clone(ch.Databases)
+	tables := maps.Clone(ch.Tables)
 	for l := range ch.Levels {
 		switch l.Scope {
 		case catalog.ScopeAccount, catalog.ScopeAnyDatabase, catalog.ScopeAnyTable:
@@ -54,14 +55,6 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 	next := d.next
 	next.rev++
 	return &next
-}
-
-func maps[K comparable](m map[K]bool) map[K]bool {
-	out := make(map[K]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // edges reads the role graph of the write transaction.

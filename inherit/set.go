@@ -18,19 +18,6 @@ func (s Set) With(slot uint32) Set {
 	return out
 }
 
-// Union returns s ∪ o as a new set.
-func (s Set) Union(o Set) Set {
-	if len(o) > len(s) {
-		s, o = o, s
-	}
-	out := make(Set, len(s))
-	copy(out, s)
-	for i, w := range o {
-		out[i] |= w
-	}
-	return out
-}
-
 // UnionInto ORs o into the mutable set *dst, growing it as needed. Only a
 // builder that owns *dst may call it.
 func UnionInto(dst *Set, o Set) {
@@ -59,17 +46,4 @@ func (s Set) Equal(o Set) bool {
 		}
 	}
 	return true
-}
-
-// Slots returns the slots of s in increasing order.
-func (s Set) Slots() []uint32 {
-	var out []uint32
-	for i, w := range s {
-		for b := uint32(0); b < 64; b++ {
-			if w&(1<<b) != 0 {
-				out = append(out, uint32(i)*64+b)
-			}
-		}
-	}
-	return out
 }

@@ -209,17 +209,3 @@ func Privs(ps ...Privilege) PrivSet {
 
 // Has reports whether p is in s.
 func (s PrivSet) Has(p Privilege) bool { return s&p.Bit() != 0 }
-
-// Empty reports whether s holds nothing.
-func (s PrivSet) Empty() bool { return s == 0 }
-
-// All returns the privileges of s in catalog order.
-func (s PrivSet) All() []Privilege {
-	var out []Privilege
-	for p := Privilege(0); p < privCount; p++ {
-		if s.Has(p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -45,9 +45,6 @@ func PBKDF2(iterations int) Hasher { return Hasher{iterations: max(iterations, 1
 // tagged, and a production hasher refuses them.
 func Testing() Hasher { return Hasher{iterations: 1, testing: true} }
 
-// IsTesting reports whether h is the cheap test hasher.
-func (h Hasher) IsTesting() bool { return h.testing }
-
 // Hash returns the encoded salted hash of pw.
 func (h Hasher) Hash(pw string) (string, error) {
 	salt := make([]byte, saltLen)

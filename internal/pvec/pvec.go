@@ -48,15 +48,6 @@ func (v Vec[T]) At(i uint32) *T {
 	return &l.kids[i&mask]
 }
 
-// Get returns the element at i, or the zero value.
-func (v Vec[T]) Get(i uint32) T {
-	if p := v.At(i); p != nil {
-		return *p
-	}
-	var zero T
-	return zero
-}
-
 // writable returns n itself if the edit e owns it, else a copy owned by e
 // (a new node for nil).
 func writable[K any](n *node[K], e *Edit) *node[K] {
