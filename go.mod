@@ -1,10 +1,11 @@
 module github.com/pdp-authz/pdp
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/hashicorp/go-memdb v1.3.5
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/text v0.44.0
 	pgregory.net/rapid v1.3.0
 )
 

@@ -116,8 +116,11 @@ func isWordStart(s string) bool {
 	return isWordRune(r)
 }
 
+// isWordRune reports the characters of a bare word. Combining marks count,
+// so that a decomposed accent ("e" + U+0301) stays in its word; names are
+// put in NFC afterwards.
 func isWordRune(r rune) bool {
-	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
+	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
 }
 
 // wordLen returns the length in bytes of the word s starts with. Inside a

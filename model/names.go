@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Built-in names (SPEC §2).
@@ -37,10 +39,12 @@ func IsPredefinedRole(name string) bool {
 	return name == MoAdmin || name == AccountAdmin || name == Public
 }
 
-// FoldName trims and lower-cases raw and checks it against the rules of
-// SPEC §1 for its kind. The error wraps [ErrInvalidName] and quotes raw.
+// FoldName trims and lower-cases raw, puts it in Unicode NFC (so that a
+// composed and a decomposed "á" are one name) and checks it against the
+// rules of SPEC §1 for its kind. The error wraps [ErrInvalidName] and
+// quotes raw.
 func FoldName(kind NameKind, raw string) (string, error) {
-	name := strings.ToLower(strings.TrimSpace(raw))
+	name := norm.NFC.String(strings.ToLower(strings.TrimSpace(raw)))
 	if !validName(kind, name) {
 		return "", Errorf(ErrInvalidName, "the name \"%s\" is invalid", printable(raw))
 	}

@@ -36,6 +36,13 @@ func TestFoldName(t *testing.T) {
 		{NameRole, strings.Repeat("x", 64), strings.Repeat("x", 64), true},
 		{NameRole, strings.Repeat("é", 64), strings.Repeat("é", 64), true},
 		{NameRole, strings.Repeat("x", 65), "", false},
+		// NFC: a composed and a decomposed "á" fold to one name, and the
+		// length counts the composed runes.
+		{NameRole, "\u00e1", "\u00e1", true},
+		{NameRole, "a\u0301", "\u00e1", true},
+		{NameDatabase, "A\u0301", "\u00e1", true},
+		{NameRole, strings.Repeat("e\u0301", 64), strings.Repeat("\u00e9", 64), true},
+		{NameRole, strings.Repeat("e\u0301", 65), "", false},
 	}
 	for _, tt := range tests {
 		got, err := FoldName(tt.kind, tt.raw)

@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/pdp-authz/pdp/model"
 )
 
@@ -187,7 +189,7 @@ const (
 
 // fold applies the name rules of SPEC §1.
 func fold(kind int, raw string) (string, error) {
-	n := strings.ToLower(strings.TrimSpace(raw))
+	n := norm.NFC.String(strings.ToLower(strings.TrimSpace(raw)))
 	bad := n == "" || utf8.RuneCountInString(n) > 64
 	for _, r := range n {
 		switch {
