@@ -27,6 +27,20 @@ func (tx *Tx) UsersOf(a model.AccountID) []*User { return list[User](tx, tUsers,
 // UsersOwnedBy returns the users role r owns.
 func (tx *Tx) UsersOwnedBy(r model.RoleID) []*User { return list[User](tx, tUsers, "owner", r) }
 
+// OwnsRoleOrUser reports whether role r owns a user, or a role other than
+// itself, without listing them.
+func (tx *Tx) OwnsRoleOrUser(r model.RoleID) bool {
+	if first[User](tx, tUsers, "owner", r) != nil {
+		return true
+	}
+	for _, o := range list[Role](tx, tRoles, "owner", r) {
+		if o.ID != r {
+			return true
+		}
+	}
+	return false
+}
+
 // Role returns the role with ID id, or nil.
 func (tx *Tx) Role(id model.RoleID) *Role { return first[Role](tx, tRoles, "id", id) }
 

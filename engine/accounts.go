@@ -43,6 +43,9 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 		hash, err = s.e.hashPassword(st.AdminPassword)
 		return err
 	}, func(w *writer, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
 		if !ac.moadmin() {
 			return errDenied
 		}
@@ -89,10 +92,13 @@ func (s *Session) DropAccount(st DropAccount) error {
 }
 
 // managedAccount checks that the caller may manage accounts (moadmin as
-// the active role) and returns the account named name. It returns no
-// account with the refusal, with the not-found error, or with no error
-// when IF EXISTS skips a missing account.
+// the active role; a restricted account refuses first) and returns the
+// account named name. It returns no account with the refusal, with the
+// not-found error, or with no error when IF EXISTS skips a missing account.
 func (w *writer) managedAccount(ac *actor, name string, ifExists bool) (*catalog.Account, error) {
+	if err := ac.restricted(); err != nil {
+		return nil, err
+	}
 	if !ac.moadmin() {
 		return nil, errDenied
 	}

@@ -129,15 +129,16 @@ func (ac *actor) mayRevoke(l level) bool {
 	return ac.admin() || l.scope != catalog.ScopeAccount && ac.manageGrants() || l.ownerOf(ac)
 }
 
-// mayGrantRole decides GRANT r TO x (SPEC §9): MANAGE GRANTS, ownership of
-// r, or r held with grant option by the user while r is in S, or through a
-// chain of grant-option edges ending in S.
+// mayGrantRole decides GRANT r TO x (SPEC §9): MANAGE GRANTS for a role
+// that carries no account power, ownership of r, or r held with grant
+// option by the user while r is in S, or through a chain of grant-option
+// edges ending in S. A missing r is judged from MANAGE GRANTS alone.
 func (ac *actor) mayGrantRole(r *catalog.Role) bool {
-	if ac.manageGrants() {
-		return true
-	}
 	if r == nil {
-		return false
+		return ac.manageGrants()
+	}
+	if ac.manageGrants() && ac.powerless(r.ID) {
+		return true
 	}
 	if ac.owns(r.Owner) {
 		return true
@@ -164,6 +165,44 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 		}
 	}
 	return false
+}
+
+// mildAccountPrivs are the account privileges a role may carry and still be
+// granted by a MANAGE GRANTS holder.
+const mildAccountPrivs = model.PrivSet(1)<<model.PrivConnect | model.PrivSet(1)<<model.PrivShowDatabases
+
+// powerless reports whether a MANAGE GRANTS holder may grant role r (SPEC
+// §9): no role in r's closure is the admin role, holds an account privilege
+// other than CONNECT and SHOW DATABASES, or owns a role or a user. Without
+// that rule MANAGE GRANTS could hand itself ALTER USER, or the ownership of
+// users, and escalate from there. It is judged on the statement's base
+// snapshot, like all authority.
+func (ac *actor) powerless(r model.RoleID) bool {
+	rv := ac.snap.roleAt(uint32(r))
+	if rv == nil || rv.closure.Has(ac.a.adminSlot) {
+		return rv == nil
+	}
+	for _, e := range ac.a.grants {
+		if e.privs&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
+			return false
+		}
+	}
+	tx := ac.snap.read()
+	seen := map[model.RoleID]bool{r: true}
+	for stack := []model.RoleID{r}; len(stack) > 0; {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if tx.OwnsRoleOrUser(x) {
+			return false
+		}
+		for _, e := range tx.EdgesTo(x) {
+			if !seen[e.Role] {
+				seen[e.Role] = true
+				stack = append(stack, e.Role)
+			}
+		}
+	}
+	return true
 }
 
 // mayRevokeRole decides REVOKE r FROM x: MANAGE GRANTS or ownership of r.

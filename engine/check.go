@@ -10,6 +10,9 @@ import (
 // It reads only this immutable snapshot: no lock, no catalog read and no
 // allocation.
 func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
+	if p == model.PrivAll {
+		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (SPEC §3)
+	}
 	u := s.userAt(uint32(user))
 	if u == nil {
 		return deny(ReasonNoSuchUser)

@@ -77,10 +77,10 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 		return model.Errorf(model.ErrPredefined, "the role %s can not be granted to non administration user %s", rn, xn)
 	case r.ID == acc.AdminRole:
 		return model.Errorf(model.ErrPredefined, "the role %s can not be granted to the other role %s", rn, xn)
-	case r.ID == acc.PublicRole && opt == GrantWithOption:
-		return model.Errorf(model.ErrPredefined, "the grant option can not be granted to the role public")
 	case r.ID == acc.PublicRole && x.role != nil:
 		return model.Errorf(model.ErrPredefined, "the role public can not be granted to the other role %s", xn)
+	case r.ID == acc.PublicRole && opt == GrantWithOption:
+		return model.Errorf(model.ErrPredefined, "the grant option can not be granted to the role public")
 	case r.ID == acc.PublicRole:
 		return nil // every user holds public
 	case x.role != nil && (x.role.ID == acc.AdminRole || x.role.ID == acc.PublicRole):
@@ -147,6 +147,9 @@ func (s *Session) RevokeRole(st RevokeRole) error {
 				}
 				return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
 			}
+			if err := w.revocable(s.account, r); err != nil {
+				return err // a special-role rule: IF EXISTS never skips it
+			}
 			recs = append(recs, r)
 		}
 		for _, name := range from {
@@ -167,11 +170,19 @@ func (s *Session) RevokeRole(st RevokeRole) error {
 	})
 }
 
+// revocable refuses the admin role and public, which can never be revoked:
+// a rule about the role alone, so it comes before the grantees are read.
+func (w *writer) revocable(a model.AccountID, r *catalog.Role) error {
+	acc := w.Account(a)
+	if r.ID == acc.AdminRole || r.ID == acc.PublicRole {
+		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked", model.Quote(r.Name))
+	}
+	return nil
+}
+
 func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly bool) error {
 	acc := w.Account(s.account)
 	switch {
-	case r.ID == acc.AdminRole || r.ID == acc.PublicRole:
-		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked", model.Quote(r.Name))
 	case x.role != nil && (x.role.ID == acc.AdminRole || x.role.ID == acc.PublicRole):
 		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked from the role %s",
 			model.Quote(r.Name), model.Quote(x.name))

@@ -11,13 +11,18 @@ func ownershipForm(st GrantPrivilege) error {
 	if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), false); err != nil {
 		return err
 	}
+	// Problems are reported in statement order: the privilege list, the
+	// level, then the grantees and the option.
+	alone := model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
 	switch {
-	case len(st.Privileges) != 1 || len(st.To) != 1 || st.Option == GrantWithOption:
-		return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
+	case len(st.Privileges) != 1:
+		return alone
 	case st.On.Kind == model.KindAccount:
 		return model.Errorf(model.ErrInvalidPrivilege, "the object type \"account\" do not support the privilege \"ownership\"")
 	case st.On.AnyDatabase || st.On.AnyTable:
 		return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
+	case len(st.To) != 1 || st.Option == GrantWithOption:
+		return alone
 	}
 	return nil
 }
@@ -122,10 +127,10 @@ func (w *writer) ownedObject(a model.AccountID, kind model.Kind, sp levelSpec, n
 }
 
 // mayTransfer decides GRANT OWNERSHIP: a role of S owns the object, MANAGE
-// GRANTS (not for users), or the admin role. Ownership is judged on the
-// state the statement started from.
+// GRANTS (tables only), or the admin role. Ownership is judged on the state
+// the statement started from.
 func (ac *actor) mayTransfer(o owned) bool {
-	if ac.admin() || o.kind != model.KindUser && ac.manageGrants() {
+	if ac.admin() || o.kind == model.KindTable && ac.manageGrants() {
 		return true
 	}
 	return o.rec != nil && ac.owns(o.owner)
@@ -133,6 +138,14 @@ func (ac *actor) mayTransfer(o owned) bool {
 
 func (w *writer) transfer(a model.AccountID, o owned, to string) error {
 	acc := w.Account(a)
+	fixed := model.Errorf(model.ErrPredefined, "the ownership of %s can not be transferred", model.Quote(o.name))
+	// The object comes before the recipient in the statement.
+	if o.self == acc.AdminRole || o.self == acc.PublicRole {
+		return fixed
+	}
+	if u, ok := o.rec.(*catalog.User); ok && u.ID == acc.AdminUser {
+		return fixed
+	}
 	r := w.RoleByName(a, to)
 	if r == nil {
 		return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(to))
@@ -140,12 +153,8 @@ func (w *writer) transfer(a model.AccountID, o owned, to string) error {
 	if r.ID == acc.PublicRole {
 		return model.Errorf(model.ErrPredefined, "the ownership can not be granted to the role public")
 	}
-	fixed := o.self == acc.AdminRole || o.self == acc.PublicRole || o.self == r.ID
-	if u, ok := o.rec.(*catalog.User); ok && u.ID == acc.AdminUser {
-		fixed = true
-	}
-	if fixed {
-		return model.Errorf(model.ErrPredefined, "the ownership of %s can not be transferred", model.Quote(o.name))
+	if o.self == r.ID {
+		return fixed
 	}
 	if o.owner == r.ID {
 		return nil

@@ -38,6 +38,21 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// Level returns the privilege level of objects of kind k: account,
+// database or table; LevelNone for roles and users, whose privileges are
+// account privileges asked about them.
+func (k Kind) Level() Level {
+	switch k {
+	case KindAccount:
+		return LevelAccount
+	case KindDatabase:
+		return LevelDatabase
+	case KindTable:
+		return LevelTable
+	}
+	return LevelNone
+}
+
 // Object is a concrete object reference: a kind and the ID of an object of
 // that kind. It is a small value, compared with ==, and never allocates.
 type Object struct {

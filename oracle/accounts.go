@@ -25,6 +25,8 @@ func (se *Session) CreateAccount(st engine.CreateAccount) error {
 	}
 	return se.exec(func(s *State, ac *actor) error {
 		switch {
+		case ac.restricted() != nil:
+			return ac.restricted()
 		case !ac.moadmin():
 			return errDenied
 		case s.accountByName(name) != nil && st.IfNotExists:
@@ -55,6 +57,9 @@ func (se *Session) DropAccount(st engine.DropAccount) error {
 		return model.Errorf(model.ErrPredefined, "can not delete the account sys")
 	}
 	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
 		if !ac.moadmin() {
 			return errDenied
 		}
@@ -104,6 +109,9 @@ func (se *Session) AlterAccount(st engine.AlterAccount) error {
 		return model.Errorf(model.ErrPredefined, "account sys can not be suspended or restricted")
 	}
 	return se.exec(func(s *State, ac *actor) error {
+		if err := ac.restricted(); err != nil {
+			return err
+		}
 		if !ac.moadmin() {
 			return errDenied
 		}

@@ -67,6 +67,25 @@ func (m *machine) accounts() []*oracle.Account {
 	return out
 }
 
+// unquote reverses model.Quote: SHOW prints a name in backticks unless it is
+// bare.
+func unquote(name string) string {
+	if len(name) >= 2 && name[0] == '`' && name[len(name)-1] == '`' {
+		return strings.ReplaceAll(name[1:len(name)-1], "``", "`")
+	}
+	return name
+}
+
+// unquoted unquotes SHOW's names and sorts them as the oracle lists them.
+func unquoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = unquote(n)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // engineDump lists, through SHOW, every account, and for each visible one
 // its roles and users and the grants of each, one line per row.
 func (m *machine) engineDump(t *rapid.T) []string {
@@ -85,12 +104,12 @@ func (m *machine) engineDump(t *rapid.T) []string {
 		require.NoError(t, err, "%s: SHOW USERS", a.Name)
 		out = append(out, prefix(a.Name+" roles: ", roles)...)
 		out = append(out, prefix(a.Name+" users: ", users)...)
-		for _, r := range roles {
+		for _, r := range unquoted(roles) {
 			rows, err := p.e.ShowGrants(engine.ShowGrants{For: engine.ShowRole, Name: r})
 			require.NoError(t, err, "%s: SHOW GRANTS FOR ROLE %s", a.Name, r)
 			out = append(out, prefix(a.Name+" role "+r+": ", rows)...)
 		}
-		for _, u := range users {
+		for _, u := range unquoted(users) {
 			rows, err := p.e.ShowGrants(engine.ShowGrants{For: engine.ShowUser, Name: u})
 			require.NoError(t, err, "%s: SHOW GRANTS FOR USER %s", a.Name, u)
 			out = append(out, prefix(a.Name+" user "+u+": ", rows)...)
@@ -108,8 +127,8 @@ func (m *machine) oracleDump() []string {
 			continue
 		}
 		roles, users := s.Names(a.ID, model.KindRole), s.Names(a.ID, model.KindUser)
-		out = append(out, prefix(a.Name+" roles: ", roles)...)
-		out = append(out, prefix(a.Name+" users: ", users)...)
+		out = append(out, prefix(a.Name+" roles: ", oracle.Quoted(roles))...)
+		out = append(out, prefix(a.Name+" users: ", oracle.Quoted(users))...)
 		for _, r := range roles {
 			out = append(out, prefix(a.Name+" role "+r+": ", s.RoleRows(s.RoleByName(a.ID, r).ID))...)
 		}
@@ -271,20 +290,30 @@ var questions = func() []question {
 		model.PrivCreateAccount, model.PrivDropAccount, model.PrivAlterAccount,
 		model.PrivCreateUser, model.PrivDropUser, model.PrivAlterUser, model.PrivCreateRole, model.PrivDropRole,
 		model.PrivCreateDatabase, model.PrivDropDatabase, model.PrivShowDatabases, model.PrivConnect,
-		model.PrivManageGrants, model.PrivSelect)
+		model.PrivManageGrants, model.PrivSelect, model.PrivAll)
 	for _, d := range dbNames {
 		add(engine.Target{Kind: model.KindDatabase, Database: d},
 			model.PrivShowTables, model.PrivCreateTable, model.PrivDropTable, model.PrivAlterTable,
-			model.PrivCreateView, model.PrivDropView, model.PrivAlterView, model.PrivDropDatabase, model.PrivSelect)
+			model.PrivCreateView, model.PrivDropView, model.PrivAlterView, model.PrivDropDatabase, model.PrivSelect,
+			model.PrivAll)
 		for _, tb := range tableNames {
 			add(engine.Target{Kind: model.KindTable, Database: d, Name: tb},
 				model.PrivSelect, model.PrivInsert, model.PrivUpdate, model.PrivDelete, model.PrivTruncate,
-				model.PrivReference, model.PrivIndex, model.PrivDropTable, model.PrivAlterTable, model.PrivCreateTable)
+				model.PrivReference, model.PrivIndex, model.PrivDropTable, model.PrivAlterTable, model.PrivCreateTable,
+				model.PrivAll)
 		}
 	}
 	for _, tb := range tableNames {
 		add(engine.Target{Kind: model.KindTable, Name: tb}, model.PrivSelect, model.PrivDropTable)
 	}
+	// Names asked in another case than they were created in: they fold.
+	for _, d := range dbNames {
+		add(engine.Target{Kind: model.KindDatabase, Database: strings.ToUpper(d)}, model.PrivShowTables)
+		add(engine.Target{Kind: model.KindTable, Database: strings.ToUpper(d), Name: strings.ToUpper(tableNames[0])},
+			model.PrivSelect, model.PrivDropTable)
+	}
+	add(engine.Target{Kind: model.KindRole, Name: "R1"}, model.PrivDropRole, model.PrivAll)
+	add(engine.Target{Kind: model.KindUser, Name: "U1"}, model.PrivDropUser)
 	for _, r := range append(slices.Clone(roleNames), model.Public, model.AccountAdmin, model.MoAdmin) {
 		add(engine.Target{Kind: model.KindRole, Name: r}, model.PrivDropRole, model.PrivAlterUser)
 	}
@@ -337,7 +366,7 @@ var allPrivileges = func() []model.Privilege {
 	for p := model.PrivCreateAccount; p <= model.PrivTableAll; p++ {
 		out = append(out, p)
 	}
-	return out
+	return append(out, model.PrivAll) // asked of an object: its level's ALL
 }()
 
 // idQuestions draws n questions by IDs.
@@ -361,7 +390,7 @@ func (m *machine) idQuestions(n int) []idQuestion {
 		// can be allowed; else a role of its account, or any role.
 		q.role = draw(model.KindRole)
 		if u := m.orc.State.Users[q.user]; u != nil {
-			var direct, mine []oracle.ID
+			var direct, inherited, mine []oracle.ID
 			for _, r := range byKind[model.KindRole] {
 				if x := m.orc.State.Roles[r]; x != nil && x.Account == u.Account {
 					mine = append(mine, r)
@@ -370,9 +399,21 @@ func (m *machine) idQuestions(n int) []idQuestion {
 					}
 				}
 			}
+			// Roles the user reaches only by inheritance: as the active role
+			// they must deny (SPEC §8 rule 1), however much they hold.
+			for _, d := range direct {
+				for r := range m.orc.State.Closure(d) {
+					if !slices.Contains(direct, r) && !slices.Contains(inherited, r) {
+						inherited = append(inherited, r)
+					}
+				}
+			}
+			slices.Sort(inherited)
 			switch n := m.rng.IntN(8); {
-			case n < 6 && len(direct) > 0:
+			case n < 5 && len(direct) > 0:
 				q.role = direct[m.rng.IntN(len(direct))]
+			case n < 6 && len(inherited) > 0:
+				q.role = inherited[m.rng.IntN(len(inherited))]
 			case n < 7 && len(mine) > 0:
 				q.role = mine[m.rng.IntN(len(mine))]
 			}

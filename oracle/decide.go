@@ -116,6 +116,16 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 		return false
 	}
 	acc := s.Accounts[u.Account]
+	if p == model.PrivAll {
+		switch on.Kind {
+		case model.KindAccount:
+			p = model.PrivAccountAll
+		case model.KindDatabase:
+			p = model.PrivDatabaseAll
+		case model.KindTable:
+			p = model.PrivTableAll
+		}
+	}
 	lvl := levelOf(p)
 	switch {
 	case lvl == model.LevelNone, u.Locked, acc.Status == model.StatusSuspended,

@@ -203,12 +203,14 @@ func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 			return err
 		}
 		switch {
-		case len(st.Privileges) != 1 || len(st.To) != 1 || st.Option == engine.GrantWithOption:
+		case len(st.Privileges) != 1:
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
 		case st.On.Kind == model.KindAccount:
 			return model.Errorf(model.ErrInvalidPrivilege, "the object type \"account\" do not support the privilege \"ownership\"")
 		case st.On.AnyDatabase || st.On.AnyTable:
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
+		case len(st.To) != 1 || st.Option == engine.GrantWithOption:
+			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
 		}
 		return se.GrantOwnership(engine.GrantOwnership{On: st.On, To: st.To[0]})
 	}
@@ -392,11 +394,15 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 				owner, setOwner = r.db.Owner, func(o ID) { r.db.Owner = o }
 			}
 		}
-		if !ac.admin() && !(st.On.Kind != model.KindUser && ac.manageGrants()) && !(setOwner != nil && ac.S[owner]) {
+		isTable := st.On.Kind == model.KindTable
+		if !ac.admin() && !(isTable && ac.manageGrants()) && !(setOwner != nil && ac.S[owner]) {
 			return errDenied
 		}
 		if miss != nil {
 			return miss
+		}
+		if self == -1 || self == ac.acc.Admin || self == ac.acc.Public {
+			return model.Errorf(model.ErrPredefined, "the ownership of %s can not be transferred", name)
 		}
 		r := s.roleByName(se.Account, to)
 		switch {
@@ -404,7 +410,7 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 			return model.Errorf(model.ErrNotFound, "there is no role %s", to)
 		case r.ID == ac.acc.Public:
 			return model.Errorf(model.ErrPredefined, "the ownership can not be granted to the role public")
-		case self == -1 || self == ac.acc.Admin || self == ac.acc.Public || self == r.ID:
+		case self == r.ID:
 			return model.Errorf(model.ErrPredefined, "the ownership of %s can not be transferred", name)
 		}
 		setOwner(r.ID)

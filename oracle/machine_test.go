@@ -331,12 +331,25 @@ func some(t *rapid.T, label string, max int, gen func(*rapid.T, string) string) 
 // current connection's account (so that statements find what they name),
 // else a name of the pool, now and then a special one.
 
-// live draws one of names, or reports false (one time in eight).
+// live draws one of names, or reports false (one time in eight). A drawn
+// name is written in another case now and then, since names fold.
 func live(t *rapid.T, label string, names []string) (string, bool) {
 	if len(names) == 0 || rapid.IntRange(0, 7).Draw(t, label+" from the pool") == 7 {
 		return "", false
 	}
-	return rapid.SampledFrom(names).Draw(t, label), true
+	return varyCase(t, label, rapid.SampledFrom(names).Draw(t, label)), true
+}
+
+// varyCase returns name as drawn three times in four, else upper-cased
+// whole or in its first letter: the engine must fold before it decides.
+func varyCase(t *rapid.T, label, name string) string {
+	switch rapid.IntRange(0, 7).Draw(t, label+" case") {
+	case 6:
+		return strings.ToUpper(name)
+	case 7:
+		return strings.ToUpper(name[:1]) + name[1:]
+	}
+	return name
 }
 
 func (m *machine) roleName(t *rapid.T, label string) string {
@@ -350,7 +363,8 @@ func (m *machine) roleName(t *rapid.T, label string) string {
 }
 
 func newRoleName(t *rapid.T, label string) string {
-	return pick(t, label, roleNames, model.Public, model.AccountAdmin, model.MoAdmin, "u1", "R1", "r*")
+	return pick(t, label, roleNames, model.Public, model.AccountAdmin, model.MoAdmin, "u1", "R1", "r*",
+		"r\u00e9", "re\u0301", "RE\u0301") // one name, composed and decomposed
 }
 
 func (m *machine) userName(t *rapid.T, label string) string {
@@ -385,14 +399,14 @@ func (m *machine) dbName(t *rapid.T) string {
 	if n, ok := live(t, "db", names); ok {
 		return n
 	}
-	return rapid.SampledFrom(dbNames).Draw(t, "db")
+	return varyCase(t, "db", rapid.SampledFrom(dbNames).Draw(t, "db"))
 }
 
 func (m *machine) tableName(t *rapid.T, db string) string {
 	var names []string
 	s := m.orc.State
 	for _, tb := range s.Tables {
-		if tb.Account == m.acc && s.DBs[tb.DB].Name == db {
+		if tb.Account == m.acc && s.DBs[tb.DB].Name == strings.ToLower(db) {
 			names = append(names, tb.Name)
 		}
 	}
@@ -400,7 +414,7 @@ func (m *machine) tableName(t *rapid.T, db string) string {
 	if n, ok := live(t, "table", names); ok {
 		return n
 	}
-	return rapid.SampledFrom(tableNames).Draw(t, "table")
+	return varyCase(t, "table", rapid.SampledFrom(tableNames).Draw(t, "table"))
 }
 
 // in makes account the current account of the name generators.

@@ -153,10 +153,10 @@ func (se *Session) SetSecondaryRoles(m engine.Secondary) error {
 // the statement started, or nil.
 func (ac *actor) mayGrantRole(r *Role) bool {
 	switch {
-	case ac.manageGrants():
-		return true
 	case r == nil:
-		return false
+		return ac.manageGrants()
+	case ac.manageGrants() && ac.base.harmless(ac.acc, r.ID):
+		return true
 	case ac.S[r.Owner]:
 		return true
 	}
@@ -247,10 +247,10 @@ func (s *State) grantRole(acc *Account, r *Role, xr *Role, xu *User, opt bool) e
 		return predef("the role %s can not be granted to non administration user %s", r.Name, xu.Name)
 	case r.ID == acc.Admin:
 		return predef("the role %s can not be granted to the other role %s", r.Name, xr.Name)
-	case r.ID == acc.Public && opt:
-		return predef("the grant option can not be granted to the role public")
 	case r.ID == acc.Public && xr != nil:
 		return predef("the role public can not be granted to the other role %s", xr.Name)
+	case r.ID == acc.Public && opt:
+		return predef("the grant option can not be granted to the role public")
 	case r.ID == acc.Public:
 		return nil
 	case xr != nil && (xr.ID == acc.Admin || xr.ID == acc.Public):
@@ -300,6 +300,8 @@ func (se *Session) RevokeRole(st engine.RevokeRole) error {
 				continue
 			case r == nil:
 				return model.Errorf(model.ErrNotFound, "there is no role %s", name)
+			case r.ID == ac.acc.Admin || r.ID == ac.acc.Public:
+				return model.Errorf(model.ErrPredefined, "the role %s can not be revoked", r.Name)
 			}
 			rs = append(rs, r)
 		}
@@ -323,8 +325,6 @@ func (se *Session) RevokeRole(st engine.RevokeRole) error {
 
 func (s *State) revokeRole(acc *Account, r *Role, xr *Role, xu *User, optionOnly bool) error {
 	switch {
-	case r.ID == acc.Admin || r.ID == acc.Public:
-		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked", r.Name)
 	case xr != nil && (xr.ID == acc.Admin || xr.ID == acc.Public):
 		return model.Errorf(model.ErrPredefined, "the role %s can not be revoked from the role %s", r.Name, xr.Name)
 	case xu != nil:
@@ -350,4 +350,32 @@ func (s *State) revokeRole(acc *Account, r *Role, xr *Role, xu *User, optionOnly
 		s.Edges = slices.Delete(s.Edges, i, i+1)
 	}
 	return nil
+}
+
+// harmless reports whether a MANAGE GRANTS holder may grant r (SPEC §9): no
+// role in r's closure holds an account privilege other than CONNECT and
+// SHOW DATABASES, is the admin role, or owns a role or a user.
+func (s *State) harmless(acc *Account, r ID) bool {
+	for x := range s.Closure(r) {
+		if x == acc.Admin {
+			return false
+		}
+		for _, g := range s.Grants {
+			if g.Role == x && g.Level.Scope == ScopeAccount &&
+				g.Priv != model.PrivConnect && g.Priv != model.PrivShowDatabases {
+				return false
+			}
+		}
+		for _, o := range s.Roles {
+			if o.Owner == x && o.ID != x {
+				return false
+			}
+		}
+		for _, u := range s.Users {
+			if u.Owner == x {
+				return false
+			}
+		}
+	}
+	return true
 }

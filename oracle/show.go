@@ -8,6 +8,27 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
+// q prints a name as SHOW does (SPEC §1): bare when it matches
+// [a-z0-9_$-]+, else in backticks with any backtick doubled.
+func q(name string) string {
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '$' || r == '-') {
+			return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+		}
+	}
+	return name
+}
+
+// Quoted prints names as SHOW ROLES and SHOW USERS do, sorted.
+func Quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = q(n)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // levelText prints a level as SHOW GRANTS does.
 func (s *State) levelText(l Level) string {
 	switch l.Scope {
@@ -16,14 +37,14 @@ func (s *State) levelText(l Level) string {
 	case ScopeAnyDB:
 		return "DATABASE *"
 	case ScopeDB:
-		return "DATABASE " + s.DBs[l.Obj].Name
+		return "DATABASE " + q(s.DBs[l.Obj].Name)
 	case ScopeAnyTable:
 		return "TABLE *.*"
 	case ScopeDBTables:
-		return "TABLE " + s.DBs[l.Obj].Name + ".*"
+		return "TABLE " + q(s.DBs[l.Obj].Name) + ".*"
 	}
 	t := s.Tables[l.Obj]
-	return "TABLE " + s.DBs[t.DB].Name + "." + t.Name
+	return "TABLE " + q(s.DBs[t.DB].Name) + "." + q(t.Name)
 }
 
 func withOption(opt bool) string {
@@ -37,7 +58,7 @@ func withOption(opt bool) string {
 func (s *State) RoleRows(r ID) []string {
 	role := s.Roles[r]
 	acc := s.Accounts[role.Account]
-	to := " TO " + role.Name
+	to := " TO " + q(role.Name)
 	var rows []string
 	if r == acc.Admin {
 		for _, l := range []string{"ACCOUNT", "DATABASE *", "TABLE *.*"} {
@@ -56,27 +77,27 @@ func (s *State) RoleRows(r ID) []string {
 	}
 	for _, e := range s.Edges {
 		if e.Grantee == r {
-			rows = append(rows, "GRANT "+s.Roles[e.Role].Name+" TO ROLE "+role.Name+withOption(e.Option))
+			rows = append(rows, "GRANT "+q(s.Roles[e.Role].Name)+" TO ROLE "+q(role.Name)+withOption(e.Option))
 		}
 	}
 	for _, d := range s.DBs {
 		if d.Owner == r {
-			rows = append(rows, "GRANT OWNERSHIP ON DATABASE "+d.Name+to)
+			rows = append(rows, "GRANT OWNERSHIP ON DATABASE "+q(d.Name)+to)
 		}
 	}
 	for _, t := range s.Tables {
 		if t.Owner == r {
-			rows = append(rows, "GRANT OWNERSHIP ON TABLE "+s.DBs[t.DB].Name+"."+t.Name+to)
+			rows = append(rows, "GRANT OWNERSHIP ON TABLE "+q(s.DBs[t.DB].Name)+"."+q(t.Name)+to)
 		}
 	}
 	for _, x := range s.Roles {
 		if x.Owner == r {
-			rows = append(rows, "GRANT OWNERSHIP ON ROLE "+x.Name+to)
+			rows = append(rows, "GRANT OWNERSHIP ON ROLE "+q(x.Name)+to)
 		}
 	}
 	for _, u := range s.Users {
 		if u.Owner == r {
-			rows = append(rows, "GRANT OWNERSHIP ON USER "+u.Name+to)
+			rows = append(rows, "GRANT OWNERSHIP ON USER "+q(u.Name)+to)
 		}
 	}
 	slices.Sort(rows)
@@ -88,7 +109,7 @@ func (s *State) UserRows(u ID) []string {
 	var rows []string
 	for _, ur := range s.UserRoles {
 		if ur.User == u {
-			rows = append(rows, "GRANT "+s.Roles[ur.Role].Name+" TO USER "+s.Users[u].Name+withOption(ur.Option))
+			rows = append(rows, "GRANT "+q(s.Roles[ur.Role].Name)+" TO USER "+q(s.Users[u].Name)+withOption(ur.Option))
 		}
 	}
 	slices.Sort(rows)
@@ -171,7 +192,7 @@ func (se *Session) ShowGrants(st engine.ShowGrants) ([]string, error) {
 func (se *Session) ShowRoles() ([]string, error) {
 	var rows []string
 	err := se.read(func(s *State, _ *actor) error {
-		rows = s.Names(se.Account, model.KindRole)
+		rows = Quoted(s.Names(se.Account, model.KindRole))
 		return nil
 	})
 	return rows, err
@@ -188,7 +209,7 @@ func (se *Session) ShowUsers() ([]string, error) {
 		if !ok {
 			return errDenied
 		}
-		rows = s.Names(se.Account, model.KindUser)
+		rows = Quoted(s.Names(se.Account, model.KindUser))
 		return nil
 	})
 	return rows, err
