@@ -40,7 +40,7 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 	}
 	source, in := "<stdin>", stdin
 	if *file != "" && *file != "-" {
-		f, err := os.Open(*file)
+		f, err := openFile(*file)
 		if err != nil {
 			return argError(stderr, "pdp exec", "%s", err.Error())
 		}
@@ -64,4 +64,17 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 		}
 	}
 	return code
+}
+
+// openFile opens a script, refusing a directory.
+func openFile(name string) (*os.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory", name)
+	}
+	return f, nil
 }

@@ -87,6 +87,7 @@ func TestArgumentErrorsExitTwo(t *testing.T) {
 		{[]string{"exec"}, "pdp exec: give -f FILE and/or -e"},
 		{[]string{"exec", "-e", "SHOW ROLES", "extra"}, `pdp exec: unexpected argument "extra"`},
 		{[]string{"exec", "-f", missing}, "pdp exec: open " + missing + ": no such file or directory"},
+		{[]string{"exec", "-f", filepath.Dir(missing)}, "pdp exec: " + filepath.Dir(missing) + " is a directory"},
 		{[]string{"test"}, "pdp test: no scenario files given"},
 		{[]string{"test", missing}, "pdp test: stat " + missing + ": no such file or directory"},
 		{[]string{"test", "-v"}, "pdp test: flag provided but not defined: -v"},
