@@ -23,24 +23,14 @@ func ParseCheck(src string) (Check, error) {
 		return Check{}, err
 	}
 	p := &parser{src: src, toks: toks, maxNames: defaultParser.maxNames}
-	it, err := p.items()
-	if err != nil {
-		return Check{}, err
-	}
-	if len(it) != 1 {
-		return Check{}, p.errorAt(it[1].first, "expected one privilege")
-	}
-	if err := p.expect("on"); err != nil {
-		return Check{}, err
-	}
-	on, err := p.target(true)
+	c, err := p.checkBody()
 	if err != nil {
 		return Check{}, err
 	}
 	if t := p.peek(0); t.kind != tokEOF || more {
 		return Check{}, p.errorAt(t, "unexpected %s after the object", describe(t))
 	}
-	return Check{Privilege: it[0].text(), On: on}, nil
+	return *c, nil
 }
 
 // String returns the check as written back: `SELECT ON TABLE d.t`.

@@ -7,12 +7,13 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Result is what a statement returns: rows for a SHOW statement, nothing
-// for the others.
+// Result is what a statement returns: rows for a SHOW, CHECK or EXPLAIN
+// CHECK statement, nothing for the others.
 type Result struct {
-	// Rows are the lines a SHOW statement printed, in its order.
+	// Rows are the lines the statement printed, in its order.
 	Rows []string
-	// Show reports whether the statement was a SHOW (whose Rows may be empty).
+	// Show reports whether the statement answers with rows (which may be
+	// none), as SHOW, CHECK and EXPLAIN CHECK do.
 	Show bool
 }
 
@@ -74,6 +75,10 @@ func Exec(sess *engine.Session, st Statement) (Result, error) {
 		return rows(sess.ShowUsers())
 	case *ShowAccounts:
 		return rows(sess.ShowAccounts())
+	case *Check:
+		return checkRows(sess, *st, false)
+	case *ExplainCheck:
+		return checkRows(sess, st.Check, true)
 	case *Connect:
 		err = model.Errorf(model.ErrInvalidOption, "CONNECT is run by a connection, not by a session")
 	default:

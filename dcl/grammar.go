@@ -29,6 +29,10 @@ func (p *parser) statement() (Statement, error) {
 		return p.show()
 	case p.accept("connect"):
 		return p.connect()
+	case p.accept("check"):
+		return p.checkStatement()
+	case p.accept("explain"):
+		return p.explainCheck()
 	}
 	return nil, p.expected("a statement")
 }

@@ -90,20 +90,8 @@ func (p *Parser) Parse(src string) ([]Statement, error) {
 // ends the sequence.
 func (p *Parser) All(src string) iter.Seq2[Statement, error] {
 	return func(yield func(Statement, error) bool) {
-		l := &lexer{src: src}
-		for {
-			toks, more, err := p.split(l)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if len(toks) > 1 {
-				st, err := p.parse(src, toks)
-				if !yield(st, err) {
-					return
-				}
-			}
-			if !more {
+		for loc := range p.AllLocated(src) {
+			if !yield(loc.Statement, loc.Err) {
 				return
 			}
 		}

@@ -19,6 +19,7 @@ type Explanation struct {
 	Roles    []string // S, sorted
 	Via      string   // the role of S whose grant or ownership decided, when allowed
 	Path     []string // from a role granted to the user down to Via
+	Grant    string   // the SHOW GRANTS row of Via that decided, when allowed
 }
 
 // String renders the explanation on one line.
@@ -61,9 +62,10 @@ func (snap *Snapshot) explain(x Explanation, pr Principal, p model.Privilege, ob
 			continue
 		}
 		x.Roles = append(x.Roles, role.Name)
-		if x.Via == "" && x.Decision.Allowed && snap.decide(a, inherit.Set(nil).With(rv.slot), pr.Role, p, obj).Allowed {
+		if x.Via == "" && x.Decision.Allowed && snap.decidesAlone(a, rv, pr.Role, p, obj, x.Decision.Reason) {
 			x.Via = role.Name
 			x.Path = snap.path(tx, pr, role.ID)
+			x.Grant = decidingRow(tx, a, role, p, obj, x.Decision.Reason)
 		}
 	}
 	return x

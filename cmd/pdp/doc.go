@@ -1,17 +1,32 @@
 // Command pdp runs the statement language of pdp against an in-memory
 // engine: scenario files, scripts, an interactive shell and a demo.
 //
-//	pdp test FILE...            run scenario files (SPEC §13)
-//	pdp exec [-f FILE] [-e SQL] run statements as root on a fresh engine
-//	pdp demo                    walk through the quickstart story
-//	pdp                         interactive shell on a terminal; otherwise
-//	                            run the statements read from stdin
+//	pdp [FLAGS]                         interactive shell on a terminal; otherwise
+//	                                    run the statements read from stdin
+//	pdp [FLAGS] exec [-f FILE] [-e SQL] run statements as root on a fresh engine
+//	pdp test FILE...                    run scenario files (SPEC §13)
+//	pdp demo                            walk through the quickstart story
+//	pdp help                            print the usage
+//
+// The flags are -root-password PW (root's password, default 111) and
+// -history (keep the shell's history in ~/.pdp_history; statements with
+// IDENTIFIED BY are never kept).
 //
 // `pdp test` prints each failing record as `file:line: expected ..., got
 // ...`, ends with `N passed, M failed` (counting records) and exits 1 if
-// any record failed. Every other mode starts a fresh engine whose root
-// password is 111 (the scenarios' one), with a cheap password hasher, and
-// logs in as root with role moadmin; CONNECT logs in as someone else.
-// Statements print `OK`, their rows followed by `(N rows)`, or `ERROR:`
-// and the message on stderr; the exit status is 1 if any statement failed.
+// any record failed. Every other mode starts a fresh engine with a cheap
+// password hasher and logs in as root with role moadmin; CONNECT logs in
+// as someone else. Statements print `OK`, their rows followed by `(N
+// rows)`, or `ERROR:` and the message, all on stdout in order; in a script
+// (a file or a piped stdin) an error is prefixed with `file:line:`, the
+// line where the failing statement starts. CHECK and EXPLAIN CHECK print
+// the decisions of the current session.
+//
+// The shell reads lines until a statement ends with ';'. On a terminal it
+// edits lines and keeps an in-memory history (arrow keys, Ctrl-R); Ctrl-C
+// drops the statement being typed, Ctrl-D on an empty line quits. Alone on
+// a line, `help`, `\h` and `\?` print help and `quit`, `exit` and `\q`
+// quit, on a terminal, from a pipe and in `exec -f` files alike. The exit
+// status of a script is 1 if a statement failed; wrong arguments (an
+// unknown flag or command, a missing file) exit 2.
 package main

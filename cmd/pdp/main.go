@@ -1,49 +1,112 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pdp-authz/pdp/dcl"
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/password"
 )
 
-// rootPassword is root's password on the engines this command makes.
-const rootPassword = "111"
+// defaultRootPassword is root's password on the engines this command makes
+// unless -root-password says otherwise; it is the scenarios' one.
+const defaultRootPassword = "111"
 
-const usage = `usage:
-  pdp test FILE...              run scenario files
-  pdp exec [-f FILE] [-e SQL]   run statements as root on a fresh engine
-  pdp demo                      walk through the quickstart story
-  pdp                           interactive shell (statements from stdin when not a terminal)
+const usage = `pdp runs pdp's statement language on a fresh in-memory engine.
+
+usage:
+  pdp [FLAGS]                          interactive shell; statements from stdin when it is not a terminal
+  pdp [FLAGS] exec [-f FILE] [-e SQL]  run statements, then exit
+  pdp test FILE...                     run scenario files (root password 111, whatever the flags)
+  pdp demo                             walk through the quickstart story
+  pdp help                             print this help
+
+flags:
+  -root-password PW   root's password on the fresh engine (default 111)
+  -history            keep the shell's history in ~/.pdp_history (statements with
+                      IDENTIFIED BY are never kept)
+
+The shell and exec start logged in as root with role moadmin: the login is
+root (or sys:root:moadmin) with password 111 unless -root-password sets another.
+CONNECT account:user[:role] IDENTIFIED BY 'pw' logs in as someone else. Type
+help in the shell for the statements.
 `
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run dispatches on the sub-command and returns the exit status.
+// options are the flags given before the command.
+type options struct {
+	rootPassword string
+	history      bool
+}
+
+// customPassword reports whether root's password was set by a flag, in
+// which case it is never printed.
+func (o options) customPassword() bool { return o.rootPassword != defaultRootPassword }
+
+// run parses the flags, dispatches on the command and returns the exit
+// status: 0, 1 when a statement or record failed, 2 for wrong arguments.
 func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pdp", flag.ContinueOnError)
+	var opts options
+	fs.StringVar(&opts.rootPassword, "root-password", defaultRootPassword, "")
+	fs.BoolVar(&opts.history, "history", false, "")
+	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return code
+	}
+	args = fs.Args()
 	if len(args) == 0 {
 		if isTerminal(stdin) {
-			return shell(stdin, stdout, stderr)
+			return interactive(opts, stdout, stderr)
 		}
-		return script(stdin, stdout, stderr)
+		return piped(opts, stdin, stdout, stderr)
 	}
 	switch args[0] {
 	case "test":
 		return test(args[1:], stdout, stderr)
 	case "exec":
-		return execCmd(args[1:], stdin, stdout, stderr)
+		return execCmd(args[1:], opts, stdin, stdout, stderr)
 	case "demo":
+		if len(args) > 1 {
+			return argError(stderr, "pdp demo", "unexpected argument %q", args[1])
+		}
 		return demo(stdout)
-	case "help", "-h", "-help", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "pdp: unknown command %q\n%s", args[0], usage)
+	return argError(stderr, "pdp", "unknown command %q", args[0])
+}
+
+// parseFlags parses args with fs. For -h or --help it prints help to
+// stdout; for a wrong flag it prints what was wrong and a hint to stderr.
+// done reports that the caller should return code.
+func parseFlags(fs *flag.FlagSet, args []string, help string, stdout, stderr io.Writer) (code int, done bool) {
+	var msgs strings.Builder
+	fs.SetOutput(&msgs)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, help)
+		return 0, true
+	case err != nil:
+		return argError(stderr, fs.Name(), "%s", err.Error()), true
+	}
+	return 0, false
+}
+
+// argError reports a wrong argument, points to the help and returns 2.
+func argError(stderr io.Writer, who, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\n", who, fmt.Sprintf(format, args...))
+	fmt.Fprintf(stderr, "Run '%s -h' for help.\n", who)
 	return 2
 }
 
@@ -60,8 +123,9 @@ type client struct {
 	parser *dcl.Parser
 }
 
-// newClient starts a fresh engine and logs in as root with role moadmin.
-func newClient() (*client, error) {
+// newClient starts a fresh engine whose root password is rootPassword and
+// logs in as root with role moadmin.
+func newClient(rootPassword string) (*client, error) {
 	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()))
 	if err != nil {
 		return nil, fmt.Errorf("start the engine: %w", err)
@@ -71,25 +135,6 @@ func newClient() (*client, error) {
 		return nil, fmt.Errorf("log in as root: %w", err)
 	}
 	return &client{conn: conn, parser: dcl.New(dcl.WithLimits(eng.Limits()))}, nil
-}
-
-// runText runs every statement of src, printing each outcome, and reports
-// whether all succeeded. A syntax error spoils only its own statement.
-func (c *client) runText(src string, stdout, stderr io.Writer) bool {
-	ok := true
-	for st, err := range c.parser.All(src) {
-		if err == nil {
-			var res dcl.Result
-			res, err = c.conn.Exec(st)
-			if err == nil {
-				printResult(stdout, res)
-				continue
-			}
-		}
-		ok = false
-		fmt.Fprintf(stderr, "ERROR: %s\n", err.Error())
-	}
-	return ok
 }
 
 // printResult prints a statement's result as a database client does.
