@@ -1,7 +1,7 @@
 // Command pdp runs the statement language of pdp against an in-memory
 // engine: scenario files, scripts, an interactive shell and a demo.
 //
-//	pdp test FILE...            run scenario files (SPEC §13)
+//	pdp test FILE...            run scenario files (reference §13)
 //	pdp exec [-f FILE] [-e SQL] run statements as root on a fresh engine
 //	pdp demo                    walk through the quickstart story
 //	pdp                         interactive shell on a terminal; otherwise
