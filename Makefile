@@ -1,10 +1,16 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test fmt vet race bench fuzz cover deps pdp-bench rapid scenarios demo
+# Tools are installed into the repository (ignored by git), pinned, each
+# version in its own directory so that a version bump installs afresh.
+BIN := $(CURDIR)/.bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-# test: the gate CI runs — formatting, vet, and every test under the race detector.
-test: fmt vet race
+.PHONY: test fmt vet staticcheck race bench fuzz cover deps pdp-bench rapid scenarios demo
+
+# test: the gate CI runs — formatting, vet, staticcheck, and every test under the race detector.
+test: fmt vet staticcheck race
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -13,23 +19,33 @@ fmt:
 vet:
 	$(GO) vet $(PKGS)
 
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) $(PKGS)
+
+$(STATICCHECK):
+	GOBIN=$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
-# scenarios: the SPEC §13 files, ours and the shared ones.
+# scenarios: the reference §13 files; add others with SCENARIOS='testdata/scenarios/*.test more/*.test'.
+SCENARIOS ?= testdata/scenarios/*.test
 scenarios:
-	$(GO) run ./cmd/pdp test testdata/scenarios/*.test $$(ls ../shared/scenarios/*.test 2>/dev/null)
+	$(GO) run ./cmd/pdp test $(SCENARIOS)
 
 demo:
 	$(GO) run ./cmd/pdp demo
 
+# bench: the Go benchmarks, then pdp-bench on generated workloads of the small
+# and medium shapes (-workload FILE loads a workload file instead).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine
-	$(GO) run ./cmd/pdp-bench -workload ../shared/bench/small.sql.gz
-	$(GO) run ./cmd/pdp-bench -workload ../shared/bench/medium.sql.gz
+	$(GO) run ./cmd/pdp-bench -preset small
+	$(GO) run ./cmd/pdp-bench -preset medium
 
+PRESET ?= medium
 pdp-bench:
-	$(GO) run ./cmd/pdp-bench -workload ../shared/bench/medium.sql.gz
+	$(GO) run ./cmd/pdp-bench -preset $(PRESET)
 
 rapid:
 	$(GO) test -count=1 -run 'Oracle|Property|StateMachine' ./oracle -rapid.checks=20000 -timeout 60m

@@ -1,4 +1,4 @@
-// Package dcl is the statement language of SPEC §12: a hand-written lexer
+// Package dcl is the statement language of reference §12: a hand-written lexer
 // and recursive-descent parser that turns text into typed statements, and an
 // executor that runs them on an [engine.Session].
 //

@@ -1,12 +1,13 @@
 // Package engine is pdp's supported entry point: an in-memory RBAC + DAC
-// policy decision point following ../shared/SPEC.md.
+// policy decision point with the semantics of docs/reference.md, whose
+// sections the comments of this module cite as "reference §n".
 //
 // An [Engine] holds the catalog of record (accounts, users, roles,
 // databases, tables, grants, role edges, owners) and the current decision
 // [Snapshot]. Users log in with [Engine.Connect] or [Engine.Login] and get a
-// [Session] with one method per statement of SPEC §12; every statement is
-// authorised by the rules of SPEC §9, in their order, and is all or nothing.
-// The [Loader] is the system-level bulk path.
+// [Session] with one method per statement of reference §12; every statement
+// is authorised by the rules of reference §9, in their order, and is all or
+// nothing. The [Loader] is the system-level bulk path.
 //
 // Concurrency: all methods are safe for concurrent use. Writers are
 // serialised; each successful change publishes a new immutable Snapshot

@@ -1,4 +1,4 @@
-// Package oracle is a deliberately naive reference model of SPEC §1–§11,
+// Package oracle is a deliberately naive model of reference §1–§11,
 // used by property tests to check the engine. It keeps plain maps and
 // slices, copies its whole state before every statement, and answers every
 // question by searching the role edges again; it has no caches and no

@@ -129,13 +129,6 @@ func (ac *actor) restricted() error {
 
 var errDenied = model.Errorf(model.ErrDenied, "do not have privilege to execute the statement")
 
-func deny(ok bool) error {
-	if ok {
-		return nil
-	}
-	return errDenied
-}
-
 // exec runs a statement that may change state: on success the copy it
 // worked on becomes the state and the revision grows by one.
 func (se *Session) exec(fn func(s *State, ac *actor) error) error {

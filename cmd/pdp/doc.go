@@ -4,7 +4,7 @@
 //	pdp [FLAGS]                         interactive shell on a terminal; otherwise
 //	                                    run the statements read from stdin
 //	pdp [FLAGS] exec [-f FILE] [-e SQL] run statements as root on a fresh engine
-//	pdp test FILE...                    run scenario files (SPEC §13)
+//	pdp test FILE...                    run scenario files (reference §13)
 //	pdp demo                            walk through the quickstart story
 //	pdp help                            print the usage
 //

@@ -17,6 +17,7 @@ var allowed = map[string][]string{
 	"password":          nil,
 	"internal/pvec":     nil,
 	"internal/depcheck": nil,
+	"internal/readme":   nil,
 	"catalog":           {"model"},
 	"hierarchy":         {"model", "catalog"},
 	"inherit":           {"model"},
