@@ -144,7 +144,7 @@ func (p *parser) alterAccount() (Statement, error) {
 }
 
 // adminName parses [=] 'n' IDENTIFIED BY 'pw', after ADMIN_NAME.
-func (p *parser) adminName() (name, pw string, err error) {
+func (p *parser) adminName() (name string, pw model.Secret, err error) {
 	p.acceptPunct("=")
 	if name, err = p.name("an admin user name"); err != nil {
 		return "", "", err
@@ -154,11 +154,12 @@ func (p *parser) adminName() (name, pw string, err error) {
 }
 
 // identifiedBy parses IDENTIFIED BY 'pw'.
-func (p *parser) identifiedBy() (string, error) {
+func (p *parser) identifiedBy() (model.Secret, error) {
 	if err := p.expect("identified", "by"); err != nil {
 		return "", err
 	}
-	return p.str("a password")
+	pw, err := p.str("a password")
+	return model.Secret(pw), err
 }
 
 // status parses an optional OPEN | SUSPEND | RESTRICTED.

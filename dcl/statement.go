@@ -1,6 +1,9 @@
 package dcl
 
-import "github.com/pdp-authz/pdp/engine"
+import (
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
 
 // Statement is one parsed statement: a pointer to one of the statement types
 // of this package. The set is closed; [Exec] runs any of them.
@@ -80,7 +83,7 @@ type ShowAccounts struct{}
 // checks it. Only a [Conn] runs it: it replaces the connection's session.
 type Connect struct {
 	Login    string
-	Password string
+	Password model.Secret
 }
 
 func (*CreateAccount) statement()    {}

@@ -40,7 +40,7 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 		if err = foldInto(&admin, model.NameUser, st.AdminName); err != nil {
 			return err
 		}
-		hash, err = s.e.hashPassword(st.AdminPassword)
+		hash, err = s.e.hashPassword(string(st.AdminPassword))
 		return err
 	}, func(w *writer, ac *actor) error {
 		if !ac.moadmin() {
@@ -161,7 +161,7 @@ func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string
 		if admin, err = model.FoldName(model.NameUser, st.AdminName); err != nil {
 			return
 		}
-		if err = s.e.checkPassword(st.AdminPassword); err != nil {
+		if err = s.e.checkPassword(string(st.AdminPassword)); err != nil {
 			return
 		}
 	case name == model.SysAccount && st.Status == model.StatusSuspended:
@@ -170,7 +170,7 @@ func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string
 		return "", "", "", model.Errorf(model.ErrPredefined, "account sys can not be restricted")
 	}
 	if st.SetAdmin {
-		hash, err = s.e.hashPassword(st.AdminPassword)
+		hash, err = s.e.hashPassword(string(st.AdminPassword))
 	}
 	return name, admin, hash, err
 }

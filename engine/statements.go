@@ -51,7 +51,7 @@ type CreateAccount struct {
 	IfNotExists   bool
 	Name          string
 	AdminName     string
-	AdminPassword string
+	AdminPassword model.Secret
 	Status        model.AccountStatus // StatusUnset means open
 	Comment       string
 }
@@ -68,7 +68,7 @@ type AlterAccount struct {
 	Name          string
 	SetAdmin      bool // ADMIN_NAME 'n' IDENTIFIED BY 'pw' was given
 	AdminName     string
-	AdminPassword string
+	AdminPassword model.Secret
 	Status        model.AccountStatus // StatusUnset: not given
 	SetComment    bool
 	Comment       string
@@ -77,7 +77,7 @@ type AlterAccount struct {
 // UserCredential is one `u IDENTIFIED BY 'pw'` of CREATE USER.
 type UserCredential struct {
 	Name     string
-	Password string
+	Password model.Secret
 }
 
 // CreateUser is CREATE USER.
@@ -109,8 +109,8 @@ const (
 type UserChange struct {
 	Name     string
 	Action   UserAction
-	Password string // UserSetPassword
-	Role     string // UserDefaultRole
+	Password model.Secret // UserSetPassword
+	Role     string       // UserDefaultRole
 }
 
 // AlterUser is ALTER USER; only one user may be altered at a time.

@@ -54,7 +54,7 @@ func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defR
 		return
 	}
 	for _, u := range st.Users {
-		if err = s.e.checkPassword(u.Password); err != nil {
+		if err = s.e.checkPassword(string(u.Password)); err != nil {
 			return
 		}
 	}
@@ -65,7 +65,7 @@ func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defR
 	}
 	hashes = make([]string, len(st.Users))
 	for i, u := range st.Users {
-		if hashes[i], err = s.e.cfg.hasher.Hash(u.Password); err != nil {
+		if hashes[i], err = s.e.cfg.hasher.Hash(string(u.Password)); err != nil {
 			return
 		}
 	}
@@ -223,7 +223,7 @@ func (s *Session) prepareAlterUser(st AlterUser) (ch UserChange, name, role, has
 	}
 	switch ch.Action {
 	case UserSetPassword:
-		hash, err = s.e.hashPassword(ch.Password)
+		hash, err = s.e.hashPassword(string(ch.Password))
 	case UserDefaultRole:
 		role, err = model.FoldName(model.NameRole, ch.Role)
 	case UserLock, UserUnlock:
