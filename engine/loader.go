@@ -25,6 +25,9 @@ type Level struct {
 // Load runs fn with a loader; everything fn wrote commits at once, or
 // nothing does if fn or a write fails.
 func (e *Engine) Load(fn func(l *Loader) error) error {
+	if !e.ready() {
+		return errNoEngine
+	}
 	return e.update(func(w *writer) error { return fn(&Loader{w: w}) })
 }
 
