@@ -1,6 +1,8 @@
 package dcl
 
 import (
+	"fmt"
+
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
 )
@@ -110,3 +112,34 @@ func (*ShowRoles) statement()        {}
 func (*ShowUsers) statement()        {}
 func (*ShowAccounts) statement()     {}
 func (*Connect) statement()          {}
+
+// The statements that carry a password print it as model.Redacted with
+// every fmt verb, however deeply they are nested; see [model.FormatFields].
+
+// Format prints the statement with the password redacted.
+func (st CreateAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.CreateAccount", engine.CreateAccount(st))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.AlterAccount", engine.AlterAccount(st))
+}
+
+// Format prints the statement with the passwords redacted.
+func (st CreateUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.CreateUser", engine.CreateUser(st))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.AlterUser", engine.AlterUser(st))
+}
+
+// connectFields prints the fields of a [Connect].
+type connectFields Connect
+
+// Format prints the statement with the password redacted.
+func (st Connect) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.Connect", connectFields(st))
+}

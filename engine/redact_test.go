@@ -75,6 +75,13 @@ func passwordStatements() []any {
 		engine.UserCredential{Name: "a", Password: secretPw},
 		[]engine.UserChange{{Name: "a", Action: engine.UserSetPassword, Password: secretPw}},
 		map[string]any{"st": engine.CreateUser{Users: []engine.UserCredential{{Name: "a", Password: secretPw}}}},
+		// Pointers nested in slices: fmt has no %s form for them and
+		// prints their fields without calling the fields' methods.
+		[]*engine.CreateAccount{{Name: "acme", AdminName: "ann", AdminPassword: secretPw}},
+		[]any{&engine.AlterAccount{SetAdmin: true, AdminPassword: secretPw}, &engine.AlterUser{Users: []engine.UserChange{{Password: secretPw}}}},
+		[]*engine.UserCredential{{Name: "a", Password: secretPw}},
+		[]*engine.UserChange{{Name: "a", Password: secretPw}},
+		struct{ P *engine.CreateUser }{&engine.CreateUser{Users: []engine.UserCredential{{Name: "a", Password: secretPw}}}},
 	}
 }
 

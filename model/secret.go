@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // Redacted is what a [Secret] prints in place of its text.
@@ -35,3 +36,27 @@ func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`
 
 // LogValue returns [Redacted], for log/slog.
 func (Secret) LogValue() slog.Value { return slog.StringValue(Redacted) }
+
+// FormatFields writes plain with the verb and flags of f; %#v names it
+// name. A type that carries a [Secret] calls it from its Format method
+// with its value converted to a shadow type that has no methods, e.g.
+//
+//	type createUserFields CreateUser
+//
+//	func (st CreateUser) Format(f fmt.State, verb rune) {
+//		model.FormatFields(f, verb, "engine.CreateUser", createUserFields(st))
+//	}
+//
+// Its fields then print as usual, each Secret as [Redacted]. The method
+// matters where fmt prints without calling methods: for a bad verb such as
+// %s on a pointer nested in a slice, fmt prints the pointed-to fields raw,
+// Secrets included, unless the pointer's type has a Format method.
+func FormatFields(f fmt.State, verb rune, name string, plain any) {
+	out := fmt.Sprintf(fmt.FormatString(f, verb), plain)
+	if f.Flag('#') && verb == 'v' {
+		if i := strings.IndexByte(out, '{'); i >= 0 {
+			out = name + out[i:]
+		}
+	}
+	_, _ = f.Write([]byte(out))
+}

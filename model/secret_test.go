@@ -58,3 +58,28 @@ func TestSecretEncodings(t *testing.T) {
 	assert.NotContains(t, buf.String(), pw)
 	assert.Contains(t, buf.String(), Redacted)
 }
+
+// bare carries a Secret and has no Format method; guarded has one.
+type bare struct{ Pw Secret }
+
+type guarded struct{ Pw Secret }
+
+type guardedFields guarded
+
+func (g guarded) Format(f fmt.State, verb rune) {
+	FormatFields(f, verb, "model.guarded", guardedFields(g))
+}
+
+func TestFormatFieldsCoversNestedPointers(t *testing.T) {
+	const pw = "Zq9secretXy"
+	// fmt has no %s form for a pointer below the top level: it reports a
+	// bad verb and prints the pointed-to fields without their methods.
+	assert.Contains(t, fmt.Sprintf(secretVerbs[3], []*bare{{pw}}), pw, "the hole FormatFields closes")
+	for _, verb := range secretVerbs {
+		out := fmt.Sprintf(verb, []*guarded{{pw}})
+		assert.NotContains(t, out, pw, verb)
+		assert.Contains(t, out, Redacted, verb)
+	}
+	assert.Equal(t, `model.guarded{Pw:<redacted>}`, fmt.Sprintf("%#v", guarded{pw}))
+	assert.Equal(t, `{Pw:<redacted>}`, fmt.Sprintf("%+v", &guarded{pw}))
+}
