@@ -22,7 +22,7 @@ func ParseCheck(src string) (Check, error) {
 	if err != nil {
 		return Check{}, err
 	}
-	p := &parser{src: src, toks: toks, maxNames: defaultParser.maxNames}
+	p := newParser(src, 0, toks, defaultParser.maxNames)
 	it, err := p.items()
 	if err != nil {
 		return Check{}, err
@@ -38,7 +38,7 @@ func ParseCheck(src string) (Check, error) {
 		return Check{}, err
 	}
 	if t := p.peek(0); t.kind != tokEOF || more {
-		return Check{}, p.errorAt(t, "unexpected %s after the object", describe(t))
+		return Check{}, p.errorAt(t, "unexpected %s after the object", p.describe(t))
 	}
 	return Check{Privilege: it[0].text(), On: on}, nil
 }
