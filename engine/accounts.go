@@ -40,8 +40,10 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 		if err = foldInto(&admin, model.NameUser, st.AdminName); err != nil {
 			return err
 		}
-		hash, err = s.e.hashPassword(string(st.AdminPassword))
-		return err
+		if hash, err = s.e.hashPassword(string(st.AdminPassword)); err != nil {
+			return err
+		}
+		return checkStatus(st.Status)
 	}, func(w *writer, ac *actor) error {
 		if !ac.moadmin() {
 			return errDenied
@@ -145,6 +147,9 @@ func (w *writer) resetAdmin(acc *catalog.Account, admin, hash string) error {
 func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string, err error) {
 	if name, err = model.FoldName(model.NameAccount, st.Name); err != nil {
 		return
+	}
+	if err = checkAlterAccount(st); err != nil {
+		return "", "", "", err
 	}
 	n := 0
 	for _, set := range []bool{st.SetAdmin, st.Status != model.StatusUnset, st.SetComment} {
