@@ -153,3 +153,25 @@ func TestValidOptionsStillRun(t *testing.T) {
 	_, err := ann.ShowGrants(engine.ShowGrants{For: engine.ShowUser, Name: "bob"})
 	require.NoError(t, err)
 }
+
+// TestDecisionsDenyOutOfRangeValues asks decisions with values outside
+// their enums: they never error and never allow.
+func TestDecisionsDenyOutOfRangeValues(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "analyst")))
+	bob := connect(t, eng, "acme:bob", "pw")
+	p := bob.Principal()
+	snap := eng.Snapshot()
+	db, _ := snap.Database(p.Account, "sales")
+	tbl, _ := snap.Table(db, "orders")
+	orders := model.TableObject(tbl)
+	require.True(t, snap.Check(p.User, p.Role, p.Secondary, model.PrivSelect, orders).Allowed, "the baseline allows")
+
+	assert.Equal(t, engine.ReasonWrongLevel, snap.Check(p.User, p.Role, p.Secondary, 200, orders).Reason)
+	assert.Equal(t, engine.ReasonNoSuchObject, snap.Check(p.User, p.Role, p.Secondary, model.PrivSelect, model.Object{Kind: 42, ID: uint32(tbl)}).Reason)
+	assert.Equal(t, engine.ReasonNoSuchObject, bob.Decide(model.PrivSelect, engine.Target{Kind: 42, Name: "orders"}).Reason)
+	assert.False(t, bob.Explain(200, table("sales", "orders")).Decision.Allowed)
+	assert.False(t, snap.Explain(p.User, p.Role, 9, 200, orders).Decision.Allowed)
+	// An unknown secondary mode means no secondary roles: S only narrows.
+	assert.True(t, snap.Check(p.User, p.Role, 9, model.PrivSelect, orders).Allowed)
+}
