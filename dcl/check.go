@@ -22,13 +22,13 @@ func ParseCheck(src string) (Check, error) {
 	if err != nil {
 		return Check{}, err
 	}
-	p := &parser{src: src, toks: toks, maxNames: defaultParser.maxNames}
+	p := newParser(src, 0, toks, defaultParser.maxNames)
 	c, err := p.checkBody()
 	if err != nil {
 		return Check{}, err
 	}
 	if t := p.peek(0); t.kind != tokEOF || more {
-		return Check{}, p.errorAt(t, "unexpected %s after the object", describe(t))
+		return Check{}, p.errorAt(t, "unexpected %s after the object", p.describe(t))
 	}
 	return *c, nil
 }

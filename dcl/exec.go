@@ -124,7 +124,7 @@ func (c *Conn) Connect(login, password string) error {
 // on the session as [Exec] does.
 func (c *Conn) Exec(st Statement) (Result, error) {
 	if cn, ok := st.(*Connect); ok {
-		return Result{}, c.Connect(cn.Login, cn.Password)
+		return Result{}, c.Connect(cn.Login, string(cn.Password))
 	}
 	return Exec(c.sess, st)
 }

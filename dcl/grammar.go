@@ -102,6 +102,7 @@ func (p *parser) alter() (Statement, error) {
 // createAccount parses
 // [IF NOT EXISTS] a ADMIN_NAME [=] 'n' IDENTIFIED BY 'pw' [OPEN|SUSPEND|RESTRICTED] [COMMENT 'c'].
 func (p *parser) createAccount() (Statement, error) {
+	p.passwords = true
 	st := &CreateAccount{IfNotExists: p.ifNotExists()}
 	var err error
 	if st.Name, err = p.name("an account name"); err != nil {
@@ -126,6 +127,7 @@ func (p *parser) createAccount() (Statement, error) {
 // [IF EXISTS] a [ADMIN_NAME [=] 'n' IDENTIFIED BY 'pw'] [OPEN|SUSPEND|RESTRICTED] [COMMENT 'c'].
 // The engine checks that exactly one option was given.
 func (p *parser) alterAccount() (Statement, error) {
+	p.passwords = true
 	st := &AlterAccount{IfExists: p.ifExists()}
 	var err error
 	if st.Name, err = p.name("an account name"); err != nil {
@@ -148,7 +150,7 @@ func (p *parser) alterAccount() (Statement, error) {
 }
 
 // adminName parses [=] 'n' IDENTIFIED BY 'pw', after ADMIN_NAME.
-func (p *parser) adminName() (name, pw string, err error) {
+func (p *parser) adminName() (name string, pw model.Secret, err error) {
 	p.acceptPunct("=")
 	if name, err = p.name("an admin user name"); err != nil {
 		return "", "", err
@@ -157,12 +159,16 @@ func (p *parser) adminName() (name, pw string, err error) {
 	return name, pw, err
 }
 
-// identifiedBy parses IDENTIFIED BY 'pw'.
-func (p *parser) identifiedBy() (string, error) {
+// identifiedBy parses IDENTIFIED BY 'pw'. Its errors never quote the
+// text: a password may stand where IDENTIFIED BY was left out.
+func (p *parser) identifiedBy() (model.Secret, error) {
+	p.secret = true
+	defer func() { p.secret = false }()
 	if err := p.expect("identified", "by"); err != nil {
 		return "", err
 	}
-	return p.str("a password")
+	pw, err := p.str("a password")
+	return model.Secret(pw), err
 }
 
 // status parses an optional OPEN | SUSPEND | RESTRICTED.
@@ -181,6 +187,7 @@ func (p *parser) status() model.AccountStatus {
 // createUser parses
 // [IF NOT EXISTS] u IDENTIFIED BY 'pw' [, u IDENTIFIED BY 'pw' ...] [DEFAULT ROLE r] [COMMENT 'c'].
 func (p *parser) createUser() (Statement, error) {
+	p.passwords = true
 	st := &CreateUser{IfNotExists: p.ifNotExists()}
 	p.names = 0
 	for {
@@ -218,6 +225,7 @@ func (p *parser) createUser() (Statement, error) {
 // [IF EXISTS] u {IDENTIFIED BY 'pw' | LOCK | UNLOCK | DEFAULT ROLE r} [, u ...].
 // The engine checks that only one user is altered.
 func (p *parser) alterUser() (Statement, error) {
+	p.passwords = true
 	st := &AlterUser{IfExists: p.ifExists()}
 	p.names = 0
 	for {
@@ -245,6 +253,7 @@ func (p *parser) alterUser() (Statement, error) {
 				return nil, err
 			}
 		default:
+			p.secret = true // the password, if IDENTIFIED BY was left out
 			return nil, p.expected("IDENTIFIED BY, LOCK, UNLOCK or DEFAULT ROLE")
 		}
 		st.Users = append(st.Users, c)
@@ -358,6 +367,7 @@ func (p *parser) show() (Statement, error) {
 // the words, quoted texts and ':' written before IDENTIFIED, joined without
 // spaces; the engine splits and checks it.
 func (p *parser) connect() (Statement, error) {
+	p.passwords = true
 	st := &Connect{}
 	var b strings.Builder
 	for n := 0; n == 0 || !p.at("identified"); n++ {

@@ -1,6 +1,7 @@
 package dcl
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pdp-authz/pdp/engine"
@@ -41,6 +42,15 @@ func (p *parser) items() ([]item, error) {
 	}
 }
 
+// describeItem names an item for an error message: quoted, unless the
+// statement may carry a password.
+func (p *parser) describeItem(it item) string {
+	if p.guarded() {
+		return "several words"
+	}
+	return strconv.Quote(it.text())
+}
+
 // atListEnd reports whether the keyword ending a GRANT or REVOKE list comes next.
 func (p *parser) atListEnd() bool { return p.at("on") || p.at("to") || p.at("from") }
 
@@ -50,7 +60,7 @@ func (p *parser) roleNames(items []item) ([]string, error) {
 	p.names = 0
 	for i, it := range items {
 		if len(it.words) != 1 {
-			return nil, p.errorAt(it.first, "expected a role name, found %q", it.text())
+			return nil, p.errorAt(it.first, "expected a role name, found %s", p.describeItem(it))
 		}
 		if err := p.count(); err != nil {
 			return nil, err

@@ -76,7 +76,7 @@ func (l *lexer) skipSpace() error {
 		case strings.HasPrefix(l.src[l.pos:], "/*"):
 			end := strings.Index(l.src[l.pos+2:], "*/")
 			if end < 0 {
-				return syntaxError(l.src, l.pos, "unterminated comment")
+				return syntaxError(l.src, l.pos, "/*", "unterminated comment")
 			}
 			l.pos += 2 + end + 2
 		default:
@@ -94,7 +94,7 @@ func (l *lexer) quoted(q byte) (token, error) {
 	for {
 		j := strings.IndexByte(l.src[i:], q)
 		if j < 0 {
-			return token{}, syntaxError(l.src, start, "unterminated quoted text")
+			return token{}, syntaxError(l.src, start, string(q), "unterminated quoted text")
 		}
 		b.WriteString(l.src[i : i+j])
 		i += j + 1
@@ -144,22 +144,30 @@ func wordLen(s string) int {
 }
 
 // SyntaxError is a statement that could not be parsed. It wraps
-// [model.ErrSyntax].
+// [model.ErrSyntax]. It never quotes a password: where the problem may lie
+// in one, Hidden is set and Near is empty.
 type SyntaxError struct {
 	// Line and Column locate the problem, both counted from 1; Column counts
 	// characters (runes), not bytes.
 	Line, Column int
-	// Near is the source text at the problem, at most a few words; empty at
-	// the end of the input.
+	// Near is the source text of the token at the problem (cut after
+	// nearLen bytes); empty at the end of the input and when Hidden.
 	Near string
+	// Hidden reports that the text at the problem is not shown because it
+	// may hold a password: it lies after IDENTIFIED, or where IDENTIFIED BY
+	// was expected, or is quoted text in a statement that carries a password.
+	Hidden bool
 	// Msg says what was wrong, e.g. `expected TO`.
 	Msg string
 }
 
 // Error returns the message, e.g.
-// `syntax error at line 1 column 17 near "FROM r": expected TO`.
+// `syntax error at line 1 column 27 near "FROM": expected TO`.
 func (e *SyntaxError) Error() string {
-	if e.Near == "" {
+	switch {
+	case e.Hidden:
+		return fmt.Sprintf("syntax error at line %d column %d (text not shown, it may hold a password): %s", e.Line, e.Column, e.Msg)
+	case e.Near == "":
 		return fmt.Sprintf("syntax error at line %d column %d at end of input: %s", e.Line, e.Column, e.Msg)
 	}
 	return fmt.Sprintf("syntax error at line %d column %d near %q: %s", e.Line, e.Column, e.Near, e.Msg)
@@ -168,25 +176,31 @@ func (e *SyntaxError) Error() string {
 // Unwrap returns [model.ErrSyntax].
 func (e *SyntaxError) Unwrap() error { return model.ErrSyntax }
 
-// nearLen is how many bytes of source a syntax error quotes at most.
+// nearLen is how many bytes of a token a syntax error quotes at most.
 const nearLen = 24
 
-// syntaxError returns a [SyntaxError] at byte offset pos of src.
-func syntaxError(src string, pos int, format string, args ...any) error {
+// syntaxError returns a [SyntaxError] at byte offset pos of src that
+// quotes near.
+func syntaxError(src string, pos int, near string, format string, args ...any) *SyntaxError {
 	pos = min(max(pos, 0), len(src))
 	line := 1 + strings.Count(src[:pos], "\n")
 	lineStart := strings.LastIndexByte(src[:pos], '\n') + 1
 	col := 1 + utf8.RuneCountInString(src[lineStart:pos])
-	near := src[pos:]
-	if nl := strings.IndexByte(near, '\n'); nl >= 0 {
-		near = near[:nl]
+	return &SyntaxError{Line: line, Column: col, Near: near, Msg: fmt.Sprintf(format, args...)}
+}
+
+// nearText returns the source text of a token for an error: its first
+// line, at most nearLen bytes, without trailing blanks.
+func nearText(text string) string {
+	if nl := strings.IndexByte(text, '\n'); nl >= 0 {
+		text = text[:nl]
 	}
-	if len(near) > nearLen {
+	if len(text) > nearLen {
 		cut := nearLen
-		for cut > 0 && !utf8.RuneStart(near[cut]) {
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
-		near = near[:cut]
+		text = text[:cut]
 	}
-	return &SyntaxError{Line: line, Column: col, Near: strings.TrimRight(near, " \t\r"), Msg: fmt.Sprintf(format, args...)}
+	return strings.TrimRight(text, " \t\r")
 }

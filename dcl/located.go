@@ -22,6 +22,7 @@ func (p *Parser) AllLocated(src string) iter.Seq[Located] {
 	return func(yield func(Located) bool) {
 		l := &lexer{src: src}
 		lines := lineCounter{src: src, line: 1}
+		tainted := false
 		for {
 			start := l.pos
 			toks, more, err := p.split(l)
@@ -30,7 +31,10 @@ func (p *Parser) AllLocated(src string) iter.Seq[Located] {
 				return
 			}
 			if len(toks) > 1 {
-				st, err := p.parse(src, toks)
+				ps := newParser(src, start, toks, p.maxNames)
+				ps.tainted = tainted
+				st, err := ps.parse()
+				tainted = err != nil && (tainted || ps.identified >= 0)
 				if !yield(Located{Statement: st, Err: err, Line: errorLine(err, lines.at(toks[0].pos))}) {
 					return
 				}

@@ -87,7 +87,9 @@ func (p *Parser) Parse(src string) ([]Statement, error) {
 // All yields the statements of src one by one, each with nil, or an error
 // in its place. A syntax error inside a statement spoils only that one: the
 // next statement is parsed after its ';'. An unterminated quote or comment
-// ends the sequence.
+// ends the sequence. After a broken statement that mentions IDENTIFIED,
+// the errors of the broken statements that follow quote nothing, for a
+// ';' may have split a password.
 func (p *Parser) All(src string) iter.Seq2[Statement, error] {
 	return func(yield func(Statement, error) bool) {
 		for loc := range p.AllLocated(src) {
@@ -154,17 +156,51 @@ type parser struct {
 	i        int
 	names    int // names in the list being read
 	maxNames int
+
+	// identified is the offset of the first "identified" in the
+	// statement's text (in any case, even inside a word, quotes or a
+	// comment), -1 if none: a password may follow, and errors never quote
+	// a token that reaches past it.
+	identified int
+	// passwords is set once the statement is known to carry a password
+	// (CREATE and ALTER of USER and ACCOUNT, CONNECT): its errors never
+	// quote quoted text.
+	passwords bool
+	// secret is set while a password is expected (IDENTIFIED BY 'pw', or
+	// where IDENTIFIED may have been left out): errors there quote nothing.
+	secret bool
+	// tainted is set when the statement follows a broken one that
+	// mentions IDENTIFIED: its errors quote nothing.
+	tainted bool
 }
 
-// parse parses one statement from toks, which end with a tokEOF.
-func (p *Parser) parse(src string, toks []token) (Statement, error) {
-	ps := &parser{src: src, toks: toks, maxNames: p.maxNames}
-	st, err := ps.statement()
+// newParser returns the state for parsing one statement from toks, which
+// were read from src starting at byte offset start.
+func newParser(src string, start int, toks []token, maxNames int) *parser {
+	end := toks[len(toks)-1].end
+	return &parser{src: src, toks: toks, maxNames: maxNames, identified: indexIdentified(src, start, end)}
+}
+
+// indexIdentified returns the offset of the first "identified" in any case
+// in src[start:end], or -1.
+func indexIdentified(src string, start, end int) int {
+	const kw = "identified"
+	for i := start; i+len(kw) <= end; i++ {
+		if strings.EqualFold(src[i:i+len(kw)], kw) {
+			return i
+		}
+	}
+	return -1
+}
+
+// parse parses the statement.
+func (p *parser) parse() (Statement, error) {
+	st, err := p.statement()
 	if err != nil {
 		return nil, err
 	}
-	if t := ps.peek(0); t.kind != tokEOF {
-		return nil, ps.errorAt(t, "unexpected %s after the end of the statement", describe(t))
+	if t := p.peek(0); t.kind != tokEOF {
+		return nil, p.errorAt(t, "unexpected %s after the end of the statement", p.describe(t))
 	}
 	return st, nil
 }
@@ -304,24 +340,45 @@ func (p *parser) expected(what string) error {
 	if t.kind == tokEOF && t.text == "" {
 		return p.errorAt(t, "expected %s", what)
 	}
-	return p.errorAt(t, "expected %s, found %s", what, describe(t))
+	return p.errorAt(t, "expected %s, found %s", what, p.describe(t))
 }
 
-// errorAt returns a syntax error at token t.
+// errorAt returns a syntax error at token t. It quotes t, and nothing
+// after it, unless t may be a password (see [parser.hides]).
 func (p *parser) errorAt(t token, format string, args ...any) error {
-	return syntaxError(p.src, t.pos, format, args...)
+	var near string
+	hidden := p.hides(t)
+	if !hidden {
+		near = nearText(p.src[t.pos:t.end])
+	}
+	e := syntaxError(p.src, t.pos, near, format, args...)
+	e.Hidden = hidden
+	return e
 }
 
-// describe names a token for an error message.
-func describe(t token) string {
-	switch t.kind {
-	case tokEOF:
-		if t.text == ";" {
-			return "';'"
-		}
+// guarded reports whether the statement carries, or may carry, a password.
+func (p *parser) guarded() bool { return p.passwords || p.identified >= 0 }
+
+// hides reports whether the text of token t may be a password or part of
+// one: t reaches past the first "identified", a password is expected at t,
+// t is quoted text in a statement that carries a password, or the
+// statement is tainted.
+func (p *parser) hides(t token) bool {
+	return p.secret || p.tainted || p.identified >= 0 && t.end > p.identified || p.guarded() && t.kind == tokQuoted
+}
+
+// describe names a token for an error message; a token that [parser.hides]
+// is named by its kind alone.
+func (p *parser) describe(t token) string {
+	switch {
+	case t.kind == tokEOF && t.text == ";":
+		return "';'"
+	case t.kind == tokEOF:
 		return "the end of input"
-	case tokQuoted:
+	case t.kind == tokQuoted:
 		return "quoted text"
+	case p.hides(t):
+		return "text"
 	}
 	return strconv.Quote(t.text)
 }

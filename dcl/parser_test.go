@@ -155,8 +155,8 @@ func TestSyntaxErrors(t *testing.T) {
 		msg          string // contained in the message
 	}{
 		{"CREATE", 1, 7, "at end of input: expected ACCOUNT, USER, ROLE, DATABASE or TABLE"},
-		{"SELECT 1", 1, 1, `near "SELECT 1": expected a statement`},
-		{"GRANT SELECT ON TABLE d.t FROM r", 1, 27, `near "FROM r": expected TO`},
+		{"SELECT 1", 1, 1, `near "SELECT": expected a statement`},
+		{"GRANT SELECT ON TABLE d.t FROM r", 1, 27, `near "FROM": expected TO`},
 		{"GRANT a b TO u", 1, 7, `expected a role name, found "a b"`},
 		{"GRANT SELECT ON ROLE r TO u", 1, 17, "ON ROLE and ON USER are only for OWNERSHIP"},
 		{"CREATE ROLE a\n  b", 2, 3, `near "b": unexpected "b" after the end of the statement`},

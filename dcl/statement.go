@@ -1,6 +1,11 @@
 package dcl
 
-import "github.com/pdp-authz/pdp/engine"
+import (
+	"fmt"
+
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+)
 
 // Statement is one parsed statement: a pointer to one of the statement types
 // of this package. The set is closed; [Exec] runs any of them.
@@ -80,7 +85,7 @@ type ShowAccounts struct{}
 // checks it. Only a [Conn] runs it: it replaces the connection's session.
 type Connect struct {
 	Login    string
-	Password string
+	Password model.Secret
 }
 
 func (*CreateAccount) statement()    {}
@@ -107,3 +112,34 @@ func (*ShowRoles) statement()        {}
 func (*ShowUsers) statement()        {}
 func (*ShowAccounts) statement()     {}
 func (*Connect) statement()          {}
+
+// The statements that carry a password print it as model.Redacted with
+// every fmt verb, however deeply they are nested; see [model.FormatFields].
+
+// Format prints the statement with the password redacted.
+func (st CreateAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.CreateAccount", engine.CreateAccount(st))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.AlterAccount", engine.AlterAccount(st))
+}
+
+// Format prints the statement with the passwords redacted.
+func (st CreateUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.CreateUser", engine.CreateUser(st))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.AlterUser", engine.AlterUser(st))
+}
+
+// connectFields prints the fields of a [Connect].
+type connectFields Connect
+
+// Format prints the statement with the password redacted.
+func (st Connect) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "dcl.Connect", connectFields(st))
+}

@@ -40,8 +40,10 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 		if err = foldInto(&admin, model.NameUser, st.AdminName); err != nil {
 			return err
 		}
-		hash, err = s.e.hashPassword(st.AdminPassword)
-		return err
+		if hash, err = s.e.hashPassword(string(st.AdminPassword)); err != nil {
+			return err
+		}
+		return checkStatus(st.Status)
 	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
@@ -152,6 +154,9 @@ func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string
 	if name, err = model.FoldName(model.NameAccount, st.Name); err != nil {
 		return
 	}
+	if err = checkAlterAccount(st); err != nil {
+		return "", "", "", err
+	}
 	n := 0
 	for _, set := range []bool{st.SetAdmin, st.Status != model.StatusUnset, st.SetComment} {
 		if set {
@@ -167,7 +172,7 @@ func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string
 		if admin, err = model.FoldName(model.NameUser, st.AdminName); err != nil {
 			return
 		}
-		if err = s.e.checkPassword(st.AdminPassword); err != nil {
+		if err = s.e.checkPassword(string(st.AdminPassword)); err != nil {
 			return
 		}
 	case name == model.SysAccount && st.Status == model.StatusSuspended:
@@ -176,7 +181,7 @@ func (s *Session) prepareAlterAccount(st AlterAccount) (name, admin, hash string
 		return "", "", "", model.Errorf(model.ErrPredefined, "account sys can not be restricted")
 	}
 	if st.SetAdmin {
-		hash, err = s.e.hashPassword(st.AdminPassword)
+		hash, err = s.e.hashPassword(string(st.AdminPassword))
 	}
 	return name, admin, hash, err
 }

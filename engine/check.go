@@ -8,8 +8,11 @@ import (
 // Check decides whether user, acting through activeRole (with its secondary
 // roles when sec is SecondaryAll), holds privilege p on object on (SPEC §8).
 // It reads only this immutable snapshot: no lock, no catalog read and no
-// allocation.
+// allocation. A nil Snapshot denies with ReasonNoSuchUser.
 func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
+	if s == nil {
+		return deny(ReasonNoSuchUser)
+	}
 	if p == model.PrivAll {
 		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (SPEC §3)
 	}

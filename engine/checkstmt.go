@@ -12,6 +12,9 @@ import "github.com/pdp-authz/pdp/model"
 // or "wrong level" for a privilege of another level. Statements never tell a
 // missing object from one the caller cannot see.
 func (s *Session) ExplainStatement(p model.Privilege, on Target) (Explanation, error) {
+	if !s.connected() {
+		return Explanation{Decision: deny(ReasonNotConnected)}, errNotConnected
+	}
 	if err := s.read(nil, func(*Snapshot, *actor) error { return nil }); err != nil {
 		return Explanation{}, err
 	}

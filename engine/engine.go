@@ -14,7 +14,9 @@ import (
 // Engine is the policy decision point: the catalog of record, one writer at
 // a time, and the current decision [Snapshot] published through an atomic
 // pointer. All methods are safe for concurrent use; [Engine.Check] takes no
-// lock and does not allocate.
+// lock and does not allocate. Make one with [New]; a nil or zero Engine
+// holds nothing: its decisions deny, its logins fail and it refuses loads.
+// Printed with fmt, an Engine shows only its revision.
 type Engine struct {
 	mu     sync.Mutex // serialises writers
 	db     *catalog.DB
@@ -61,6 +63,9 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// config is what the options set. The root password and hash serve New
+// only: New clears them once root's hash is stored, so a running engine
+// holds no password, not even root's.
 type config struct {
 	rootPassword string
 	rootHash     string
@@ -135,6 +140,7 @@ func New(opts ...Option) (*Engine, error) {
 	e := &Engine{db: db, cfg: cfg, logins: newFailureLRU(4096)}
 	e.cur.Store(&Snapshot{cat: db.Snapshot()})
 	hash, err := e.rootHash()
+	e.cfg.rootPassword, e.cfg.rootHash = "", ""
 	if err != nil {
 		return nil, err
 	}
@@ -165,15 +171,49 @@ func (e *Engine) rootHash() (string, error) {
 }
 
 // Limits returns the engine's limits.
-func (e *Engine) Limits() Limits { return e.cfg.limits }
+func (e *Engine) Limits() Limits {
+	if e == nil {
+		return DefaultLimits
+	}
+	return e.cfg.limits.withDefaults()
+}
 
 // Snapshot returns the current snapshot. It is immutable: hold it to ask
-// many questions of one consistent state.
-func (e *Engine) Snapshot() *Snapshot { return e.cur.Load() }
+// many questions of one consistent state. An engine not made by [New]
+// has none: it returns nil, which denies every decision.
+func (e *Engine) Snapshot() *Snapshot {
+	if e == nil {
+		return nil
+	}
+	return e.cur.Load()
+}
+
+// ready reports whether e was made by [New]. A nil or zero Engine holds
+// nothing: its decisions deny, its logins fail and it refuses writes.
+func (e *Engine) ready() bool { return e != nil && e.db != nil }
+
+// errNoEngine refuses a write to an engine not made by [New].
+var errNoEngine = model.Errorf(model.ErrNotConnected, "the engine was not made by engine.New")
+
+// String describes the engine by its revision; it never shows the
+// configuration (the password hasher, root's credentials) or the catalog.
+func (e *Engine) String() string {
+	if !e.ready() {
+		return "engine.Engine{not started}"
+	}
+	return fmt.Sprintf("engine.Engine{revision %d}", e.Snapshot().Revision())
+}
+
+// GoString is [Engine.String], for %#v.
+func (e *Engine) GoString() string { return e.String() }
+
+// Format writes [Engine.String] for every verb, so that no fmt verb
+// prints the engine's fields.
+func (e *Engine) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(e.String())) }
 
 // Check decides on the current snapshot; see [Snapshot.Check].
 func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
-	return e.cur.Load().Check(user, activeRole, sec, p, on)
+	return e.Snapshot().Check(user, activeRole, sec, p, on)
 }
 
 // writer is one write transaction: the catalog transaction and the snapshot

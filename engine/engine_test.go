@@ -294,7 +294,7 @@ func TestPasswordsAreNeverStoredOrShown(t *testing.T) {
 	for i := range long {
 		long[i] = 'x'
 	}
-	err = ann.CreateUser(engine.CreateUser{Users: []engine.UserCredential{{Name: "eve", Password: string(long)}}})
+	err = ann.CreateUser(engine.CreateUser{Users: []engine.UserCredential{{Name: "eve", Password: model.Secret(long)}}})
 	assert.EqualError(t, err, "password is too long")
 	require.NoError(t, ann.AlterUser(engine.AlterUser{Users: []engine.UserChange{{Name: "bob", Action: engine.UserSetPassword, Password: "n3w-secret"}}}))
 	_, err = eng.Connect("acme:bob", "pw")

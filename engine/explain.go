@@ -36,15 +36,36 @@ func (x Explanation) String() string {
 	return out
 }
 
-// Explain decides like [Session.Decide] and says why.
+// Explain decides like [Session.Decide] and says why. The name, the
+// decision and the explanation come from one snapshot, whose revision the
+// explanation carries.
 func (s *Session) Explain(p model.Privilege, on Target) Explanation {
-	snap := s.Engine().Snapshot()
-	x := Explanation{Decision: s.Decide(p, on), Revision: snap.Revision()}
-	pr := s.Principal()
-	obj, _ := s.resolve(on)
-	return snap.explain(x, pr, p, obj)
+	if !s.connected() {
+		return Explanation{Decision: deny(ReasonNotConnected)}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := s.e.Snapshot()
+	d, obj := s.decideOn(snap, p, on)
+	return snap.explain(Explanation{Decision: d, Revision: snap.Revision()}, s.principal(), p, obj)
 }
 
+// Explain decides like [Snapshot.Check] and says why, from this snapshot
+// alone. A nil Snapshot denies with ReasonNoSuchUser.
+func (s *Snapshot) Explain(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Explanation {
+	x := Explanation{Decision: s.Check(user, activeRole, sec, p, on), Revision: s.Revision()}
+	if s == nil {
+		return x
+	}
+	u := s.userAt(uint32(user))
+	if u == nil {
+		return x
+	}
+	return s.explain(x, Principal{Account: u.account, User: user, Role: activeRole, Secondary: sec}, p, on)
+}
+
+// explain fills in the roles considered and, for an allow, the role that
+// decided and the path to it.
 func (snap *Snapshot) explain(x Explanation, pr Principal, p model.Privilege, obj model.Object) Explanation {
 	u, r := snap.userAt(uint32(pr.User)), snap.roleAt(uint32(pr.Role))
 	a := snap.accountAt(uint32(pr.Account))

@@ -71,3 +71,19 @@ func TestExplainNamesTheDecidingRow(t *testing.T) {
 
 	assert.Empty(t, bob.Explain(model.PrivDelete, database("sales")).Grant)
 }
+
+func TestSnapshotExplainByIDsMatchesTheSession(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, table("sales", "orders"), "analyst")))
+	bob := connect(t, eng, "acme:bob", "pw")
+	p := bob.Principal()
+	snap := eng.Snapshot()
+	db, _ := snap.Database(p.Account, "sales")
+	tbl, _ := snap.Table(db, "orders")
+	for _, priv := range []model.Privilege{model.PrivSelect, model.PrivInsert} {
+		byID := snap.Explain(p.User, p.Role, p.Secondary, priv, model.TableObject(tbl))
+		assert.Equal(t, bob.Explain(priv, table("sales", "orders")), byID, priv.String())
+		assert.Equal(t, snap.Check(p.User, p.Role, p.Secondary, priv, model.TableObject(tbl)), byID.Decision)
+	}
+	assert.Equal(t, engine.Decision{Reason: engine.ReasonNoSuchUser}, snap.Explain(999, p.Role, p.Secondary, model.PrivSelect, model.TableObject(tbl)).Decision)
+}

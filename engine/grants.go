@@ -68,7 +68,13 @@ type privStatement struct {
 // prepareGrant does the stage-2 checks of GRANT and REVOKE privileges: the
 // privileges against the level, the role names, the level's names.
 func (s *Session) prepareGrant(privs []string, on Target, roles []string, revoke bool) (p privStatement, err error) {
+	if err = checkNames(privs, "privilege"); err != nil {
+		return p, err
+	}
 	if p.privs, err = privList(privs, targetLevel(on), revoke); err != nil {
+		return p, err
+	}
+	if err = checkNames(roles, "role"); err != nil {
 		return p, err
 	}
 	if p.roles, err = s.foldAll(model.NameRole, roles); err != nil {
@@ -86,8 +92,10 @@ func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 	}
 	var p privStatement
 	return s.exec(func() (err error) {
-		p, err = s.prepareGrant(st.Privileges, st.On, st.To, false)
-		return err
+		if p, err = s.prepareGrant(st.Privileges, st.On, st.To, false); err != nil {
+			return err
+		}
+		return checkGrantOption(st.Option)
 	}, func(w *writer, ac *actor) error {
 		privs, roles, sp := p.privs, p.roles, p.spec
 		if err := ac.restricted(); err != nil {

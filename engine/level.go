@@ -107,7 +107,10 @@ type levelSpec struct {
 // spec validates a grant-level target without reading state (stage 2).
 func (s *Session) spec(t Target) (levelSpec, error) {
 	var sp levelSpec
-	var err error
+	err := checkTarget(t)
+	if err != nil {
+		return sp, err
+	}
 	switch t.Kind {
 	case model.KindAccount:
 		sp.scope = catalog.ScopeAccount

@@ -25,6 +25,9 @@ type Level struct {
 // Load runs fn with a loader; everything fn wrote commits at once, or
 // nothing does if fn or a write fails.
 func (e *Engine) Load(fn func(l *Loader) error) error {
+	if !e.ready() {
+		return errNoEngine
+	}
 	return e.update(func(w *writer) error { return fn(&Loader{w: w}) })
 }
 
@@ -154,6 +157,9 @@ func (l *Loader) CreateTable(d model.DatabaseID, name string) (model.TableID, er
 
 // GrantPrivilege grants p (ALL: PrivAll) at level on to role.
 func (l *Loader) GrantPrivilege(role model.RoleID, p model.Privilege, on Level, opt GrantOption) error {
+	if err := checkGrantOption(opt); err != nil {
+		return err
+	}
 	r := l.w.Role(role)
 	if r == nil {
 		return model.Errorf(model.ErrNotFound, "there is no role %d", role)
@@ -203,6 +209,9 @@ func (l *Loader) level(a model.AccountID, on Level) (level, error) {
 
 // GrantRole makes role to inherit role; cycles are refused.
 func (l *Loader) GrantRole(role, to model.RoleID, opt GrantOption) error {
+	if err := checkGrantOption(opt); err != nil {
+		return err
+	}
 	r, x := l.w.Role(role), l.w.Role(to)
 	if r == nil || x == nil || r.Account != x.Account {
 		return model.Errorf(model.ErrNotFound, "there is no role %d or %d in one account", role, to)
@@ -215,6 +224,9 @@ func (l *Loader) GrantRole(role, to model.RoleID, opt GrantOption) error {
 
 // GrantRoleToUser grants role to user u.
 func (l *Loader) GrantRoleToUser(role model.RoleID, u model.UserID, opt GrantOption) error {
+	if err := checkGrantOption(opt); err != nil {
+		return err
+	}
 	r, usr := l.w.Role(role), l.w.User(u)
 	if r == nil || usr == nil || r.Account != usr.Account {
 		return model.Errorf(model.ErrNotFound, "there is no role %d or user %d in one account", role, u)

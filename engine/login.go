@@ -17,6 +17,9 @@ var errAuth = model.Errorf(model.ErrAuth, "invalid username or password")
 // Connect logs in with a SPEC §7 login string: "user" (account sys),
 // "account:user" or "account:user:role".
 func (e *Engine) Connect(login, pw string) (*Session, error) {
+	if !e.ready() {
+		return nil, errAuth
+	}
 	fields := strings.Split(login, ":")
 	if len(fields) > 3 {
 		e.cfg.hasher.Dummy(pw)
@@ -40,6 +43,9 @@ func (e *Engine) Connect(login, pw string) (*Session, error) {
 // passwords and malformed names all fail alike; wrong passwords count
 // towards the automatic lock.
 func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
+	if !e.ready() {
+		return nil, errAuth
+	}
 	an, err1 := model.FoldName(model.NameAccount, account)
 	un, err2 := model.FoldName(model.NameUser, user)
 	if err1 != nil || err2 != nil {

@@ -55,3 +55,45 @@ func TestChecksRaceWithWriter(t *testing.T) {
 	wg.Wait()
 	assert.Zero(t, torn.Load())
 }
+
+// TestExplainRacesWithWriter explains while a writer grants and revokes the
+// one grant that allows the decision. Every commit toggles it, so the
+// revision an explanation carries says what the answer must be; an allow
+// must name the granting role. Mixing snapshots breaks both.
+func TestExplainRacesWithWriter(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	bob := connect(t, eng, "acme:bob", "pw")
+	p := bob.Principal()
+	orders := table("sales", "orders")
+	snap := eng.Snapshot()
+	db, _ := snap.Database(p.Account, "sales")
+	tbl, _ := snap.Table(db, "orders")
+	base := snap.Revision()
+	var stop atomic.Bool
+	var bad atomic.Int64
+	var wg sync.WaitGroup
+	check := func(x engine.Explanation) {
+		granted := (x.Revision-base)%2 == 1
+		viaOK := x.Decision.Allowed == (x.Via == "analyst") && x.Decision.Allowed == (len(x.Path) > 0)
+		if x.Decision.Allowed != granted || !viaOK {
+			bad.Add(1)
+		}
+	}
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				check(bob.Explain(model.PrivSelect, orders))
+				check(eng.Snapshot().Explain(p.User, p.Role, p.Secondary, model.PrivSelect, model.TableObject(tbl)))
+			}
+		}()
+	}
+	for range 150 {
+		require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, orders, "analyst")))
+		require.NoError(t, ann.RevokePrivilege(engine.RevokePrivilege{Privileges: []string{"select"}, On: orders, From: []string{"analyst"}}))
+	}
+	stop.Store(true)
+	wg.Wait()
+	assert.Zero(t, bad.Load())
+}

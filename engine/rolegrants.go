@@ -25,6 +25,12 @@ func (w *writer) grantee(a model.AccountID, name string) (grantee, error) {
 
 // foldPair folds the role list and the grantee list of a role grant.
 func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) {
+	if err = checkNames(roles, "role"); err != nil {
+		return nil, nil, err
+	}
+	if err = checkNames(grantees, "role or user"); err != nil {
+		return nil, nil, err
+	}
 	if r, err = s.foldAll(model.NameRole, roles); err != nil {
 		return nil, nil, err
 	}
@@ -36,8 +42,10 @@ func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) 
 func (s *Session) GrantRole(st GrantRole) error {
 	var roles, to []string
 	return s.exec(func() (err error) {
-		roles, to, err = s.foldPair(st.Roles, st.To)
-		return err
+		if roles, to, err = s.foldPair(st.Roles, st.To); err != nil {
+			return err
+		}
+		return checkGrantOption(st.Option)
 	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err

@@ -13,6 +13,9 @@ import (
 func (s *Session) CreateRole(st CreateRole) error {
 	var names []string
 	return s.exec(func() (err error) {
+		if err = checkNames(st.Names, "role"); err != nil {
+			return err
+		}
 		names, err = s.foldAll(model.NameRole, st.Names)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -63,6 +66,9 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 func (s *Session) DropRole(st DropRole) error {
 	var names []string
 	return s.exec(func() (err error) {
+		if err = checkNames(st.Names, "role"); err != nil {
+			return err
+		}
 		names, err = s.foldAll(model.NameRole, st.Names)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -150,7 +156,7 @@ func (s *Session) SetRole(name string) error {
 
 // SetSecondaryRoles runs SET SECONDARY ROLE ALL | NONE.
 func (s *Session) SetSecondaryRoles(m Secondary) error {
-	return s.read(nil, func(*Snapshot, *actor) error {
+	return s.read(func() error { return checkSecondary(m) }, func(*Snapshot, *actor) error {
 		s.secondary = m
 		return nil
 	})

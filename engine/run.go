@@ -8,7 +8,7 @@ import "github.com/pdp-authz/pdp/model"
 // then run executes in one write transaction with the actor judged on the
 // snapshot the statement starts from. prepare may be nil.
 func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) error) error {
-	if s == nil {
+	if !s.connected() {
 		return errNotConnected
 	}
 	s.mu.Lock()
@@ -29,7 +29,7 @@ func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) erro
 // read runs a statement that changes no catalog state (SHOW, USE, SET
 // ROLE) in the same order as exec, on the current snapshot.
 func (s *Session) read(prepare func() error, run func(snap *Snapshot, ac *actor) error) error {
-	if s == nil {
+	if !s.connected() {
 		return errNotConnected
 	}
 	s.mu.Lock()

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/pdp-authz/pdp/model"
@@ -10,8 +11,10 @@ import (
 // with its secondary roles, and a current database. It refers to its
 // account, user, role and database by ID. A Session serialises its own
 // statements, so it may be shared, but statements of one session are
-// usually issued by one goroutine. Methods on a nil *Session fail with
-// "not connected" (deny, for decisions).
+// usually issued by one goroutine. Sessions come from [Engine.Connect] and
+// [Engine.Login]; methods on a nil or zero Session fail with "not
+// connected" (deny with ReasonNotConnected, for decisions) and its
+// accessors return zero values.
 type Session struct {
 	e  *Engine
 	mu sync.Mutex
@@ -37,21 +40,46 @@ type Principal struct {
 	Secondary Secondary
 }
 
-// Principal returns the session's current principal.
+// connected reports whether s is a session an engine opened, not a nil or
+// zero Session.
+func (s *Session) connected() bool { return s != nil && s.e.ready() }
+
+// Principal returns the session's current principal; zero when not connected.
 func (s *Session) Principal() Principal {
+	if !s.connected() {
+		return Principal{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.principal()
+}
+
+// principal returns the current principal; s.mu is held.
+func (s *Session) principal() Principal {
 	return Principal{s.account, s.user, s.role, s.secondary}
 }
 
-// Account returns the session's account name.
-func (s *Session) Account() string { return s.accountName }
+// Account returns the session's account name; "" when not connected.
+func (s *Session) Account() string {
+	if !s.connected() {
+		return ""
+	}
+	return s.accountName
+}
 
-// User returns the session's user name.
-func (s *Session) User() string { return s.userName }
+// User returns the session's user name; "" when not connected.
+func (s *Session) User() string {
+	if !s.connected() {
+		return ""
+	}
+	return s.userName
+}
 
-// Role returns the name of the session's active role.
+// Role returns the name of the session's active role; "" when not connected.
 func (s *Session) Role() string {
+	if !s.connected() {
+		return ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.roleName
@@ -59,13 +87,37 @@ func (s *Session) Role() string {
 
 // Database returns the name of the current database, or "".
 func (s *Session) Database() string {
+	if !s.connected() {
+		return ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dbName
 }
 
-// Engine returns the engine the session belongs to.
-func (s *Session) Engine() *Engine { return s.e }
+// Engine returns the engine the session belongs to; nil when not connected.
+func (s *Session) Engine() *Engine {
+	if !s.connected() {
+		return nil
+	}
+	return s.e
+}
+
+// String describes the session as account:user:role, like a shell
+// prompt, or "not connected".
+func (s *Session) String() string {
+	if !s.connected() {
+		return "engine.Session{not connected}"
+	}
+	return "engine.Session{" + s.Account() + ":" + s.User() + ":" + s.Role() + "}"
+}
+
+// GoString is [Session.String], for %#v.
+func (s *Session) GoString() string { return s.String() }
+
+// Format writes [Session.String] for every verb, so that no fmt verb
+// prints the session's fields or its engine's.
+func (s *Session) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
 var errNotConnected = model.Errorf(model.ErrNotConnected, "not connected")
 
@@ -73,7 +125,7 @@ var errNotConnected = model.Errorf(model.ErrNotConnected, "not connected")
 // session, a manually locked user or a suspended account refuse it. It
 // returns the snapshot the statement's authority is judged on.
 func (s *Session) begin() (*Snapshot, error) {
-	if s == nil {
+	if !s.connected() {
 		return nil, errNotConnected
 	}
 	snap := s.e.Snapshot()
@@ -113,12 +165,16 @@ func suspended(account string) error {
 // Check decides for the session's principal on a resolved object; a closed
 // session denies everything.
 func (s *Session) Check(p model.Privilege, on model.Object) Decision {
-	if s == nil {
+	if !s.connected() {
 		return deny(ReasonNotConnected)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap := s.e.Snapshot()
+	return s.checkOn(s.e.Snapshot(), p, on)
+}
+
+// checkOn decides on snap for the session's principal; s.mu is held.
+func (s *Session) checkOn(snap *Snapshot, p model.Privilege, on model.Object) Decision {
 	if s.closedOn(snap) {
 		return deny(ReasonSessionClosed)
 	}
@@ -127,27 +183,34 @@ func (s *Session) Check(p model.Privilege, on model.Object) Decision {
 
 // Decide decides for the session's principal on an object named in its
 // account; a missing object denies with ReasonNoSuchObject, a wildcard with
-// ReasonWildcard.
+// ReasonWildcard. The name is resolved and the decision taken on one
+// snapshot.
 func (s *Session) Decide(p model.Privilege, on Target) Decision {
-	if s == nil {
+	if !s.connected() {
 		return deny(ReasonNotConnected)
 	}
-	if on.AnyDatabase || on.AnyTable {
-		return deny(ReasonWildcard)
-	}
-	obj, reason := s.resolve(on)
-	if reason != 0 {
-		return deny(reason)
-	}
-	return s.Check(p, obj)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, _ := s.decideOn(s.e.Snapshot(), p, on)
+	return d
 }
 
-// resolve names an object of the session's account on the current snapshot.
-func (s *Session) resolve(on Target) (model.Object, Reason) {
-	s.mu.Lock()
-	curDB, curName := s.db, s.dbName
-	s.mu.Unlock()
-	tx := s.e.Snapshot().read()
+// decideOn resolves on and decides on snap; s.mu is held. It returns the
+// resolved object too, the zero Object when there is none.
+func (s *Session) decideOn(snap *Snapshot, p model.Privilege, on Target) (Decision, model.Object) {
+	if on.AnyDatabase || on.AnyTable {
+		return deny(ReasonWildcard), model.Object{}
+	}
+	obj, reason := s.resolveOn(snap, on)
+	if reason != 0 {
+		return deny(reason), obj
+	}
+	return s.checkOn(snap, p, obj), obj
+}
+
+// resolveOn names an object of the session's account on snap; s.mu is held.
+func (s *Session) resolveOn(snap *Snapshot, on Target) (model.Object, Reason) {
+	tx := snap.read()
 	missing := model.Object{}
 	switch on.Kind {
 	case model.KindAccount:
@@ -157,13 +220,13 @@ func (s *Session) resolve(on Target) (model.Object, Reason) {
 			return model.DatabaseObject(d.ID), 0
 		}
 	case model.KindTable:
-		dbID := curDB
+		dbID := s.db
 		if on.Database != "" {
 			dbID = 0
 			if d := tx.DatabaseByName(s.account, fold(model.NameDatabase, on.Database)); d != nil {
 				dbID = d.ID
 			}
-		} else if curName == "" {
+		} else if s.dbName == "" {
 			return missing, ReasonNoDatabase
 		}
 		if t := tx.TableByName(dbID, fold(model.NameTable, on.Name)); t != nil && dbID != 0 {

@@ -14,6 +14,9 @@ func (s *Session) ShowGrants(st ShowGrants) ([]string, error) {
 	var rows []string
 	var name string
 	err := s.read(func() error {
+		if err := checkShowGrants(st); err != nil {
+			return err
+		}
 		if st.For == ShowSelf {
 			return nil
 		}

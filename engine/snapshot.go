@@ -10,7 +10,8 @@ import (
 // Snapshot is one committed state of the engine: the decision views that
 // [Snapshot.Check] reads and the catalog as of the same revision. A
 // published Snapshot is never mutated, so it may be held and read from any
-// number of goroutines; its answers never change.
+// number of goroutines; its answers never change. A nil or zero Snapshot
+// is empty: its lookups find nothing and its decisions deny.
 type Snapshot struct {
 	rev      uint64
 	cat      *catalog.View
@@ -110,14 +111,26 @@ type tableView struct {
 }
 
 // Revision returns the number of commits before this snapshot; it grows by
-// exactly one per committed change.
-func (s *Snapshot) Revision() uint64 { return s.rev }
+// exactly one per committed change. A nil Snapshot has revision 0.
+func (s *Snapshot) Revision() uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.rev
+}
 
 // read opens a catalog read transaction at the snapshot's revision.
 func (s *Snapshot) read() *catalog.Tx { return s.cat.Read() }
 
+// empty reports whether s holds no catalog: a nil or zero Snapshot, whose
+// lookups find nothing and whose decisions deny.
+func (s *Snapshot) empty() bool { return s == nil || s.cat == nil }
+
 // Account returns the ID of the account named name (folded).
 func (s *Snapshot) Account(name string) (model.AccountID, bool) {
+	if s.empty() {
+		return 0, false
+	}
 	n, err := model.FoldName(model.NameAccount, name)
 	if err != nil {
 		return 0, false
@@ -130,6 +143,9 @@ func (s *Snapshot) Account(name string) (model.AccountID, bool) {
 
 // User returns the ID of the user of account a named name (folded).
 func (s *Snapshot) User(a model.AccountID, name string) (model.UserID, bool) {
+	if s.empty() {
+		return 0, false
+	}
 	n, err := model.FoldName(model.NameUser, name)
 	if err != nil {
 		return 0, false
@@ -142,6 +158,9 @@ func (s *Snapshot) User(a model.AccountID, name string) (model.UserID, bool) {
 
 // Role returns the ID of the role of account a named name (folded).
 func (s *Snapshot) Role(a model.AccountID, name string) (model.RoleID, bool) {
+	if s.empty() {
+		return 0, false
+	}
 	n, err := model.FoldName(model.NameRole, name)
 	if err != nil {
 		return 0, false
@@ -154,6 +173,9 @@ func (s *Snapshot) Role(a model.AccountID, name string) (model.RoleID, bool) {
 
 // Database returns the ID of the database of account a named name (folded).
 func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, bool) {
+	if s.empty() {
+		return 0, false
+	}
 	n, err := model.FoldName(model.NameDatabase, name)
 	if err != nil {
 		return 0, false
@@ -166,6 +188,9 @@ func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, b
 
 // Table returns the ID of the table of database d named name (folded).
 func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
+	if s.empty() {
+		return 0, false
+	}
 	n, err := model.FoldName(model.NameTable, name)
 	if err != nil {
 		return 0, false

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/pdp-authz/pdp/model"
+import (
+	"fmt"
+
+	"github.com/pdp-authz/pdp/model"
+)
 
 // Statement arguments. Each statement of SPEC §12 has one struct; the
 // statement parser fills it from text and calls the matching [Session]
@@ -51,7 +55,7 @@ type CreateAccount struct {
 	IfNotExists   bool
 	Name          string
 	AdminName     string
-	AdminPassword string
+	AdminPassword model.Secret
 	Status        model.AccountStatus // StatusUnset means open
 	Comment       string
 }
@@ -68,7 +72,7 @@ type AlterAccount struct {
 	Name          string
 	SetAdmin      bool // ADMIN_NAME 'n' IDENTIFIED BY 'pw' was given
 	AdminName     string
-	AdminPassword string
+	AdminPassword model.Secret
 	Status        model.AccountStatus // StatusUnset: not given
 	SetComment    bool
 	Comment       string
@@ -77,7 +81,7 @@ type AlterAccount struct {
 // UserCredential is one `u IDENTIFIED BY 'pw'` of CREATE USER.
 type UserCredential struct {
 	Name     string
-	Password string
+	Password model.Secret
 }
 
 // CreateUser is CREATE USER.
@@ -109,8 +113,8 @@ const (
 type UserChange struct {
 	Name     string
 	Action   UserAction
-	Password string // UserSetPassword
-	Role     string // UserDefaultRole
+	Password model.Secret // UserSetPassword
+	Role     string       // UserDefaultRole
 }
 
 // AlterUser is ALTER USER; only one user may be altered at a time.
@@ -213,4 +217,46 @@ const (
 type ShowGrants struct {
 	For  ShowFor
 	Name string
+}
+
+// The argument structs that carry a password print it as model.Redacted
+// with every fmt verb, however deeply they are nested; see
+// [model.FormatFields]. These shadow types print their fields.
+type (
+	createAccountFields  CreateAccount
+	alterAccountFields   AlterAccount
+	userCredentialFields UserCredential
+	createUserFields     CreateUser
+	userChangeFields     UserChange
+	alterUserFields      AlterUser
+)
+
+// Format prints the statement with the password redacted.
+func (st CreateAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.CreateAccount", createAccountFields(st))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterAccount) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.AlterAccount", alterAccountFields(st))
+}
+
+// Format prints the credential with the password redacted.
+func (u UserCredential) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.UserCredential", userCredentialFields(u))
+}
+
+// Format prints the statement with the passwords redacted.
+func (st CreateUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.CreateUser", createUserFields(st))
+}
+
+// Format prints the change with the password redacted.
+func (c UserChange) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.UserChange", userChangeFields(c))
+}
+
+// Format prints the statement with the password redacted.
+func (st AlterUser) Format(f fmt.State, verb rune) {
+	model.FormatFields(f, verb, "engine.AlterUser", alterUserFields(st))
 }

@@ -8,6 +8,9 @@ import (
 
 // ownershipForm checks the form of GRANT ... OWNERSHIP ... (SPEC §3).
 func ownershipForm(st GrantPrivilege) error {
+	if err := checkGrantOption(st.Option); err != nil {
+		return err
+	}
 	if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), false); err != nil {
 		return err
 	}
@@ -80,6 +83,9 @@ func (s *Session) transfer(on Target, toRaw []string, form func() error) error {
 
 // ownedSpec validates the object of a transfer (stage 2).
 func (s *Session) ownedSpec(on Target) (sp levelSpec, name string, err error) {
+	if err = checkTarget(on); err != nil {
+		return sp, "", err
+	}
 	switch on.Kind {
 	case model.KindDatabase, model.KindTable:
 		if on.AnyDatabase || on.AnyTable {

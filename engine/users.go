@@ -46,6 +46,10 @@ func (s *Session) CreateUser(st CreateUser) error {
 // prepareCreateUser does the stage-2 checks of CREATE USER and hashes the
 // passwords (before the writer lock is taken).
 func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defRole string, err error) {
+	if len(st.Users) == 0 {
+		err = invalidOption("the statement names no user")
+		return
+	}
 	raw := make([]string, len(st.Users))
 	for i, u := range st.Users {
 		raw[i] = u.Name
@@ -54,7 +58,7 @@ func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defR
 		return
 	}
 	for _, u := range st.Users {
-		if err = s.e.checkPassword(u.Password); err != nil {
+		if err = s.e.checkPassword(string(u.Password)); err != nil {
 			return
 		}
 	}
@@ -65,7 +69,7 @@ func (s *Session) prepareCreateUser(st CreateUser) (names, hashes []string, defR
 	}
 	hashes = make([]string, len(st.Users))
 	for i, u := range st.Users {
-		if hashes[i], err = s.e.cfg.hasher.Hash(u.Password); err != nil {
+		if hashes[i], err = s.e.cfg.hasher.Hash(string(u.Password)); err != nil {
 			return
 		}
 	}
@@ -119,6 +123,9 @@ func (w *writer) limit(count, max int, kind, account string) error {
 func (s *Session) DropUser(st DropUser) error {
 	var names []string
 	return s.exec(func() (err error) {
+		if err = checkNames(st.Names, "user"); err != nil {
+			return err
+		}
 		names, err = s.foldAll(model.NameUser, st.Names)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -221,9 +228,12 @@ func (s *Session) prepareAlterUser(st AlterUser) (ch UserChange, name, role, has
 	if name, err = model.FoldName(model.NameUser, ch.Name); err != nil {
 		return
 	}
+	if err = checkUserChange(ch); err != nil {
+		return
+	}
 	switch ch.Action {
 	case UserSetPassword:
-		hash, err = s.e.hashPassword(ch.Password)
+		hash, err = s.e.hashPassword(string(ch.Password))
 	case UserDefaultRole:
 		role, err = model.FoldName(model.NameRole, ch.Role)
 	case UserLock, UserUnlock:

@@ -20,7 +20,7 @@ func (se *Session) CreateAccount(st engine.CreateAccount) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPassword(st.AdminPassword); err != nil {
+	if err := checkPassword(string(st.AdminPassword)); err != nil {
 		return err
 	}
 	return se.exec(func(s *State, ac *actor) error {
@@ -36,7 +36,7 @@ func (se *Session) CreateAccount(st engine.CreateAccount) error {
 		case isPredefined(admin):
 			return model.Errorf(model.ErrPredefined, "can not use the name %s. it is the name of the predefined role", admin)
 		}
-		acc := s.createAccount(name, admin, st.AdminPassword, model.AccountAdmin)
+		acc := s.createAccount(name, admin, string(st.AdminPassword), model.AccountAdmin)
 		if st.Status != model.StatusUnset {
 			acc.Status = st.Status
 		}
@@ -101,7 +101,7 @@ func (se *Session) AlterAccount(st engine.AlterAccount) error {
 		if admin, err = fold(nameUser, st.AdminName); err != nil {
 			return err
 		}
-		if err := checkPassword(st.AdminPassword); err != nil {
+		if err := checkPassword(string(st.AdminPassword)); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,7 @@ func (se *Session) AlterAccount(st engine.AlterAccount) error {
 			if u.Name != admin {
 				return model.Errorf(model.ErrNotFound, "there is no user %s", admin)
 			}
-			u.Password, u.Locked, u.Failures = st.AdminPassword, false, 0
+			u.Password, u.Locked, u.Failures = string(st.AdminPassword), false, 0
 			u.LockedUntil = time.Time{}
 		case st.Status != model.StatusUnset:
 			acc.Status = st.Status

@@ -32,7 +32,7 @@ func (m *machine) createAccount(t *rapid.T) {
 		IfNotExists:   flag1(t, "if not exists"),
 		Name:          accountName(t),
 		AdminName:     pick(t, "admin", []string{"adm"}, "u1", model.Public),
-		AdminPassword: rapid.SampledFrom(passwords).Draw(t, "password"),
+		AdminPassword: model.Secret(rapid.SampledFrom(passwords).Draw(t, "password")),
 		Status:        model.StatusUnset,
 	}
 	if flag1(t, "with status") {
@@ -40,16 +40,16 @@ func (m *machine) createAccount(t *rapid.T) {
 	}
 	who := m.actor(t)
 	fresh := m.orc.State.AccountRows()
-	m.do(t, who, fmt.Sprintf("CREATE ACCOUNT %s%s ADMIN_NAME '%s' IDENTIFIED BY '%s' %v", ifText(st.IfNotExists, "IF NOT EXISTS "), st.Name, st.AdminName, st.AdminPassword, st.Status),
+	m.do(t, who, fmt.Sprintf("CREATE ACCOUNT %s%s ADMIN_NAME '%s' IDENTIFIED BY '%s' %v", ifText(st.IfNotExists, "IF NOT EXISTS "), st.Name, st.AdminName, string(st.AdminPassword), st.Status),
 		func(s *engine.Session) error { return s.CreateAccount(st) },
 		func(s *oracle.Session) error { return s.CreateAccount(st) })
 	if len(m.orc.State.AccountRows()) > len(fresh) {
 		// A new account: watch it through its admin, and let the admin act.
 		adminRole := model.AccountAdmin
-		if p := m.login(t, st.Name, st.AdminName, st.AdminPassword, adminRole); p != nil {
+		if p := m.login(t, st.Name, st.AdminName, string(st.AdminPassword), adminRole); p != nil {
 			m.obs[st.Name] = p
 		}
-		if p := m.login(t, st.Name, st.AdminName, st.AdminPassword, ""); p != nil {
+		if p := m.login(t, st.Name, st.AdminName, string(st.AdminPassword), ""); p != nil {
 			m.addSession(t, p)
 		}
 		m.sync(t)
@@ -78,8 +78,8 @@ func (m *machine) alterAccount(t *rapid.T) {
 	case 4:
 		st.SetAdmin = true
 		st.AdminName = pick(t, "admin", []string{"adm", "root"}, "u1")
-		st.AdminPassword = rapid.SampledFrom(passwords).Draw(t, "password")
-		opt = fmt.Sprintf("ADMIN_NAME '%s' IDENTIFIED BY '%s'", st.AdminName, st.AdminPassword)
+		st.AdminPassword = model.Secret(rapid.SampledFrom(passwords).Draw(t, "password"))
+		opt = fmt.Sprintf("ADMIN_NAME '%s' IDENTIFIED BY '%s'", st.AdminName, string(st.AdminPassword))
 	}
 	m.do(t, who, fmt.Sprintf("ALTER ACCOUNT %s%s %s", ifText(st.IfExists, "IF EXISTS "), st.Name, opt),
 		func(s *engine.Session) error { return s.AlterAccount(st) },
@@ -92,7 +92,7 @@ func (m *machine) CreateUser(t *rapid.T) {
 	text := ""
 	for i, name := range some(t, "user", 2, newUserName) {
 		pw := pick(t, "password", passwords, "")
-		st.Users = append(st.Users, engine.UserCredential{Name: name, Password: pw})
+		st.Users = append(st.Users, engine.UserCredential{Name: name, Password: model.Secret(pw)})
 		text += ifText(i > 0, ", ") + fmt.Sprintf("%s IDENTIFIED BY '%s'", name, pw)
 	}
 	if flag1(t, "default role") {
@@ -122,8 +122,8 @@ func (m *machine) AlterUser(t *rapid.T) {
 		ch.Role = m.roleName(t, "role")
 		opt += ch.Role
 	case 1:
-		ch.Action, ch.Password = engine.UserSetPassword, rapid.SampledFrom(passwords).Draw(t, "password")
-		opt = "IDENTIFIED BY '" + ch.Password + "'"
+		ch.Action, ch.Password = engine.UserSetPassword, model.Secret(rapid.SampledFrom(passwords).Draw(t, "password"))
+		opt = "IDENTIFIED BY '" + string(ch.Password) + "'"
 	case 2:
 		ch.Action, opt = engine.UserUnlock, "UNLOCK"
 	case 3:

@@ -23,7 +23,7 @@ func (se *Session) CreateUser(st engine.CreateUser) error {
 		return err
 	}
 	for _, u := range st.Users {
-		if err := checkPassword(u.Password); err != nil {
+		if err := checkPassword(string(u.Password)); err != nil {
 			return err
 		}
 	}
@@ -45,7 +45,7 @@ func (se *Session) CreateUser(st engine.CreateUser) error {
 			return errDenied
 		}
 		for i, name := range names {
-			err := s.createUser(se, name, st.Users[i].Password, def)
+			err := s.createUser(se, name, string(st.Users[i].Password), def)
 			if skip(st.IfNotExists, err) {
 				continue
 			}
@@ -152,7 +152,7 @@ func (se *Session) AlterUser(st engine.AlterUser) error {
 	var role string
 	switch ch.Action {
 	case engine.UserSetPassword:
-		if err := checkPassword(ch.Password); err != nil {
+		if err := checkPassword(string(ch.Password)); err != nil {
 			return err
 		}
 	case engine.UserDefaultRole:
@@ -177,7 +177,7 @@ func (se *Session) AlterUser(st engine.AlterUser) error {
 		}
 		switch ch.Action {
 		case engine.UserSetPassword:
-			u.Password, u.Failures = ch.Password, 0
+			u.Password, u.Failures = string(ch.Password), 0
 		case engine.UserLock:
 			u.Locked = true
 		case engine.UserUnlock:
