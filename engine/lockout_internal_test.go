@@ -211,3 +211,31 @@ func TestLoginStateIsForgotten(t *testing.T) {
 	must.NoError(t, root.DropAccount(DropAccount{Name: "acme"}))
 	assert.Empty(t, e.logins.users, "DROP ACCOUNT forgets its users")
 }
+
+// BenchmarkLogin measures failed logins with the production hasher: a
+// wrong password of a known user, of an unknown user, the same while the
+// writer's lock is held, and an attempt refused over the budget.
+func BenchmarkLogin(b *testing.B) {
+	e, err := New(WithRootPassword("111"), WithLockout(1<<30, time.Minute))
+	must.NoError(b, err)
+	run := func(name, login string) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				_, _ = e.Connect(login, "wrong")
+			}
+		})
+	}
+	run("known", "root")
+	run("unknown", "ghost")
+	e.mu.Lock()
+	run("known-writer-held", "root")
+	e.mu.Unlock()
+	locked, err := New(WithRootPassword("111"), WithLockout(1, time.Minute))
+	must.NoError(b, err)
+	_, _ = locked.Connect("ghost", "wrong")
+	b.Run("refused", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = locked.Connect("ghost", "wrong")
+		}
+	})
+}
