@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -71,13 +72,22 @@ func lockoutEngine(t *testing.T, opts ...Option) *Engine {
 	return e
 }
 
-// TestGuessesInFlightSpendTheBudget: while five wrong guesses are being
-// verified, every further attempt, the right password included, is refused
-// unverified; once they fail the user is locked. Logins move no revision.
+// TestGuessesInFlightSpendTheBudget: while the budget of wrong guesses
+// (five less the failures so far) is being verified, every further attempt,
+// the right password included, is refused unverified; once they fail the
+// user is locked. Known and unknown users alike. Logins move no revision.
 func TestGuessesInFlightSpendTheBudget(t *testing.T) {
-	for _, login := range []string{"acme:ann", "acme:ghost"} {
-		t.Run(login, func(t *testing.T) {
+	for _, tt := range []struct {
+		login string
+		prior int // failures before the guesses
+	}{{"acme:ann", 0}, {"acme:ghost", 0}, {"acme:ann", 3}, {"acme:ghost", 3}} {
+		login, budget := tt.login, 5-tt.prior
+		t.Run(fmt.Sprintf("%s after %d failures", login, tt.prior), func(t *testing.T) {
 			e := lockoutEngine(t)
+			for range tt.prior {
+				_, err := e.Connect(login, "wrong")
+				must.ErrorIs(t, err, model.ErrAuth)
+			}
 			rev := e.Snapshot().Revision()
 			v := &countingVerifier{inner: e.verifier, entered: make(chan struct{}, 200), gate: make(chan struct{})}
 			e.verifier = v
@@ -89,30 +99,33 @@ func TestGuessesInFlightSpendTheBudget(t *testing.T) {
 					results <- err
 				}()
 			}
-			for range 5 {
+			for range budget {
 				receive(t, v.entered)
 			}
-			for range 199 - 5 {
+			for range 199 - budget {
 				assert.EqualError(t, receive(t, results), "user is locked, please try again later", "over the budget")
 			}
 			_, err := e.Connect(login, "pw")
 			assert.EqualError(t, err, "user is locked, please try again later", "the right password, over the budget")
 			v.open()
-			for range 5 {
+			for range budget {
 				assert.EqualError(t, receive(t, results), "invalid username or password")
 			}
-			assert.Equal(t, int64(5), v.verified.Load(), "only the budget was verified")
+			assert.Equal(t, int64(budget), v.verified.Load(), "only the budget was verified")
 			_, err = e.Connect(login, "pw")
 			assert.EqualError(t, err, "user is locked, please try again later", "five failures lock")
-			assert.Equal(t, int64(5), v.verified.Load())
+			assert.Equal(t, int64(budget), v.verified.Load())
 			assert.Equal(t, rev, e.Snapshot().Revision(), "logins commit nothing")
 		})
 	}
 }
 
 // TestConcurrentGuessesVerifyAtMostTheThreshold: 200 guesses at once, the
-// right password among them, verify at most five passwords; the right one
-// succeeds only if it was among them, and otherwise the user ends locked.
+// right password among them. If the right one was refused, no success
+// reset the count, so at most five passwords were verified and the user
+// ends locked. If it succeeded, it was let through within the budget; its
+// success starts a new count for the attempts after it, so at most five
+// more wrong passwords are verified.
 func TestConcurrentGuessesVerifyAtMostTheThreshold(t *testing.T) {
 	e := lockoutEngine(t)
 	v := &countingVerifier{inner: e.verifier}
@@ -141,13 +154,15 @@ func TestConcurrentGuessesVerifyAtMostTheThreshold(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, v.verified.Load(), int64(5))
 	assert.Equal(t, v.verified.Load(), ok.Load()+wrong.Load(), "every verified attempt was answered by its password")
 	assert.Equal(t, int64(200), ok.Load()+wrong.Load()+locked.Load())
 	if err := <-rightErr; err != nil {
 		assert.EqualError(t, err, "user is locked, please try again later")
+		assert.LessOrEqual(t, v.verified.Load(), int64(5))
 		_, err = e.Connect("acme:ann", "pw")
 		assert.EqualError(t, err, "user is locked, please try again later", "five wrong guesses were verified")
+	} else {
+		assert.LessOrEqual(t, wrong.Load(), int64(4+5), "at most four before the success and five after")
 	}
 }
 
