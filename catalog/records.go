@@ -1,10 +1,6 @@
 package catalog
 
-import (
-	"time"
-
-	"github.com/pdp-authz/pdp/model"
-)
+import "github.com/pdp-authz/pdp/model"
 
 // Account is an account (tenant).
 type Account struct {
@@ -19,7 +15,8 @@ type Account struct {
 }
 
 // User is a user of an account. Hash is the encoded password hash; the
-// password itself is never kept.
+// password itself is never kept. Failure counts and automatic locks are
+// volatile login state kept by the engine, not records.
 type User struct {
 	ID          model.UserID
 	Account     model.AccountID
@@ -28,9 +25,7 @@ type User struct {
 	Comment     string
 	DefaultRole model.RoleID
 	Owner       model.RoleID
-	Locked      bool      // locked by ALTER USER ... LOCK
-	LockedUntil time.Time // automatic lock after failed logins
-	Failures    uint32    // wrong passwords in a row
+	Locked      bool // locked by ALTER USER ... LOCK
 }
 
 // Role is a role of an account. Slot is its dense position within the

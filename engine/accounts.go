@@ -27,6 +27,7 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 	w.Put(&catalog.UserRole{Role: public.ID, User: user.ID, Account: acc.ID})
 	w.Insert(&catalog.Grant{Role: public.ID, Account: acc.ID, Scope: catalog.ScopeAccount,
 		Object: uint32(acc.ID), Priv: model.PrivConnect, GrantorRole: admin.ID, GrantorUser: user.ID})
+	w.afterCommit(func() { w.e.logins.forgetName(name, adminName) })
 	return acc, nil
 }
 
@@ -66,7 +67,6 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 			c.Status = st.Status
 			w.Put(&c)
 		}
-		w.afterCommit(func() { w.e.logins.forget(name, admin) })
 		return err
 	})
 }
@@ -88,7 +88,12 @@ func (s *Session) DropAccount(st DropAccount) error {
 		if acc == nil {
 			return err
 		}
+		var users []model.UserID
+		for _, u := range w.UsersOf(acc.ID) {
+			users = append(users, u.ID)
+		}
 		hierarchy.DropAccount(w.Tx, acc)
+		w.afterCommit(func() { w.e.logins.forgetUsers(users...) })
 		return nil
 	})
 }
@@ -144,8 +149,9 @@ func (w *writer) resetAdmin(acc *catalog.Account, admin, hash string) error {
 		return model.Errorf(model.ErrNotFound, "there is no user %s", model.Quote(admin))
 	}
 	c := *u
-	c.Hash, c.Locked, c.Failures, c.LockedUntil = hash, false, 0, zeroTime
+	c.Hash, c.Locked = hash, false
 	w.Put(&c)
+	w.afterCommit(func() { w.e.logins.unlock(u.ID) })
 	return nil
 }
 

@@ -18,11 +18,12 @@ import (
 // holds nothing: its decisions deny, its logins fail and it refuses loads.
 // Printed with fmt, an Engine shows only its revision.
 type Engine struct {
-	mu     sync.Mutex // serialises writers
-	db     *catalog.DB
-	cur    atomic.Pointer[Snapshot]
-	cfg    config
-	logins *failureLRU // failed logins of unknown names
+	mu       sync.Mutex // serialises writers
+	db       *catalog.DB
+	cur      atomic.Pointer[Snapshot]
+	cfg      config
+	logins   *lockout // volatile login state: failure counts, automatic locks
+	verifier verifier // the hasher, as logins use it
 }
 
 // Limits are the configurable limits of SPEC §10. A zero field takes its default.
@@ -74,6 +75,7 @@ type config struct {
 	threshold    int
 	lockFor      time.Duration
 	now          func() time.Time
+	sleep        func(time.Duration)
 	limits       Limits
 }
 
@@ -85,12 +87,16 @@ func WithRootPassword(pw string) Option {
 	return func(c *config) error { c.rootPassword = pw; return nil }
 }
 
-// WithRootHash sets root's password as an encoded hash the hasher accepts.
+// WithRootHash sets root's password as an encoded hash the hasher accepts:
+// a production hasher refuses test hashes and hashes of a lower work factor
+// than its own.
 func WithRootHash(hash string) Option {
 	return func(c *config) error { c.rootHash = hash; return nil }
 }
 
 // WithHasher sets the password hasher (default [password.Production]).
+// [password.PBKDF2] with a small work factor gives tests the production
+// code path at a low cost.
 func WithHasher(h password.Hasher) Option {
 	return func(c *config) error { c.hasher = h; return nil }
 }
@@ -118,6 +124,19 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) error { c.now = now; return nil }
 }
 
+// WithSleep sets how the engine waits out the one-second delay before it
+// answers a failed login of the admin user of sys past the lockout
+// threshold (default time.Sleep), so tests need not wait.
+func WithSleep(sleep func(time.Duration)) Option {
+	return func(c *config) error {
+		if sleep == nil {
+			return model.Errorf(model.ErrInvalidOption, "the sleep function must not be nil")
+		}
+		c.sleep = sleep
+		return nil
+	}
+}
+
 // WithLimits sets the limits; zero fields keep their defaults.
 func WithLimits(l Limits) Option {
 	return func(c *config) error { c.limits = l; return nil }
@@ -126,7 +145,7 @@ func WithLimits(l Limits) Option {
 // New returns an engine holding the account sys with its roles moadmin and
 // public and the user root (SPEC §2). A root password or hash is required.
 func New(opts ...Option) (*Engine, error) {
-	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now}
+	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now, sleep: time.Sleep}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -137,7 +156,7 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{db: db, cfg: cfg, logins: newFailureLRU(4096)}
+	e := &Engine{db: db, cfg: cfg, logins: newLockout(cfg.threshold, cfg.lockFor, cfg.now), verifier: cfg.hasher}
 	e.cur.Store(&Snapshot{cat: db.Snapshot()})
 	hash, err := e.rootHash()
 	e.cfg.rootPassword, e.cfg.rootHash = "", ""

@@ -1,16 +1,11 @@
 package engine
 
 import (
-	"container/list"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/model"
 )
-
-var zeroTime time.Time
 
 var errAuth = model.Errorf(model.ErrAuth, "invalid username or password")
 
@@ -22,7 +17,7 @@ func (e *Engine) Connect(login, pw string) (*Session, error) {
 	}
 	fields := strings.Split(login, ":")
 	if len(fields) > 3 {
-		e.cfg.hasher.Dummy(pw)
+		e.verifier.Dummy(pw)
 		return nil, errAuth
 	}
 	if len(fields) == 1 {
@@ -31,7 +26,7 @@ func (e *Engine) Connect(login, pw string) (*Session, error) {
 	role := ""
 	if len(fields) == 3 {
 		if role = strings.TrimSpace(fields[2]); role == "" {
-			e.cfg.hasher.Dummy(pw)
+			e.verifier.Dummy(pw)
 			return nil, errAuth
 		}
 	}
@@ -41,7 +36,8 @@ func (e *Engine) Connect(login, pw string) (*Session, error) {
 // Login logs user into account with password pw, acting through role, or
 // through the default role when role is "" (SPEC §7). Unknown names, wrong
 // passwords and malformed names all fail alike; wrong passwords count
-// towards the automatic lock.
+// towards the automatic lock. The bookkeeping is volatile and outside the
+// catalog: a login never takes the writer's lock nor moves the revision.
 func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 	if !e.ready() {
 		return nil, errAuth
@@ -49,7 +45,7 @@ func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 	an, err1 := model.FoldName(model.NameAccount, account)
 	un, err2 := model.FoldName(model.NameUser, user)
 	if err1 != nil || err2 != nil {
-		e.cfg.hasher.Dummy(pw)
+		e.verifier.Dummy(pw)
 		return nil, errAuth
 	}
 	tx := e.Snapshot().read()
@@ -64,20 +60,47 @@ func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 	if u.Locked {
 		return nil, errLockedManual
 	}
-	if e.cfg.now().Before(u.LockedUntil) {
-		return nil, errLockedAuto
+	at, err := e.logins.beginUser(u.ID, isRoot(acc, u))
+	if err != nil {
+		return nil, err
 	}
-	if !e.cfg.hasher.Verify(u.Hash, pw) {
-		e.countFailure(u.ID)
+	if !e.settle(at, e.verifier.Verify(u.Hash, pw)) {
 		return nil, errAuth
-	}
-	if u.Failures > 0 {
-		e.resetFailures(u.ID)
 	}
 	if acc.Status == model.StatusSuspended {
 		return nil, suspended(acc.Name)
 	}
 	return e.openSession(tx, acc, u, role)
+}
+
+// isRoot reports whether u is the admin user of sys, which is never locked
+// automatically (SPEC §7).
+func isRoot(acc *catalog.Account, u *catalog.User) bool {
+	return acc.Name == model.SysAccount && u.ID == acc.AdminUser
+}
+
+// unknownLogin behaves like a login of a known user, in the same order and
+// at the same cost: an attempt past the name pair's budget is refused
+// before any hashing, any other spends a dummy hash and counts as a failure.
+func (e *Engine) unknownLogin(account, user, pw string) error {
+	at, err := e.logins.beginUnknown(account, user)
+	if err != nil {
+		return err
+	}
+	e.verifier.Dummy(pw)
+	e.settle(at, false)
+	return errAuth
+}
+
+// settle ends a login attempt whose password was verified (ok) or not; a
+// failure of the admin user of sys past the threshold is answered only
+// after the delay.
+func (e *Engine) settle(at attempt, ok bool) bool {
+	e.logins.end(at, ok)
+	if !ok && at.slow {
+		e.cfg.sleep(rootDelay)
+	}
+	return ok
 }
 
 // openSession picks the active role: the login role, else the default role
@@ -101,104 +124,4 @@ func (e *Engine) openSession(tx *catalog.Tx, acc *catalog.Account, u *catalog.Us
 	}
 	s.role, s.roleName = r.ID, r.Name
 	return s, nil
-}
-
-// countFailure counts a wrong password; the threshold-th in a row locks the
-// user automatically.
-func (e *Engine) countFailure(id model.UserID) {
-	_ = e.update(func(w *writer) error {
-		u := w.User(id)
-		if u == nil {
-			return nil
-		}
-		c := *u
-		c.Failures++
-		if int(c.Failures) >= e.cfg.threshold {
-			c.Failures, c.LockedUntil = 0, e.cfg.now().Add(e.cfg.lockFor)
-		}
-		w.Put(&c)
-		return nil
-	})
-}
-
-func (e *Engine) resetFailures(id model.UserID) {
-	_ = e.update(func(w *writer) error {
-		if u := w.User(id); u != nil {
-			c := *u
-			c.Failures = 0
-			w.Put(&c)
-		}
-		return nil
-	})
-}
-
-// unknownLogin behaves like a login of a known user, in the same order and
-// at the same cost: a locked name pair is refused before any hashing, any
-// other attempt spends a dummy hash and counts as a failure.
-func (e *Engine) unknownLogin(account, user, pw string) error {
-	key, now := account+"\x00"+user, e.cfg.now()
-	if e.logins.locked(key, now) {
-		return errLockedAuto
-	}
-	e.cfg.hasher.Dummy(pw)
-	e.logins.fail(key, now, e.cfg.threshold, e.cfg.lockFor)
-	return errAuth
-}
-
-// failureLRU counts failed logins of unknown name pairs, bounded in size.
-type failureLRU struct {
-	mu    sync.Mutex
-	max   int
-	order *list.List
-	items map[string]*list.Element
-}
-
-type failureEntry struct {
-	key         string
-	failures    int
-	lockedUntil time.Time
-}
-
-func newFailureLRU(max int) *failureLRU {
-	return &failureLRU{max: max, order: list.New(), items: map[string]*list.Element{}}
-}
-
-// locked reports whether the name pair key is locked at now.
-func (l *failureLRU) locked(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	el, ok := l.items[key]
-	return ok && now.Before(el.Value.(*failureEntry).lockedUntil)
-}
-
-// fail records a failure for key; the threshold-th in a row locks the pair.
-func (l *failureLRU) fail(key string, now time.Time, threshold int, lockFor time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	el, ok := l.items[key]
-	if !ok {
-		el = l.order.PushFront(&failureEntry{key: key})
-		l.items[key] = el
-		if l.order.Len() > l.max {
-			last := l.order.Back()
-			l.order.Remove(last)
-			delete(l.items, last.Value.(*failureEntry).key)
-		}
-	}
-	l.order.MoveToFront(el)
-	f := el.Value.(*failureEntry)
-	f.failures++
-	if f.failures >= threshold {
-		f.failures, f.lockedUntil = 0, now.Add(lockFor)
-	}
-}
-
-// forget clears the count of a name pair, when a user of that name is created.
-func (l *failureLRU) forget(account, user string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if el, ok := l.items[account+"\x00"+user]; ok {
-		l.order.Remove(el)
-		delete(l.items, account+"\x00"+user)
-	}
 }

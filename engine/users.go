@@ -106,7 +106,7 @@ func (w *writer) createUser(s *Session, name, hash, defRole, comment string) err
 	}
 	w.Insert(u)
 	w.Put(&catalog.UserRole{Role: acc.PublicRole, User: u.ID, Account: acc.ID, GrantorRole: s.role, GrantorUser: s.user})
-	w.afterCommit(func() { w.e.logins.forget(s.accountName, name) })
+	w.afterCommit(func() { w.e.logins.forgetName(s.accountName, name) })
 	return nil
 }
 
@@ -157,6 +157,7 @@ func (w *writer) dropUser(s *Session, ac *actor, name string) error {
 		w.Delete(ur)
 	}
 	w.Delete(u)
+	w.afterCommit(func() { w.e.logins.forgetUsers(u.ID) })
 	return nil
 }
 
@@ -194,11 +195,13 @@ func (s *Session) AlterUser(st AlterUser) error {
 		c := *u
 		switch ch.Action {
 		case UserSetPassword:
-			c.Hash, c.Failures = hash, 0
+			c.Hash = hash
+			w.afterCommit(func() { w.e.logins.resetFailures(u.ID) })
 		case UserLock:
 			c.Locked = true
 		case UserUnlock:
-			c.Locked, c.Failures, c.LockedUntil = false, 0, zeroTime
+			c.Locked = false
+			w.afterCommit(func() { w.e.logins.unlock(u.ID) })
 		case UserDefaultRole:
 			r := w.RoleByName(s.account, role)
 			if r == nil {
@@ -236,11 +239,22 @@ func (s *Session) prepareAlterUser(st AlterUser) (ch UserChange, name, role, has
 		hash, err = s.e.hashPassword(string(ch.Password))
 	case UserDefaultRole:
 		role, err = model.FoldName(model.NameRole, ch.Role)
-	case UserLock, UserUnlock:
+	case UserLock:
+		err = s.mayLock(name)
+	case UserUnlock:
 	default:
 		err = model.Errorf(model.ErrInvalidOption, "at least one option at a time")
 	}
 	return
+}
+
+// mayLock refuses to lock the admin user of sys or the caller itself
+// (SPEC §7): nobody could unlock them.
+func (s *Session) mayLock(name string) error {
+	if name == s.userName || s.accountName == model.SysAccount && name == model.RootUser {
+		return model.Errorf(model.ErrCannotLock, "can not lock the user %s", model.Quote(name))
+	}
+	return nil
 }
 
 func notGranted(role, user string) error {

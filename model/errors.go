@@ -28,6 +28,8 @@ var (
 	ErrRestricted = errors.New("account restricted")
 	// ErrLocked: the user is locked.
 	ErrLocked = errors.New("user locked")
+	// ErrCannotLock: the user may not be locked (the admin user of sys, or the caller itself).
+	ErrCannotLock = errors.New("user can not be locked")
 	// ErrAuth: a login failed (unknown name or wrong password, never told apart).
 	ErrAuth = errors.New("invalid username or password")
 	// ErrPassword: a password breaks the password policy.

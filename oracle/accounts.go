@@ -1,8 +1,6 @@
 package oracle
 
 import (
-	"time"
-
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
 )
@@ -126,8 +124,8 @@ func (se *Session) AlterAccount(st engine.AlterAccount) error {
 			if u.Name != admin {
 				return model.Errorf(model.ErrNotFound, "there is no user %s", admin)
 			}
-			u.Password, u.Locked, u.Failures = string(st.AdminPassword), false, 0
-			u.LockedUntil = time.Time{}
+			u.Password, u.Locked = string(st.AdminPassword), false
+			delete(s.logins, u.ID)
 		case st.Status != model.StatusUnset:
 			acc.Status = st.Status
 		}

@@ -128,9 +128,6 @@ func (m *machine) AlterUser(t *rapid.T) {
 		ch.Action, opt = engine.UserUnlock, "UNLOCK"
 	case 3:
 		ch.Action, opt = engine.UserLock, "LOCK"
-		if ch.Name == model.RootUser {
-			return // root locked out would end every run early
-		}
 	}
 	st := engine.AlterUser{IfExists: flag1(t, "if exists"), Users: []engine.UserChange{ch}}
 	m.do(t, who, fmt.Sprintf("ALTER USER %s%s %s", ifText(st.IfExists, "IF EXISTS "), ch.Name, opt),
@@ -388,8 +385,15 @@ func (m *machine) login1(t *rapid.T) {
 	}
 }
 
-// wrongPasswords fails to log in a few times in a row, towards a lock.
+// wrongPasswords fails to log in a few times in a row, towards a lock; now
+// and then as root, which is never locked but delayed past the threshold.
 func (m *machine) wrongPasswords(t *rapid.T) {
+	if rapid.IntRange(0, 3).Draw(t, "as root") == 0 {
+		for range rapid.IntRange(1, threshold+2).Draw(t, "attempts") {
+			m.login(t, model.SysAccount, model.RootUser, "wrong", "")
+		}
+		return
+	}
 	account := pick(t, "account", append([]string{model.SysAccount}, accountNames...))
 	m.in(account)
 	user := m.userName(t, "user")

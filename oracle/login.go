@@ -25,9 +25,10 @@ func (m *Model) Connect(login, pw string) (*Session, error) {
 	return nil, errAuth
 }
 
-// Login runs the login steps of SPEC §7 in order. A wrong password of a
-// known user commits (its failure count changes), and so does a right one
-// after failures (the count is reset).
+// Login runs the login steps of SPEC §7 in order. Failure counts and
+// automatic locks are volatile: a login never commits. Root, the admin user
+// of sys, is never locked automatically; past the threshold each of its
+// failures is delayed (counted in Delays).
 func (m *Model) Login(account, user, pw, role string) (*Session, error) {
 	an, err1 := fold(nameAccount, account)
 	un, err2 := fold(nameUser, user)
@@ -40,37 +41,26 @@ func (m *Model) Login(account, user, pw, role string) (*Session, error) {
 	if acc != nil {
 		u = s.userByName(acc.ID, un)
 	}
-	now := m.Now()
 	if u == nil {
 		key := [2]string{an, un}
-		f := s.unknown[key]
-		if now.Before(f.lockedUntil) {
-			return nil, model.Errorf(model.ErrLocked, "user is locked, please try again later")
-		}
-		f.count++
-		if f.count >= m.Threshold {
-			f.count, f.lockedUntil = 0, now.Add(m.LockFor)
-		}
+		f, err := m.attempt(s.unknown[key], false, false)
 		s.unknown[key] = f
+		if err != nil {
+			return nil, err
+		}
 		return nil, errAuth
 	}
-	switch {
-	case u.Locked:
+	if u.Locked {
 		return nil, model.Errorf(model.ErrLocked, "user is locked, please ask the administrator to unlock")
-	case now.Before(u.LockedUntil):
-		return nil, model.Errorf(model.ErrLocked, "user is locked, please try again later")
-	case u.Password != pw:
-		m.commit(func(s *State) {
-			u := s.Users[u.ID]
-			u.Failures++
-			if u.Failures >= m.Threshold {
-				u.Failures, u.LockedUntil = 0, now.Add(m.LockFor)
-			}
-		})
-		return nil, errAuth
 	}
-	if u.Failures > 0 {
-		m.commit(func(s *State) { s.Users[u.ID].Failures = 0 })
+	root := acc.Name == model.SysAccount && u.ID == acc.AdminUser
+	f, err := m.attempt(s.logins[u.ID], root, u.Password == pw)
+	s.logins[u.ID] = f
+	switch {
+	case err != nil:
+		return nil, err
+	case u.Password != pw:
+		return nil, errAuth
 	}
 	if acc.Status == model.StatusSuspended {
 		return nil, model.Errorf(model.ErrSuspended, "account suspended")
@@ -97,10 +87,27 @@ func (m *Model) Login(account, user, pw, role string) (*Session, error) {
 	return se, nil
 }
 
-// commit applies a change outside any statement as one commit.
-func (m *Model) commit(fn func(s *State)) {
-	work := m.State.clone()
-	fn(work)
-	m.State = work
-	m.Rev++
+// attempt runs one login attempt on f, sequentially: an expired lock gives
+// a fresh count; a locked name is refused unverified (root never is); a
+// wrong password counts, and the threshold-th in a row locks.
+func (m *Model) attempt(f failure, root, right bool) (failure, error) {
+	now := m.Now()
+	if !f.lockedUntil.IsZero() && !now.Before(f.lockedUntil) {
+		f = failure{}
+	}
+	past := f.count >= m.Threshold
+	switch {
+	case !f.lockedUntil.IsZero():
+		return f, model.Errorf(model.ErrLocked, "user is locked, please try again later")
+	case right:
+		return failure{}, nil
+	}
+	f.count++
+	switch {
+	case root && past:
+		m.Delays++
+	case !root && f.count >= m.Threshold:
+		f.lockedUntil = now.Add(m.LockFor)
+	}
+	return f, nil
 }

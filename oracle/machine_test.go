@@ -126,10 +126,11 @@ type machine struct {
 	homes    map[oracle.ID]oracle.ID // the account of every object ever seen
 	labels   map[oracle.ID]string    // the name of every object ever seen
 	held     []heldSnapshot
-	lastDump []string  // the engine's SHOW output at the last Check
-	cur      *pair     // the connection of the current action
-	acc      oracle.ID // the account the name generators draw from
-	after    func()    // if set, called after every statement and login
+	lastDump []string        // the engine's SHOW output at the last Check
+	cur      *pair           // the connection of the current action
+	acc      oracle.ID       // the account the name generators draw from
+	after    func()          // if set, called after every statement and login
+	delays   []time.Duration // what the engine slept, answering failed logins
 	rng      *rand.Rand
 }
 
@@ -137,8 +138,9 @@ func newMachine(t *rapid.T) *machine {
 	m := &machine{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), obs: map[string]*pair{},
 		ids: map[oracle.ID]uint32{}, kinds: map[oracle.ID]model.Kind{}, homes: map[oracle.ID]oracle.ID{}, labels: map[oracle.ID]string{}}
 	clock := func() time.Time { return m.now }
+	sleep := func(d time.Duration) { m.delays = append(m.delays, d) }
 	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()),
-		engine.WithClock(clock), engine.WithLockout(threshold, lockFor))
+		engine.WithClock(clock), engine.WithLockout(threshold, lockFor), engine.WithSleep(sleep))
 	require.NoError(t, err)
 	m.eng, m.orc = eng, oracle.New(rootPassword, threshold, lockFor, clock)
 	root := m.login(t, model.SysAccount, model.RootUser, rootPassword, model.MoAdmin)
@@ -156,6 +158,7 @@ func (m *machine) login(t *rapid.T, account, user, pw, role string) *pair {
 	if role != "" {
 		login += ":" + role
 	}
+	delayed := len(m.delays)
 	es, errE := m.eng.Connect(login, pw)
 	osess, errO := m.orc.Connect(login, pw)
 	outcome := "ok"
@@ -166,6 +169,17 @@ func (m *machine) login(t *rapid.T, account, user, pw, role string) *pair {
 	count("CONNECT", errE)
 	if !sameKind(errE, errO) {
 		t.Fatalf("CONNECT %s: engine: %v; oracle: %v", login, errE, errO)
+	}
+	if len(m.delays) > delayed {
+		count("CONNECT delayed", errE)
+	}
+	if len(m.delays) != m.orc.Delays {
+		t.Fatalf("CONNECT %s: the engine delayed %d failed logins, the oracle %d", login, len(m.delays), m.orc.Delays)
+	}
+	for _, d := range m.delays {
+		if d != time.Second {
+			t.Fatalf("a failed login of root was delayed %v, not one second", d)
+		}
 	}
 	if m.after != nil {
 		m.after()
@@ -180,7 +194,7 @@ func (m *machine) login(t *rapid.T, account, user, pw, role string) *pair {
 var sentinels = []error{
 	model.ErrDenied, model.ErrNotFound, model.ErrExists, model.ErrCycle, model.ErrInvalidName,
 	model.ErrPredefined, model.ErrNotGranted, model.ErrSuspended, model.ErrRestricted, model.ErrLocked,
-	model.ErrAuth, model.ErrPassword, model.ErrInvalidOption, model.ErrInvalidPrivilege, model.ErrNoDatabase,
+	model.ErrCannotLock, model.ErrAuth, model.ErrPassword, model.ErrInvalidOption, model.ErrInvalidPrivilege, model.ErrNoDatabase,
 	model.ErrSessionClosed, model.ErrNotConnected, model.ErrLimit, model.ErrSyntax,
 }
 

@@ -19,13 +19,15 @@ type Model struct {
 	Threshold int    // wrong passwords in a row that lock a user
 	LockFor   time.Duration
 	Now       func() time.Time
+	Delays    int // failed logins of root answered after the delay
 }
 
 // New returns a model holding the account sys with moadmin, public and
 // root (SPEC §2), after one commit.
 func New(rootPassword string, threshold int, lockFor time.Duration, now func() time.Time) *Model {
 	m := &Model{
-		State:     &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{}, unknown: map[[2]string]failure{}},
+		State: &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{},
+			logins: map[ID]failure{}, unknown: map[[2]string]failure{}},
 		Threshold: threshold, LockFor: lockFor, Now: now,
 	}
 	m.State.createAccount(model.SysAccount, model.RootUser, rootPassword, model.MoAdmin)

@@ -24,15 +24,13 @@ type Account struct {
 
 // User is a user of an account.
 type User struct {
-	ID          ID
-	Account     ID
-	Name        string
-	Password    string
-	Locked      bool // manual LOCK
-	Failures    int  // wrong passwords in a row
-	LockedUntil time.Time
-	Default     ID // the default role
-	Owner       ID
+	ID       ID
+	Account  ID
+	Name     string
+	Password string
+	Locked   bool // manual LOCK
+	Default  ID   // the default role
+	Owner    ID
 }
 
 // Role is a role of an account.
@@ -103,7 +101,8 @@ type UserRole struct {
 	Option bool
 }
 
-// failure counts wrong logins of an unknown name pair.
+// failure counts wrong logins in a row of a user or an unknown name pair,
+// with its automatic lock: volatile login state, not a commit.
 type failure struct {
 	count       int
 	lockedUntil time.Time
@@ -120,7 +119,8 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
-	unknown   map[[2]string]failure
+	logins    map[ID]failure        // per user
+	unknown   map[[2]string]failure // per unknown account/user pair
 	next      ID
 }
 
@@ -143,6 +143,7 @@ func (s *State) clone() *State {
 		Grants:    slices.Clone(s.Grants),
 		Edges:     slices.Clone(s.Edges),
 		UserRoles: slices.Clone(s.UserRoles),
+		logins:    maps.Clone(s.logins),
 		unknown:   maps.Clone(s.unknown),
 		next:      s.next,
 	}

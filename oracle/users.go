@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"slices"
-	"time"
 
 	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
@@ -128,6 +127,7 @@ func (se *Session) DropUser(st engine.DropUser) error {
 			}
 			s.UserRoles = slices.DeleteFunc(s.UserRoles, func(x UserRole) bool { return x.User == u.ID })
 			delete(s.Users, u.ID)
+			delete(s.logins, u.ID)
 		}
 		return nil
 	})
@@ -159,7 +159,11 @@ func (se *Session) AlterUser(st engine.AlterUser) error {
 		if role, err = fold(nameRole, ch.Role); err != nil {
 			return err
 		}
-	case engine.UserLock, engine.UserUnlock:
+	case engine.UserLock:
+		if name == se.m.State.Users[se.User].Name || se.m.State.Accounts[se.Account].Name == model.SysAccount && name == model.RootUser {
+			return model.Errorf(model.ErrCannotLock, "can not lock the user %s", name)
+		}
+	case engine.UserUnlock:
 	default:
 		return model.Errorf(model.ErrInvalidOption, "at least one option at a time")
 	}
@@ -177,11 +181,15 @@ func (se *Session) AlterUser(st engine.AlterUser) error {
 		}
 		switch ch.Action {
 		case engine.UserSetPassword:
-			u.Password, u.Failures = string(ch.Password), 0
+			u.Password = string(ch.Password)
+			f := s.logins[u.ID]
+			f.count = 0
+			s.logins[u.ID] = f
 		case engine.UserLock:
 			u.Locked = true
 		case engine.UserUnlock:
-			u.Locked, u.Failures, u.LockedUntil = false, 0, time.Time{}
+			u.Locked = false
+			delete(s.logins, u.ID)
 		case engine.UserDefaultRole:
 			r := s.roleByName(se.Account, role)
 			switch {

@@ -23,7 +23,7 @@ const (
 )
 
 // ErrMalformed is returned for an encoded hash this package cannot read, or
-// one a production hasher refuses.
+// one a production hasher refuses (a test hash, or one of a lower cost).
 var ErrMalformed = errors.New("malformed or refused password hash")
 
 var b64 = base64.RawStdEncoding
@@ -38,7 +38,10 @@ type Hasher struct {
 // Production returns the default hasher: PBKDF2 with [DefaultIterations].
 func Production() Hasher { return PBKDF2(DefaultIterations) }
 
-// PBKDF2 returns a PBKDF2-HMAC-SHA256 hasher with the given work factor.
+// PBKDF2 returns a PBKDF2-HMAC-SHA256 hasher with the given work factor. It
+// refuses hashes of a lower work factor, and its dummy verification costs
+// as much as a real one, so tests may use a small factor and still exercise
+// the production code.
 func PBKDF2(iterations int) Hasher { return Hasher{iterations: max(iterations, 1)} }
 
 // Testing returns a cheap hasher for tests and benchmarks. Its hashes are
@@ -62,7 +65,9 @@ func (h Hasher) Hash(pw string) (string, error) {
 }
 
 // Accepts reports whether h may store and verify encoded: a production
-// hasher refuses test hashes and anything malformed.
+// hasher refuses test hashes, hashes of a lower work factor than its own
+// (they would verify faster than [Hasher.Dummy], telling known users from
+// unknown ones, and are cheaper to crack) and anything malformed.
 func (h Hasher) Accepts(encoded string) bool {
 	_, _, _, err := h.parse(encoded)
 	return err == nil
@@ -94,7 +99,8 @@ func (h Hasher) Dummy(pw string) {
 	_, _ = pbkdf2.Key(sha256.New, pw, salt, h.iterations, keyLen)
 }
 
-// parse splits encoded; iter is 0 for a test hash.
+// parse splits encoded; iter is 0 for a test hash. A PBKDF2 hash below h's
+// work factor is refused (a test hasher's factor is 1).
 func (h Hasher) parse(encoded string) (iter int, salt, key []byte, err error) {
 	parts := strings.Split(encoded, "$")
 	switch {
@@ -103,7 +109,7 @@ func (h Hasher) parse(encoded string) (iter int, salt, key []byte, err error) {
 		return 0, salt, key, err
 	case len(parts) == 5 && parts[0] == pbkdf2Tag && parts[1] == "v1":
 		iter, err = strconv.Atoi(parts[2])
-		if err != nil || iter < 1 {
+		if err != nil || iter < h.iterations {
 			return 0, nil, nil, ErrMalformed
 		}
 		salt, key, err = decodePair(parts[3], parts[4])

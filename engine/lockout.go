@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"container/list"
+	"sync"
+	"time"
+
+	"github.com/pdp-authz/pdp/model"
+)
+
+// rootDelay is how long a failed login of the admin user of sys past the
+// threshold waits before it is answered (SPEC §7).
+const rootDelay = time.Second
+
+// unknownPairs bounds how many unknown account/user pairs are counted.
+const unknownPairs = 4096
+
+// verifier is the part of the password hasher a login spends time in.
+type verifier interface {
+	Verify(encoded, pw string) bool
+	Dummy(pw string)
+}
+
+// lockout is the volatile security state of logins (SPEC §7): failure
+// counts, automatic locks and attempts in flight, per known user and per
+// unknown account/user pair. It lives outside the catalog: logins take
+// neither the writer's lock nor a revision. One mutex guards it, held only
+// for a few map operations, never while hashing.
+type lockout struct {
+	threshold int
+	lockFor   time.Duration
+	now       func() time.Time
+
+	mu      sync.Mutex
+	users   map[model.UserID]*tally
+	unknown *tallyLRU
+}
+
+// tally is the login state of one user or unknown name pair.
+type tally struct {
+	failures    int       // wrong passwords in a row
+	inFlight    int       // attempts begun and not yet ended
+	lockedUntil time.Time // automatic lock; zero when none
+}
+
+func (t *tally) idle() bool {
+	return t.failures == 0 && t.inFlight == 0 && t.lockedUntil.IsZero()
+}
+
+// attempt is one login attempt that was let through to the password check.
+type attempt struct {
+	t      *tally
+	user   model.UserID // the known user, when known
+	known  bool
+	exempt bool // the admin user of sys: never locked automatically
+	slow   bool // exempt and past the threshold: a failure waits rootDelay
+}
+
+func newLockout(threshold int, lockFor time.Duration, now func() time.Time) *lockout {
+	return &lockout{threshold: threshold, lockFor: lockFor, now: now,
+		users: map[model.UserID]*tally{}, unknown: newTallyLRU(unknownPairs)}
+}
+
+// beginUser starts a login attempt of a known user; exempt marks the admin
+// user of sys.
+func (l *lockout) beginUser(id model.UserID, exempt bool) (attempt, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := l.users[id]
+	if t == nil {
+		t = &tally{}
+		l.users[id] = t
+	}
+	at := attempt{t: t, user: id, known: true, exempt: exempt}
+	return at, l.begin(&at)
+}
+
+// beginUnknown starts a login attempt of an unknown account/user pair.
+func (l *lockout) beginUnknown(account, user string) (attempt, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := attempt{t: l.unknown.get(pairKey(account, user))}
+	return at, l.begin(&at)
+}
+
+// begin lets an attempt through to the password check or refuses it
+// unverified. Attempts in flight count against the threshold as if they had
+// failed, so concurrent guesses verify at most threshold - failures of them
+// (SPEC §7). The admin user of sys is never refused: past the threshold it
+// is let through slow.
+func (l *lockout) begin(at *attempt) error {
+	t, now := at.t, l.now()
+	if !t.lockedUntil.IsZero() && !now.Before(t.lockedUntil) {
+		t.failures, t.lockedUntil = 0, time.Time{} // the lock expired: a fresh count
+	}
+	over := !t.lockedUntil.IsZero() || t.failures+t.inFlight >= l.threshold
+	if over && !at.exempt {
+		return errLockedAuto
+	}
+	at.slow = over
+	t.inFlight++
+	return nil
+}
+
+// end settles an attempt: a success resets the count, a failure adds to it
+// and the threshold-th failure in a row locks automatically, unless exempt.
+func (l *lockout) end(at attempt, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := at.t
+	t.inFlight--
+	if ok {
+		t.failures = 0
+	} else {
+		t.failures++
+		if !at.exempt && t.failures >= l.threshold && t.lockedUntil.IsZero() {
+			t.lockedUntil = l.now().Add(l.lockFor)
+		}
+	}
+	if at.known {
+		l.dropIdle(at.user, t)
+	}
+}
+
+// dropIdle forgets a user's tally once it holds nothing.
+func (l *lockout) dropIdle(id model.UserID, t *tally) {
+	if t.idle() && l.users[id] == t {
+		delete(l.users, id)
+	}
+}
+
+// resetFailures clears a user's failure count (a password change); an
+// automatic lock stays.
+func (l *lockout) resetFailures(id model.UserID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.users[id]; t != nil {
+		t.failures = 0
+		l.dropIdle(id, t)
+	}
+}
+
+// unlock clears a user's failure count and lifts its automatic lock (UNLOCK,
+// ALTER ACCOUNT ... ADMIN_NAME).
+func (l *lockout) unlock(id model.UserID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.users[id]; t != nil {
+		t.failures, t.lockedUntil = 0, time.Time{}
+		l.dropIdle(id, t)
+	}
+}
+
+// forgetUsers drops the state of dropped users.
+func (l *lockout) forgetUsers(ids ...model.UserID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		delete(l.users, id)
+	}
+}
+
+// forgetName clears the count of an unknown name pair, once a user of that
+// name exists.
+func (l *lockout) forgetName(account, user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.unknown.forget(pairKey(account, user))
+}
+
+func pairKey(account, user string) string { return account + "\x00" + user }
+
+// tallyLRU holds the tallies of unknown name pairs, bounded in size; the
+// least recently used goes first. Its owner serialises access.
+type tallyLRU struct {
+	max   int
+	order *list.List
+	items map[string]*list.Element
+}
+
+type lruEntry struct {
+	key string
+	t   tally
+}
+
+func newTallyLRU(max int) *tallyLRU {
+	return &tallyLRU{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+// get returns the tally of key, creating it (and evicting the oldest) if
+// needed.
+func (c *tallyLRU) get(key string) *tally {
+	el, ok := c.items[key]
+	if !ok {
+		el = c.order.PushFront(&lruEntry{key: key})
+		c.items[key] = el
+		if c.order.Len() > c.max {
+			last := c.order.Back()
+			c.order.Remove(last)
+			delete(c.items, last.Value.(*lruEntry).key)
+		}
+	}
+	c.order.MoveToFront(el)
+	return &el.Value.(*lruEntry).t
+}
+
+func (c *tallyLRU) forget(key string) {
+	if el, ok := c.items[key]; ok {
+		c.order.Remove(el)
+		delete(c.items, key)
+	}
+}
