@@ -139,10 +139,17 @@ func newMachine(t *rapid.T) *machine {
 		ids: map[oracle.ID]uint32{}, kinds: map[oracle.ID]model.Kind{}, homes: map[oracle.ID]oracle.ID{}, labels: map[oracle.ID]string{}}
 	clock := func() time.Time { return m.now }
 	sleep := func(d time.Duration) { m.delays = append(m.delays, d) }
+	// Half the runs use per-account limits small enough to be reached
+	// (admin user, admin role and public count), checked by both sides.
+	var limits engine.Limits
+	if rapid.Bool().Draw(t, "small limits") {
+		limits = engine.Limits{UsersPerAccount: 4, RolesPerAccount: 6, DatabasesPerAccount: 2, TablesPerAccount: 3}
+	}
 	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()),
-		engine.WithClock(clock), engine.WithLockout(threshold, lockFor), engine.WithSleep(sleep))
+		engine.WithClock(clock), engine.WithLockout(threshold, lockFor), engine.WithSleep(sleep), engine.WithLimits(limits))
 	require.NoError(t, err)
 	m.eng, m.orc = eng, oracle.New(rootPassword, threshold, lockFor, clock)
+	m.orc.State.Limits = limits
 	root := m.login(t, model.SysAccount, model.RootUser, rootPassword, model.MoAdmin)
 	require.NotNil(t, root)
 	m.pool = []*pair{root}

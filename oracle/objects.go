@@ -26,6 +26,8 @@ func (se *Session) CreateDatabase(st engine.CreateDatabase) error {
 			return nil
 		case s.dbByName(se.Account, name) != nil:
 			return model.Errorf(model.ErrExists, "the database %s exists", name)
+		case s.overLimit(se.Account, "databases") != nil:
+			return s.overLimit(se.Account, "databases")
 		}
 		id := s.newID()
 		s.DBs[id] = &Database{ID: id, Account: se.Account, Name: name, Owner: se.Role}
@@ -112,6 +114,8 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 			return nil
 		case r.table != nil:
 			return model.Errorf(model.ErrExists, "the table %s.%s exists", t.db, t.tbl)
+		case s.overLimit(se.Account, "tables") != nil:
+			return s.overLimit(se.Account, "tables")
 		}
 		id := s.newID()
 		s.Tables[id] = &Table{ID: id, Account: se.Account, DB: r.db.ID, Name: t.tbl, Owner: se.Role}

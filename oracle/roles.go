@@ -33,6 +33,8 @@ func (se *Session) CreateRole(st engine.CreateRole) error {
 				err = exists("the role %s exists", name)
 			case s.userByName(se.Account, name) != nil:
 				err = exists("there is a user with the same name as the role %s", name)
+			case s.overLimit(se.Account, "roles") != nil:
+				return s.overLimit(se.Account, "roles")
 			default:
 				id := s.newID()
 				s.Roles[id] = &Role{ID: id, Account: se.Account, Name: name, Owner: se.Role}

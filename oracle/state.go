@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pdp-authz/pdp/engine"
 	"github.com/pdp-authz/pdp/model"
 )
 
@@ -119,9 +120,11 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
-	logins    map[ID]failure        // per user
-	unknown   map[[2]string]failure // per unknown account/user pair
-	next      ID
+	logins    map[ID]failure // per user
+	unknown   map[[2]string]failure
+	// Limits are the per-account limits (a zero field: none).
+	Limits engine.Limits // per unknown account/user pair
+	next   ID
 }
 
 func cloneMap[T any](m map[ID]*T) map[ID]*T {
@@ -146,7 +149,48 @@ func (s *State) clone() *State {
 		logins:    maps.Clone(s.logins),
 		unknown:   maps.Clone(s.unknown),
 		next:      s.next,
+		Limits:    s.Limits,
 	}
+}
+
+// overLimit refuses a new object of kind ("users", "roles", "databases" or
+// "tables") in account acc once the account holds its limit of them.
+func (s *State) overLimit(acc ID, kind string) error {
+	var max, n int
+	switch kind {
+	case "users":
+		max = s.Limits.UsersPerAccount
+		for _, u := range s.Users {
+			if u.Account == acc {
+				n++
+			}
+		}
+	case "roles":
+		max = s.Limits.RolesPerAccount
+		for _, r := range s.Roles {
+			if r.Account == acc {
+				n++
+			}
+		}
+	case "databases":
+		max = s.Limits.DatabasesPerAccount
+		for _, d := range s.DBs {
+			if d.Account == acc {
+				n++
+			}
+		}
+	case "tables":
+		max = s.Limits.TablesPerAccount
+		for _, t := range s.Tables {
+			if t.Account == acc {
+				n++
+			}
+		}
+	}
+	if max > 0 && n >= max {
+		return model.Errorf(model.ErrLimit, "the number of %s in account %s exceeds the limit %d", kind, s.Accounts[acc].Name, max)
+	}
+	return nil
 }
 
 func (s *State) newID() ID {

@@ -65,6 +65,8 @@ func (s *State) createUser(se *Session, name, pw, def string) error {
 		return exists("the user %s exists", name)
 	case s.roleByName(acc.ID, name) != nil:
 		return exists("there is a role with the same name as the user")
+	case s.overLimit(acc.ID, "users") != nil:
+		return s.overLimit(acc.ID, "users")
 	}
 	u := &User{ID: s.newID(), Account: acc.ID, Name: name, Password: pw, Default: acc.Public, Owner: se.Role}
 	s.UserRoles = append(s.UserRoles, UserRole{User: u.ID, Role: acc.Public})
