@@ -277,8 +277,12 @@ func (r *reader) flag() bool {
 }
 
 func (r *reader) str() string {
-	n := r.uvarint(uint64(r.left()))
+	n := r.uvarint(math.MaxUint64)
 	if r.err != nil {
+		return ""
+	}
+	if n > uint64(r.left()) {
+		r.fail("a text of %d bytes runs past the body's %d", n, r.left())
 		return ""
 	}
 	s := string(r.buf[r.off : r.off+int(n)])
