@@ -25,6 +25,7 @@ demo:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine
+	$(GO) test -run '^$$' -bench Append -benchtime 2s ./journal
 	$(GO) run ./cmd/pdp-bench -workload ../shared/bench/small.sql.gz
 	$(GO) run ./cmd/pdp-bench -workload ../shared/bench/medium.sql.gz
 
@@ -39,6 +40,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./dcl
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCheck$$' -fuzztime $(FUZZTIME) ./dcl
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenario
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./record
 
 cover:
 	$(GO) test -coverprofile=cover.out $(PKGS) && $(GO) tool cover -func=cover.out | tail -1

@@ -254,3 +254,19 @@ func TestOpenRemovesLeftoverTemporaryFiles(t *testing.T) {
 	defer j.Close()
 	assert.NoFileExists(t, filepath.Join(dir, "snapshot-123.tmp"))
 }
+
+func TestAFailedWriteStopsTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	j, _ := open(t, dir)
+	appendN(t, j, 2)
+	require.NoError(t, j.active.Close()) // the next write fails
+
+	err := j.Append(2, payload(2))
+	require.ErrorContains(t, err, "write failed, the journal takes no more appends")
+	assert.Equal(t, err, j.Append(3, payload(3)), "later appends fail alike")
+	assert.Equal(t, err, j.Close())
+
+	j, rec := open(t, dir)
+	defer j.Close()
+	requireEntries(t, rec.Entries, 0, 2)
+}
