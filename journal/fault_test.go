@@ -312,3 +312,20 @@ func TestACrashBetweenSnapshotAndCompactionIsTidiedAtOpen(t *testing.T) {
 	assert.Less(t, len(files(t, dir, segSuffix)), segs)
 	require.NoError(t, j.WriteSnapshot(25, func(w io.Writer) error { return nil }))
 }
+
+func TestARefusedOpenChangesNothing(t *testing.T) {
+	dir := compacted(t)
+	segs := files(t, dir, segSuffix)
+	last := filepath.Join(dir, segs[len(segs)-1])
+	editFile(t, last, func(b []byte) []byte { return append(b, "torn"...) })
+	tmp := filepath.Join(dir, "snapshot-1.tmp")
+	require.NoError(t, os.WriteFile(tmp, []byte("half"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(dir, snapName(20))))
+	before := size(t, last)
+
+	_, _, err := Open(dir)
+	require.ErrorIs(t, err, ErrMissingSnapshot)
+	assert.Equal(t, before, size(t, last), "the torn write is still there")
+	assert.FileExists(t, tmp)
+	assert.Equal(t, segs, files(t, dir, segSuffix))
+}

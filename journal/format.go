@@ -47,16 +47,22 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func segName(base uint64) string             { return fmt.Sprintf("%020d%s", base, segSuffix) }
-func snapName(rev uint64) string             { return fmt.Sprintf("%020d%s", rev, snapSuffix) }
-func tmpFile(name string) bool               { ok, _ := filepath.Match(tmpPattern, name); return ok }
-func isSeg(name string) bool                 { _, ok := parseName(name, segSuffix); return ok }
-func leUint64(b []byte) uint64               { return binary.LittleEndian.Uint64(b) }
-func leUint32(b []byte) uint32               { return binary.LittleEndian.Uint32(b) }
-func checksum(b []byte) uint32               { return crc32.Checksum(b, castagnoli) }
-func allZero(b []byte) bool                  { return strings.Count(string(b), "\x00") == len(b) }
-func putUint32(b []byte, v uint32)           { binary.LittleEndian.PutUint32(b, v) }
-func putUint64(b []byte, v uint64)           { binary.LittleEndian.PutUint64(b, v) }
+func segName(base uint64) string { return fmt.Sprintf("%020d%s", base, segSuffix) }
+func snapName(rev uint64) string { return fmt.Sprintf("%020d%s", rev, snapSuffix) }
+
+func tmpFile(name string) bool {
+	ok, _ := filepath.Match(tmpPattern, name)
+	return ok
+}
+
+func checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
+
+func leUint64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
+func leUint32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
+
+func putUint32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
+func putUint64(b []byte, v uint64) { binary.LittleEndian.PutUint64(b, v) }
+
 func appendUint32(b []byte, v uint32) []byte { return binary.LittleEndian.AppendUint32(b, v) }
 
 // parseName returns the revision a file name of the given suffix carries.

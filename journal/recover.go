@@ -101,17 +101,14 @@ func readDir(dir string) (dirState, error) {
 	return st, nil
 }
 
-// recoverDir reads the newest snapshot and the log after it, drops a torn
-// last write, and returns what it found with the segments kept on disk.
+// recoverDir reads the newest snapshot and the log after it and returns
+// what it found with the segments kept on disk. Only once everything checks
+// out does it touch the directory: it drops a torn last write and removes
+// the temporary files of an interrupted snapshot. A refusal changes nothing.
 func recoverDir(dir string) (*Recovered, []segment, error) {
 	st, err := readDir(dir)
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, name := range st.temps {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil {
-			return nil, nil, fmt.Errorf("journal: %w", err)
-		}
 	}
 	rec := &Recovered{}
 	if n := len(st.snaps); n > 0 {
@@ -120,16 +117,26 @@ func recoverDir(dir string) (*Recovered, []segment, error) {
 			return nil, nil, err
 		}
 	}
-	scans, torn, err := scanAll(dir, st.segs)
+	scans, err := scanAll(dir, st.segs)
 	if err != nil {
 		return nil, nil, err
 	}
-	rec.TornBytes = torn
 	if err := checkContinuity(dir, rec.Snapshot, scans); err != nil {
 		return nil, nil, err
 	}
+	if rec.TornBytes, err = dropTorn(dir, scans); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range st.temps {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return nil, nil, fmt.Errorf("journal: %w", err)
+		}
+	}
 	segs := make([]segment, 0, len(scans))
 	for _, s := range scans {
+		if s.emptyTorn {
+			continue
+		}
 		for _, e := range s.entries {
 			if rec.Snapshot == nil || e.Revision > rec.Snapshot.Revision {
 				rec.Entries = append(rec.Entries, e)
@@ -140,35 +147,37 @@ func recoverDir(dir string) (*Recovered, []segment, error) {
 	return rec, segs, nil
 }
 
-// scanAll scans the segments in order, dropping a torn last write from the
-// last one on disk: truncating it, or removing it if its header is torn.
-// It returns the segments kept and the number of bytes dropped.
-func scanAll(dir string, bases []uint64) ([]scan, int64, error) {
-	var scans []scan
+// scanAll scans the segments in order; only the last may end in a torn write.
+func scanAll(dir string, bases []uint64) ([]scan, error) {
+	scans := make([]scan, 0, len(bases))
 	for i, base := range bases {
-		path := filepath.Join(dir, segName(base))
-		s, err := scanSegment(path, base, i == len(bases)-1)
+		s, err := scanSegment(filepath.Join(dir, segName(base)), base, i == len(bases)-1)
 		if err != nil {
-			return nil, 0, err
-		}
-		if s.emptyTorn {
-			if err := os.Remove(path); err != nil {
-				return nil, 0, fmt.Errorf("journal: drop a torn segment: %w", err)
-			}
-			return scans, s.torn, syncDir(dir)
-		}
-		if s.torn > 0 {
-			if err := truncate(path, s.size); err != nil {
-				return nil, 0, err
-			}
+			return nil, err
 		}
 		scans = append(scans, s)
 	}
-	var torn int64
-	if n := len(scans); n > 0 {
-		torn = scans[n-1].torn
+	return scans, nil
+}
+
+// dropTorn drops the torn write at the end of the last segment: it
+// truncates the file to its last intact batch, or removes it if its header
+// is torn. It returns the number of bytes dropped.
+func dropTorn(dir string, scans []scan) (int64, error) {
+	if len(scans) == 0 {
+		return 0, nil
 	}
-	return scans, torn, nil
+	last := scans[len(scans)-1]
+	switch {
+	case last.emptyTorn:
+		if err := os.Remove(last.path); err != nil {
+			return 0, fmt.Errorf("journal: drop a torn segment: %w", err)
+		}
+		return last.torn, syncDir(dir)
+	case last.torn > 0:
+		return last.torn, truncate(last.path, last.size)
+	}
+	return 0, nil
 }
 
 func truncate(path string, size int64) error {
@@ -196,6 +205,9 @@ func checkContinuity(dir string, snap *Snapshot, scans []scan) error {
 	var next uint64 // the revision the log must hold next
 	covered := func(rev uint64) bool { return snap != nil && rev <= snap.Revision }
 	for i, s := range scans {
+		if s.emptyTorn {
+			continue
+		}
 		switch {
 		case s.base > next && !covered(s.base-1):
 			if i == 0 {
