@@ -40,6 +40,7 @@ demo:
 # and medium shapes (-workload FILE loads a workload file instead).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine
+	$(GO) test -run '^$$' -bench Append -benchtime 2s ./journal
 	$(GO) run ./cmd/pdp-bench -preset small
 	$(GO) run ./cmd/pdp-bench -preset medium
 
@@ -55,6 +56,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./dcl
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCheck$$' -fuzztime $(FUZZTIME) ./dcl
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenario
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./record
 
 cover:
 	$(GO) test -coverprofile=cover.out $(PKGS) && $(GO) tool cover -func=cover.out | tail -1

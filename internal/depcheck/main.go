@@ -22,6 +22,8 @@ var allowed = map[string][]string{
 	"hierarchy":         {"model", "catalog"},
 	"inherit":           {"model"},
 	"ownership":         {"model", "catalog"},
+	"record":            {"model", "catalog"},
+	"journal":           nil,
 	"engine":            {"model", "catalog", "hierarchy", "inherit", "ownership", "password", "internal/pvec"},
 	"dcl":               {"model", "engine"},
 	"scenario":          {"model", "engine", "dcl", "password"},
