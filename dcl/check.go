@@ -10,6 +10,9 @@ import (
 type Check struct {
 	Privilege string
 	On        engine.Target
+	// For names another principal (CHECK ... FOR USER u [ROLE r]
+	// [SECONDARY {ALL | NONE}]); zero for the connection's own.
+	For engine.ForUser
 }
 
 // ParseCheck parses `<privilege> ON <object>`, the object being ACCOUNT,

@@ -39,16 +39,15 @@ func (p *parser) checkBody() (*Check, error) {
 	return &Check{Privilege: it[0].text(), On: on}, nil
 }
 
-// checkStatement parses the rest of CHECK priv ON object.
+// checkStatement parses the rest of CHECK priv ON object [FOR USER u
+// [ROLE r] [SECONDARY {ALL | NONE}]].
 func (p *parser) checkStatement() (Statement, error) {
 	c, err := p.checkBody()
 	if err != nil {
 		return nil, err
 	}
-	if p.at("for") {
-		return nil, p.errorAt(p.peek(0), "CHECK ... FOR USER is not supported yet")
-	}
-	return c, nil
+	c.For, err = p.forUser()
+	return c, err
 }
 
 // explainCheck parses the rest of EXPLAIN CHECK priv ON object.
@@ -71,7 +70,7 @@ func checkRows(sess *engine.Session, c Check, explain bool) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	x, err := sess.ExplainStatement(p, c.On)
+	x, err := sess.ExplainFor(p, c.On, c.For)
 	if err != nil {
 		return Result{}, err
 	}

@@ -15,20 +15,24 @@ import (
 func TestParseCheckStatements(t *testing.T) {
 	orders := engine.Target{Kind: model.KindTable, Database: "sales", Name: "orders"}
 	stmts, err := dcl.Parse("check select on table sales.orders; EXPLAIN CHECK create table ON DATABASE d;" +
-		"CHECK DROP USER ON USER `Bob`")
+		"CHECK DROP USER ON USER `Bob`; CHECK SELECT ON TABLE sales.orders FOR USER bob ROLE r SECONDARY ALL;" +
+		"EXPLAIN CHECK SELECT ON TABLE sales.orders FOR USER bob")
 	require.NoError(t, err)
 	assert.Equal(t, []dcl.Statement{
 		&dcl.Check{Privilege: "select", On: orders},
 		&dcl.ExplainCheck{Check: dcl.Check{Privilege: "create table", On: engine.Target{Kind: model.KindDatabase, Database: "d"}}},
 		&dcl.Check{Privilege: "DROP USER", On: engine.Target{Kind: model.KindUser, Name: "Bob"}},
+		&dcl.Check{Privilege: "SELECT", On: orders, For: engine.ForUser{User: "bob", Role: "r", Secondary: engine.SecondaryAll}},
+		&dcl.ExplainCheck{Check: dcl.Check{Privilege: "SELECT", On: orders, For: engine.ForUser{User: "bob"}}},
 	}, stmts)
 
 	for src, msg := range map[string]string{
 		"CHECK SELECT, INSERT ON TABLE t":                 "expected one privilege",
 		"CHECK SELECT TABLE t":                            "expected ON",
 		"EXPLAIN SELECT ON TABLE t":                       "expected CHECK",
-		"CHECK SELECT ON TABLE t FOR USER u":              "FOR USER is not supported yet",
-		"EXPLAIN CHECK SELECT ON TABLE t FOR USER u ROLE": "FOR USER is not supported yet",
+		"CHECK SELECT ON TABLE t FOR u":                   "expected USER",
+		"EXPLAIN CHECK SELECT ON TABLE t FOR USER u ROLE": "expected a role name",
+		"CHECK SELECT ON TABLE t FOR USER u SECONDARY":    "expected ALL or NONE",
 		"CHECK SELECT ON TABLE t extra":                   `unexpected "extra"`,
 	} {
 		_, err := dcl.Parse(src)

@@ -27,6 +27,9 @@ func Exec(sess *engine.Session, st Statement) (Result, error) {
 	if sess == nil {
 		return Result{}, errNotConnected
 	}
+	if res, ok, err := execIntrospection(sess, st); ok {
+		return res, err
+	}
 	var err error
 	switch st := st.(type) {
 	case *CreateAccount:

@@ -33,6 +33,8 @@ func (p *parser) statement() (Statement, error) {
 		return p.checkStatement()
 	case p.accept("explain"):
 		return p.explainCheck()
+	case p.accept("what", "if"):
+		return p.whatIfStatement()
 	}
 	return nil, p.expected("a statement")
 }
@@ -332,8 +334,12 @@ func (p *parser) set() (Statement, error) {
 	return nil, p.expected("ROLE or SECONDARY ROLE")
 }
 
-// show parses the rest of SHOW GRANTS [FOR [USER | ROLE] x] | ROLES | USERS | ACCOUNTS.
+// show parses the rest of SHOW GRANTS [FOR [USER | ROLE] x] | ROLES | USERS | ACCOUNTS, and
+// of the introspection statements (showintro.go).
 func (p *parser) show() (Statement, error) {
+	if st, ok, err := p.showIntrospection(); ok {
+		return st, err
+	}
 	switch {
 	case p.accept("grants"):
 		st := &ShowGrants{For: engine.ShowSelf}
@@ -360,7 +366,7 @@ func (p *parser) show() (Statement, error) {
 	case p.accept("accounts"):
 		return &ShowAccounts{}, nil
 	}
-	return nil, p.expected("GRANTS, ROLES, USERS or ACCOUNTS")
+	return nil, p.expected("GRANTS, ROLES, USERS, ACCOUNTS, DATABASES, TABLES or PRIVILEGES")
 }
 
 // connect parses the rest of CONNECT login IDENTIFIED BY 'pw'. The login is

@@ -3,49 +3,85 @@ package engine
 import "github.com/pdp-authz/pdp/model"
 
 // ExplainStatement answers the statements CHECK and EXPLAIN CHECK (SPEC
-// §19, §21) for the session's own principal. Like every statement it first
-// re-validates the session: a closed session, a locked user or a suspended
-// account refuse it with their login message. Then it explains the decision
-// as [Session.Explain] does, except that the reasons about the object come
-// after those about the principal (SPEC §21's order), and that a missing
-// object is answered as an existing one on which S holds nothing: "no grant",
-// or "wrong level" for a privilege of another level. Statements never tell a
-// missing object from one the caller cannot see.
+// §19, §21) for the session's own principal; see [Session.ExplainFor].
 func (s *Session) ExplainStatement(p model.Privilege, on Target) (Explanation, error) {
+	return s.ExplainFor(p, on, ForUser{})
+}
+
+// ExplainFor answers CHECK and EXPLAIN CHECK [FOR USER u [ROLE r]
+// [SECONDARY {ALL | NONE}]]. Like every statement it first re-validates
+// the session: a closed session, a locked user or a suspended account
+// refuse it with their login message. Asking for another user needs MANAGE
+// GRANTS (it runs in a restricted account too); a missing user or role is
+// an error. Then it explains the decision as [Snapshot.Explain] does,
+// except that the principal's state comes before the object (SPEC §21's
+// order of reasons), and that a missing object is answered as an existing
+// one on which S holds nothing: "no grant", or "wrong level" for a
+// privilege of another level. Statements never tell a missing object from
+// one the caller cannot see.
+func (s *Session) ExplainFor(p model.Privilege, on Target, f ForUser) (Explanation, error) {
 	if !s.connected() {
 		return Explanation{Decision: deny(ReasonNotConnected)}, errNotConnected
 	}
-	if err := s.read(nil, func(*Snapshot, *actor) error { return nil }); err != nil {
-		return Explanation{}, err
-	}
-	x := s.Explain(p, on)
-	switch x.Decision.Reason {
-	case ReasonWildcard, ReasonNoDatabase, ReasonNoSuchObject:
-		x.Decision = s.beforeObject(p, on, x.Decision.Reason)
-	}
-	return x, nil
+	var x Explanation
+	var who forNames
+	err := s.read(func() (err error) {
+		who, err = s.foldFor(f)
+		return err
+	}, func(snap *Snapshot, ac *actor) error {
+		pr, err := s.principalFor(snap, ac, who)
+		if err != nil {
+			return err
+		}
+		obj, reason := s.locateOn(snap, on)
+		x = snap.statementExplain(pr, p, on.Kind, obj, reason)
+		return nil
+	})
+	return x, err
 }
 
-// beforeObject re-answers a decision the object decided (a wildcard, no
-// current database, a missing object): the principal's state comes first,
-// then no database selected, the wildcard, and for a missing object the
-// answer for an existing object of its kind on which S holds nothing.
-func (s *Session) beforeObject(p model.Privilege, on Target, reason Reason) Decision {
-	d := s.Check(p, model.AccountObject(s.Principal().Account))
-	switch d.Reason {
-	case ReasonNotConnected, ReasonSessionClosed, ReasonUserLocked, ReasonSuspended,
-		ReasonRoleNotGranted, ReasonRestricted, ReasonNoSuchUser:
-		return d
+// statementExplain explains the decision for pr on obj, of kind k, or on
+// the object the statement named when reason says why there is none.
+func (snap *Snapshot) statementExplain(pr Principal, p model.Privilege, k model.Kind, obj model.Object, reason Reason) Explanation {
+	x := Explanation{Revision: snap.rev}
+	if d, ok := snap.principalState(pr, p); !ok {
+		x.Decision = d
+		return x
 	}
 	switch {
-	case on.Kind == model.KindTable && on.Database == "" && s.Database() == "":
-		return deny(ReasonNoDatabase)
-	case reason == ReasonNoSuchObject && !fitsKind(p, on.Kind):
-		return deny(ReasonWrongLevel)
+	case reason == ReasonNoSuchObject && !fitsKind(p, k):
+		x.Decision = deny(ReasonWrongLevel)
 	case reason == ReasonNoSuchObject:
-		return deny(ReasonNoGrant)
+		x.Decision = deny(ReasonNoGrant)
+	case reason != 0:
+		x.Decision = deny(reason)
+	default:
+		x.Decision = snap.Check(pr.User, pr.Role, pr.Secondary, p, obj)
+		x = snap.explain(x, pr, p, obj)
 	}
-	return deny(reason)
+	return x
+}
+
+// principalState applies the principal's part of SPEC §8 rule 1 in SPEC
+// §21's order: user locked, account suspended, role not granted, account
+// restricted (for a privilege it refuses).
+func (snap *Snapshot) principalState(pr Principal, p model.Privilege) (Decision, bool) {
+	u := snap.userAt(uint32(pr.User))
+	a := snap.accountAt(uint32(pr.Account))
+	r := snap.roleAt(uint32(pr.Role))
+	switch {
+	case u == nil || a == nil || u.account != a.id:
+		return deny(ReasonNoSuchUser), false
+	case u.locked:
+		return deny(ReasonUserLocked), false
+	case a.status == model.StatusSuspended:
+		return deny(ReasonSuspended), false
+	case r == nil || r.account != u.account || !u.direct.Has(r.slot):
+		return deny(ReasonRoleNotGranted), false
+	case a.status == model.StatusRestricted && p.Valid() && !p.Info().Restricted:
+		return deny(ReasonRestricted), false
+	}
+	return Decision{}, true
 }
 
 // fitsKind reports whether p may be asked about an object of kind k (SPEC

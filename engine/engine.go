@@ -157,7 +157,7 @@ func New(opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{db: db, cfg: cfg, logins: newLockout(cfg.threshold, cfg.lockFor, cfg.now), verifier: cfg.hasher}
-	e.cur.Store(&Snapshot{cat: db.Snapshot()})
+	e.cur.Store(&Snapshot{cat: db.Snapshot(), intro: &introCache{}})
 	hash, err := e.rootHash()
 	e.cfg.rootPassword, e.cfg.rootHash = "", ""
 	if err != nil {
@@ -271,6 +271,7 @@ func (e *Engine) update(fn func(w *writer) error) (err error) {
 	if err = tx.Err(); err != nil {
 		return err
 	}
+	next.intro = base.intro.carry(base, tx)
 	tx.Commit()
 	next.cat = e.db.Snapshot()
 	e.cur.Store(next)

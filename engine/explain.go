@@ -47,12 +47,18 @@ func (s *Session) Explain(p model.Privilege, on Target) Explanation {
 	defer s.mu.Unlock()
 	snap := s.e.Snapshot()
 	d, obj := s.decideOn(snap, p, on)
+	if p == model.PrivAll {
+		p = obj.Kind.Level().All()
+	}
 	return snap.explain(Explanation{Decision: d, Revision: snap.Revision()}, s.principal(), p, obj)
 }
 
 // Explain decides like [Snapshot.Check] and says why, from this snapshot
 // alone. A nil Snapshot denies with ReasonNoSuchUser.
 func (s *Snapshot) Explain(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Explanation {
+	if p == model.PrivAll {
+		p = on.Kind.Level().All()
+	}
 	x := Explanation{Decision: s.Check(user, activeRole, sec, p, on), Revision: s.Revision()}
 	if s == nil {
 		return x

@@ -61,22 +61,6 @@ func (s *Session) DropDatabase(st DropDatabase) error {
 	})
 }
 
-// UseDatabase runs USE d: it needs CONNECT. The database is then held by ID.
-func (s *Session) UseDatabase(name string) error {
-	var n string
-	return s.read(func() error { return foldInto(&n, model.NameDatabase, name) }, func(snap *Snapshot, ac *actor) error {
-		if err := require(ac.a.accountGrant(ac.set, model.PrivConnect)); err != nil {
-			return err
-		}
-		d := snap.read().DatabaseByName(s.account, n)
-		if d == nil {
-			return noDatabase(n)
-		}
-		s.db, s.dbName = d.ID, d.Name
-		return nil
-	})
-}
-
 // tableTarget folds [d.]t for CREATE and DROP TABLE (stage 2).
 func (s *Session) tableTarget(db, name string) (levelSpec, error) {
 	return s.tableSpec(Target{Kind: model.KindTable, Database: db, Name: name})

@@ -21,9 +21,11 @@ func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) erro
 			return err
 		}
 	}
-	return s.e.update(func(w *writer) error {
-		return run(w, s.actor(w.base))
-	})
+	body := func(w *writer) error { return run(w, s.actor(w.base)) }
+	if s.dry != nil {
+		return s.e.dryUpdate(s, body)
+	}
+	return s.e.update(body)
 }
 
 // read runs a statement that changes no catalog state (SHOW, USE, SET

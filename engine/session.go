@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/model"
 )
 
@@ -29,6 +30,7 @@ type Session struct {
 	db          model.DatabaseID
 	dbName      string
 	closed      bool
+	dry         *dryRun // set on the private copy WHAT IF runs a statement on
 }
 
 // Principal is who a session acts as, by IDs: the arguments of
@@ -210,34 +212,40 @@ func (s *Session) decideOn(snap *Snapshot, p model.Privilege, on Target) (Decisi
 
 // resolveOn names an object of the session's account on snap; s.mu is held.
 func (s *Session) resolveOn(snap *Snapshot, on Target) (model.Object, Reason) {
-	tx := snap.read()
+	return locate(snap.read(), s.account, s.db, s.dbName, on)
+}
+
+// locate names an object of account a in tx, with curDB (named curName,
+// "" for none) the current database for an unqualified table. A wildcard
+// names nothing.
+func locate(tx *catalog.Tx, a model.AccountID, curDB model.DatabaseID, curName string, on Target) (model.Object, Reason) {
 	missing := model.Object{}
 	switch on.Kind {
 	case model.KindAccount:
-		return model.AccountObject(s.account), 0
+		return model.AccountObject(a), 0
 	case model.KindDatabase:
-		if d := tx.DatabaseByName(s.account, fold(model.NameDatabase, on.Database)); d != nil {
+		if d := tx.DatabaseByName(a, fold(model.NameDatabase, on.Database)); d != nil {
 			return model.DatabaseObject(d.ID), 0
 		}
 	case model.KindTable:
-		dbID := s.db
+		dbID := curDB
 		if on.Database != "" {
 			dbID = 0
-			if d := tx.DatabaseByName(s.account, fold(model.NameDatabase, on.Database)); d != nil {
+			if d := tx.DatabaseByName(a, fold(model.NameDatabase, on.Database)); d != nil {
 				dbID = d.ID
 			}
-		} else if s.dbName == "" {
+		} else if curName == "" {
 			return missing, ReasonNoDatabase
 		}
 		if t := tx.TableByName(dbID, fold(model.NameTable, on.Name)); t != nil && dbID != 0 {
 			return model.TableObject(t.ID), 0
 		}
 	case model.KindRole:
-		if r := tx.RoleByName(s.account, fold(model.NameRole, on.Name)); r != nil {
+		if r := tx.RoleByName(a, fold(model.NameRole, on.Name)); r != nil {
 			return model.RoleObject(r.ID), 0
 		}
 	case model.KindUser:
-		if u := tx.UserByName(s.account, fold(model.NameUser, on.Name)); u != nil {
+		if u := tx.UserByName(a, fold(model.NameUser, on.Name)); u != nil {
 			return model.UserObject(u.ID), 0
 		}
 	}

@@ -20,6 +20,9 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
+
+	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
+	intro   *introCache // introspection indexes, built on first use (introindex.go)
 }
 
 // The views are stored by value inside the persistent arrays, so that a
@@ -120,7 +123,12 @@ func (s *Snapshot) Revision() uint64 {
 }
 
 // read opens a catalog read transaction at the snapshot's revision.
-func (s *Snapshot) read() *catalog.Tx { return s.cat.Read() }
+func (s *Snapshot) read() *catalog.Tx {
+	if s.preview != nil {
+		return s.preview
+	}
+	return s.cat.Read()
+}
 
 // empty reports whether s holds no catalog: a nil or zero Snapshot, whose
 // lookups find nothing and whose decisions deny.

@@ -415,7 +415,7 @@ func (m *machine) Show(t *rapid.T) {
 	var text string
 	var e func() ([]string, error)
 	var o func() ([]string, error)
-	switch rapid.IntRange(0, 3).Draw(t, "show") {
+	switch rapid.IntRange(0, 5).Draw(t, "show") {
 	case 0:
 		st := engine.ShowGrants{For: rapid.SampledFrom([]engine.ShowFor{engine.ShowSelf, engine.ShowAny, engine.ShowUser, engine.ShowRole}).Draw(t, "for")}
 		text = "SHOW GRANTS"
@@ -431,6 +431,16 @@ func (m *machine) Show(t *rapid.T) {
 		text, e, o = "SHOW USERS", who.e.ShowUsers, who.o.ShowUsers
 	case 3:
 		text, e, o = "SHOW ACCOUNTS", who.e.ShowAccounts, who.o.ShowAccounts
+	case 4:
+		text, e, o = "SHOW DATABASES", who.e.ShowDatabases, who.o.ShowDatabases
+	case 5:
+		db := ""
+		if !flag1(t, "current database") {
+			db = m.dbName(t)
+		}
+		text = "SHOW TABLES" + ifText(db != "", " FROM "+db)
+		e = func() ([]string, error) { return who.e.ShowTables(engine.ShowTables{Database: db}) }
+		o = func() ([]string, error) { return who.o.ShowTables(db) }
 	}
 	rowsE, errE := e()
 	rowsO, errO := o()

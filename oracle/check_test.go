@@ -41,6 +41,7 @@ func (m *machine) Check(t *rapid.T) {
 	m.checkSessionDecisions(t)
 	m.checkDecisionsByID(t)
 	m.checkHeldSnapshots(t)
+	m.checkWhoCan(t)
 }
 
 // visible reports whether an account can be inspected through its observer

@@ -136,6 +136,14 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 	if S == nil {
 		return false
 	}
+	return s.allowedTo(acc, S, role, p, on)
+}
+
+// allowedTo is rule 3 of SPEC §8 (with its table of special cases): whether
+// the role set S, with activeRole active, holds p on object on of account
+// acc. The account's state is not looked at.
+func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege, on Object) bool {
+	lvl := levelOf(p)
 	switch on.Kind {
 	case model.KindAccount:
 		if on.ID != acc.ID {
@@ -143,7 +151,7 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 		}
 		switch lvl {
 		case model.LevelCluster:
-			return acc.Name == model.SysAccount && role == acc.Admin
+			return acc.Name == model.SysAccount && activeRole == acc.Admin
 		case model.LevelAccount:
 			return s.accountGrant(acc, S, p)
 		}

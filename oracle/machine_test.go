@@ -228,6 +228,7 @@ func sameKind(a, b error) bool {
 func (m *machine) do(t *rapid.T, who *pair, stmt string, e func(*engine.Session) error, o func(*oracle.Session) error) {
 	t.Helper()
 	before, rev := m.lastDump, m.eng.Snapshot().Revision()
+	whatIf := m.whatIfCheck(t, who, stmt, e)
 	errE := e(who.e)
 	errO := o(who.o)
 	outcome := "ok"
@@ -241,6 +242,9 @@ func (m *machine) do(t *rapid.T, who *pair, stmt string, e func(*engine.Session)
 	}
 	if m.after != nil {
 		m.after()
+	}
+	if whatIf != nil {
+		whatIf(errE)
 	}
 	if errE != nil {
 		if after := m.eng.Snapshot().Revision(); after != rev {

@@ -64,7 +64,7 @@ func (se *Session) DropDatabase(st engine.DropDatabase) error {
 	})
 }
 
-// UseDatabase is USE d: it needs CONNECT.
+// UseDatabase is USE d: it needs CONNECT and d visible (SPEC §9, §19).
 func (se *Session) UseDatabase(name string) error {
 	if err := se.begin(); err != nil {
 		return err
@@ -74,12 +74,9 @@ func (se *Session) UseDatabase(name string) error {
 		return err
 	}
 	return se.read(func(s *State, ac *actor) error {
-		if !s.accountGrant(ac.acc, ac.S, model.PrivConnect) {
-			return errDenied
-		}
-		d := s.dbByName(se.Account, n)
-		if d == nil {
-			return model.Errorf(model.ErrNotFound, "there is no database %q", n)
+		d, err := se.usable(s, ac, n)
+		if err != nil {
+			return err
 		}
 		se.DB, se.DBName = d.ID, d.Name
 		return nil

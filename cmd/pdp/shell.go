@@ -66,8 +66,11 @@ const shellHelp = `Statements end with ';' and may span several lines; keywords 
   SHOW GRANTS [FOR [USER | ROLE] x]     SHOW ROLES     SHOW USERS     SHOW ACCOUNTS
   USE d      SET ROLE r      SET SECONDARY ROLE {ALL | NONE}
   CONNECT account:user[:role] IDENTIFIED BY 'pw'     log in as someone else
-  CHECK priv ON <object>              the decision for you: allow or deny, and why
-  EXPLAIN CHECK priv ON <object>      ... and the role, the path and the grant that decided
+  CHECK priv ON <object> [FOR USER u [ROLE r] [SECONDARY {ALL | NONE}]]   allow or deny, and why
+  EXPLAIN CHECK priv ON <object> [FOR USER ...]   ... and the role, the path and the grant that decided
+  SHOW DATABASES     SHOW TABLES [FROM d]     SHOW GRANTS ON {<level> | ROLE r | USER u}
+  SHOW PRIVILEGES ON <object> [FOR USER ...]     SHOW {USERS | ROLES} WITH priv ON <object>
+  WHAT IF <statement>                 who would gain or lose what, without changing anything
   <level>:  ACCOUNT | DATABASE {* | d} | TABLE {*.* | d.* | d.t | t}
   <object>: ACCOUNT | DATABASE d | TABLE [d.]t | ROLE r | USER u
 Shell commands, alone on a line:

@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"iter"
+	"slices"
+
+	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// kindPrivileges are the privileges introspection considers on an object
+// of each kind (SPEC §21): those of the object's level, its ALL included,
+// and those its §8 "also allowed by" row decides there; never cluster
+// privileges.
+var kindPrivileges = func() map[model.Kind]model.PrivSet {
+	out := map[model.Kind]model.PrivSet{
+		model.KindDatabase: model.PrivDropDatabase.Bit(),
+		model.KindTable:    model.PrivDropTable.Bit() | model.PrivAlterTable.Bit(),
+		model.KindRole:     model.PrivDropRole.Bit(),
+		model.KindUser:     model.PrivDropUser.Bit() | model.PrivAlterUser.Bit(),
+	}
+	for i := range model.Privileges {
+		p := model.Privilege(i)
+		for _, k := range []model.Kind{model.KindAccount, model.KindDatabase, model.KindTable} {
+			if p.Level() == k.Level() {
+				out[k] |= p.Bit()
+			}
+		}
+	}
+	return out
+}()
+
+// KindPrivileges returns the privileges introspection asks about an object
+// of kind k: those of its level (ALL included) and those decided there by
+// SPEC §8's "also allowed by" rows (DROP DATABASE on a database, DROP and
+// ALTER TABLE on a table, DROP ROLE on a role, DROP and ALTER USER on a
+// user).
+func KindPrivileges(k model.Kind) model.PrivSet { return kindPrivileges[k] }
+
+// privilegesOf yields the privileges of set in the order of SPEC §3.
+func privilegesOf(set model.PrivSet) iter.Seq[model.Privilege] {
+	return func(yield func(model.Privilege) bool) {
+		for i := range model.Privileges {
+			if p := model.Privilege(i); set.Has(p) && !yield(p) {
+				return
+			}
+		}
+	}
+}
+
+// Privileges returns the privileges of [KindPrivileges] that
+// [Snapshot.Check] allows on object on for user, acting through
+// activeRole with sec (SPEC §19, SHOW PRIVILEGES).
+func (s *Snapshot) Privileges(user model.UserID, activeRole model.RoleID, sec Secondary, on model.Object) model.PrivSet {
+	var out model.PrivSet
+	for p := range privilegesOf(kindPrivileges[on.Kind]) {
+		if s.Check(user, activeRole, sec, p, on).Allowed {
+			out |= p.Bit()
+		}
+	}
+	return out
+}
+
+// Question is one decision of a batch: the arguments of [Snapshot.Check].
+type Question struct {
+	User      model.UserID
+	Role      model.RoleID
+	Secondary Secondary
+	Privilege model.Privilege
+	Object    model.Object
+}
+
+// CheckBatch decides every question on this one snapshot and appends the
+// decisions to out, in order; pass a slice with room to avoid allocating.
+func (s *Snapshot) CheckBatch(qs []Question, out []Decision) []Decision {
+	for _, q := range qs {
+		out = append(out, s.Check(q.User, q.Role, q.Secondary, q.Privilege, q.Object))
+	}
+	return out
+}
+
+// Objects yields, by ID ascending, the objects of kind k in user's account
+// on which [Snapshot.Check] allows p for user acting through activeRole
+// with sec: OpenFGA's ListObjects. It starts from what S holds (its grants,
+// what it owns, the admin role) rather than from every object of the
+// account: every database or table it reaches that way is allowed, so only
+// roles and users (few, and decided by account grants and ownership) are
+// decided one by one. The answer is gathered when iteration starts.
+func (s *Snapshot) Objects(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, k model.Kind) iter.Seq[model.Object] {
+	return func(yield func(model.Object) bool) {
+		if p == model.PrivAll {
+			p = k.Level().All()
+		}
+		for _, id := range s.objects(user, activeRole, sec, p, k) {
+			if !yield(model.Object{Kind: k, ID: id}) {
+				return
+			}
+		}
+	}
+}
+
+// objects returns the IDs of the objects Objects yields.
+func (s *Snapshot) objects(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, k model.Kind) []uint32 {
+	u := s.userAt(uint32(user))
+	r := s.roleAt(uint32(activeRole))
+	if u == nil || r == nil || r.account != u.account || !u.direct.Has(r.slot) || !fitsKind(p, k) {
+		return nil
+	}
+	a := s.accountAt(uint32(u.account))
+	if _, ok := gate(a, u, p); !ok {
+		return nil
+	}
+	set := r.closure
+	if sec == SecondaryAll && !p.Info().Creation {
+		set = u.secondary
+	}
+	x := s.index(a.id)
+	var out []uint32
+	switch k {
+	case model.KindAccount:
+		if s.decide(a, set, r.id, p, model.AccountObject(a.id)).Allowed {
+			out = append(out, uint32(a.id))
+		}
+	case model.KindRole:
+		for _, id := range x.roles {
+			if id != 0 && s.decide(a, set, r.id, p, model.RoleObject(id)).Allowed {
+				out = append(out, uint32(id))
+			}
+		}
+		slices.Sort(out)
+	case model.KindUser:
+		for _, id := range x.users {
+			if s.decide(a, set, r.id, p, model.UserObject(id)).Allowed {
+				out = append(out, uint32(id))
+			}
+		}
+	case model.KindDatabase:
+		out = s.databasesHeld(x, a, set, p)
+	case model.KindTable:
+		out = s.tablesHeld(x, a, set, p)
+	}
+	return out
+}
+
+// databasesHeld returns the databases on which S holds database privilege
+// p (or DROP DATABASE): all of them for the admin role, DATABASE * or an
+// account grant; else those of its DATABASE d grants and those it owns.
+func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, p model.Privilege) []uint32 {
+	want := p.Satisfying()
+	all := set.Has(a.adminSlot) || held(a.anyDB, set, want) || held(a.grants, set, want)
+	picked := newBitmap(len(x.dbs))
+	pick := func(d model.DatabaseID) {
+		if i, ok := slices.BinarySearch(x.dbs, d); ok {
+			picked.set(int32(i))
+		}
+	}
+	tx := s.read()
+	for r := range x.rolesOf(set) {
+		if all {
+			break
+		}
+		for _, g := range tx.GrantsOf(r) {
+			if g.Scope == catalog.ScopeDatabase && want.Has(g.Priv) {
+				pick(model.DatabaseID(g.Object))
+			}
+		}
+		for _, d := range tx.DatabasesOwnedBy(r) {
+			pick(d.ID)
+		}
+	}
+	var out []uint32
+	for i, d := range x.dbs {
+		if all || picked.has(int32(i)) {
+			out = append(out, uint32(d))
+		}
+	}
+	return out
+}
+
+// tablesHeld returns the tables on which S holds p: all of them for the
+// admin role or a grant at TABLE *.* (DATABASE * for DROP and ALTER
+// TABLE); else those of its TABLE d.* and TABLE d.t grants (DATABASE d),
+// those it owns and those of the databases it owns (for DROP and ALTER
+// TABLE).
+func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p model.Privilege) []uint32 {
+	want := p.Satisfying()
+	dbLevel := p.Level() == model.LevelDatabase // DROP and ALTER TABLE, from the database
+	if set.Has(a.adminSlot) || held(a.anyTable, set, want) || dbLevel && held(a.anyDB, set, want) {
+		out := make([]uint32, len(x.tables))
+		for i, t := range x.tables {
+			out[i] = uint32(t)
+		}
+		return out
+	}
+	picked := newBitmap(len(x.tables))
+	pickDB := func(d model.DatabaseID) {
+		for _, i := range x.tablesOf[d] {
+			picked.set(i)
+		}
+	}
+	pick := func(t model.TableID) {
+		if i := x.tablePos(t); i >= 0 {
+			picked.set(i)
+		}
+	}
+	tx := s.read()
+	for r := range x.rolesOf(set) {
+		for _, g := range tx.GrantsOf(r) {
+			if !want.Has(g.Priv) {
+				continue
+			}
+			switch {
+			case g.Scope == catalog.ScopeTable:
+				pick(model.TableID(g.Object))
+			case g.Scope == catalog.ScopeDatabaseTables, g.Scope == catalog.ScopeDatabase && dbLevel:
+				pickDB(model.DatabaseID(g.Object))
+			}
+		}
+		for _, t := range tx.TablesOwnedBy(r) {
+			pick(t.ID)
+		}
+		if dbLevel {
+			for _, d := range tx.DatabasesOwnedBy(r) {
+				pickDB(d.ID)
+			}
+		}
+	}
+	var out []uint32
+	for i := range picked.all() {
+		out = append(out, uint32(x.tables[i]))
+	}
+	return out
+}
+
+// rolesOf yields the IDs of the roles of set.
+func (x *acctIndex) rolesOf(set inherit.Set) iter.Seq[model.RoleID] {
+	return func(yield func(model.RoleID) bool) {
+		for slot := range slotsOf(set) {
+			if id := x.role(slot); id != 0 && !yield(id) {
+				return
+			}
+		}
+	}
+}
