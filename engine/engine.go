@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/password"
 )
@@ -183,6 +184,9 @@ type writer struct {
 	e     *Engine
 	base  *Snapshot
 	after []func() // effects outside the catalog, run only once it commits
+
+	pending      *inherit.Pending // closures for cycle checks, made on first use
+	edgesRemoved bool             // a role edge was removed: pending is no longer exact
 }
 
 // afterCommit defers an effect outside the catalog until the transaction

@@ -89,7 +89,7 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 	if x.user != nil {
 		return w.grantToUser(s, r, x.user, opt)
 	}
-	if inherit.WouldCycle(edges(w.Tx), r.ID, x.role.ID) {
+	if w.wouldCycle(r, x.role) {
 		return model.Errorf(model.ErrCycle, "cannot grant role %s to %s", rn, xn)
 	}
 	if e := w.Edge(r.ID, x.role.ID); e != nil {
@@ -98,7 +98,49 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 	}
 	w.Put(&catalog.RoleEdge{Role: r.ID, Grantee: x.role.ID, Account: s.account, Option: opt == GrantWithOption,
 		GrantorRole: s.role, GrantorUser: s.user})
+	w.pendingGraph().Add(r.ID, x.role.ID)
 	return nil
+}
+
+// wouldCycle reports whether granting role r to role x closes a cycle: x
+// is r, or r already inherits x in the transaction's state. While the
+// transaction has only added edges, that is one bit test on the pending
+// closures; after a removal it walks the catalog.
+func (w *writer) wouldCycle(r, x *catalog.Role) bool {
+	if w.edgesRemoved {
+		return inherit.WouldCycle(txEdges(w.Tx), r.ID, x.ID)
+	}
+	return r.ID == x.ID || w.pendingGraph().Inherits(r.ID, x.Slot)
+}
+
+// pendingGraph returns the closures of the transaction's role graph as
+// seen by its cycle checks, starting from the snapshot it began on.
+func (w *writer) pendingGraph() *inherit.Pending {
+	if w.pending == nil {
+		w.pending = &inherit.Pending{
+			Committed: func(r model.RoleID) (inherit.Set, bool) {
+				if v := w.base.roleAt(uint32(r)); v != nil {
+					return v.closure, true
+				}
+				return nil, false
+			},
+			Children: w.base.children,
+			Slot: func(r model.RoleID) uint32 {
+				if rec := w.Role(r); rec != nil {
+					return rec.Slot
+				}
+				return noSlot
+			},
+		}
+	}
+	return w.pending
+}
+
+// deleteEdge removes a role edge. The pending closures know only additions,
+// so from then on cycle checks walk the catalog.
+func (w *writer) deleteEdge(e *catalog.RoleEdge) {
+	w.edgesRemoved = true
+	w.Delete(e)
 }
 
 func (w *writer) grantToUser(s *Session, r *catalog.Role, u *catalog.User, opt GrantOption) error {
@@ -194,7 +236,7 @@ func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly b
 	case optionOnly:
 		w.dropOption(e, e.Option)
 	default:
-		w.Delete(e)
+		w.deleteEdge(e)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
+	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
 }
 
 // The views are stored by value inside the persistent arrays, so that a
