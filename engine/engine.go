@@ -32,18 +32,22 @@ type Limits struct {
 	TablesPerAccount    int
 	GrantsPerRole       int
 	NamesPerStatement   int
-	StatementBytes      int
+	// RoleGrantPairsPerStatement bounds roles × grantees of one GRANT or
+	// REVOKE of roles.
+	RoleGrantPairsPerStatement int
+	StatementBytes             int
 }
 
 // DefaultLimits are the limits of SPEC §10.
 var DefaultLimits = Limits{
-	UsersPerAccount:     100_000,
-	RolesPerAccount:     10_000,
-	DatabasesPerAccount: 10_000,
-	TablesPerAccount:    1_000_000,
-	GrantsPerRole:       100_000,
-	NamesPerStatement:   1_000,
-	StatementBytes:      1 << 20,
+	UsersPerAccount:            100_000,
+	RolesPerAccount:            10_000,
+	DatabasesPerAccount:        10_000,
+	TablesPerAccount:           1_000_000,
+	GrantsPerRole:              100_000,
+	NamesPerStatement:          1_000,
+	RoleGrantPairsPerStatement: 10_000,
+	StatementBytes:             1 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -58,6 +62,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.TablesPerAccount, DefaultLimits.TablesPerAccount)
 	fill(&l.GrantsPerRole, DefaultLimits.GrantsPerRole)
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
+	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
 	return l
 }

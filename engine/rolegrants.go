@@ -23,13 +23,20 @@ func (w *writer) grantee(a model.AccountID, name string) (grantee, error) {
 	return grantee{name: name}, missingErr("there is no role or user %s", model.Quote(name))
 }
 
-// foldPair folds the role list and the grantee list of a role grant.
+// foldPair folds the role list and the grantee list of a role grant or
+// revoke (stage 2), then enforces the limit on their pairs, roles ×
+// grantees as written.
 func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) {
 	if r, err = s.foldAll(model.NameRole, roles); err != nil {
 		return nil, nil, err
 	}
-	g, err = s.foldAll(model.NameRole, grantees)
-	return r, g, err
+	if g, err = s.foldAll(model.NameRole, grantees); err != nil {
+		return nil, nil, err
+	}
+	if n := s.e.cfg.limits.RoleGrantPairsPerStatement; len(r)*len(g) > n {
+		return nil, nil, model.Errorf(model.ErrLimit, "the role grant pairs per statement exceeds the limit %d", n)
+	}
+	return r, g, nil
 }
 
 // GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
