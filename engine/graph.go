@@ -113,7 +113,7 @@ func (d *deriver) refreshRoles(ch *catalog.Changes) map[model.UserID]bool {
 	for _, e := range added {
 		o.Reorder(e[0], e[1])
 	}
-	o.Propagate(seeds, func(r model.RoleID) bool { return d.refreshRole(r, ch.Roles[r], users) })
+	o.Propagate(seeds, func(r model.RoleID, seed bool) bool { return d.refreshRole(r, seed, users) })
 	return users
 }
 
@@ -217,8 +217,8 @@ func (d *deriver) refreshRole(r model.RoleID, record bool, users map[model.UserI
 }
 
 // closure computes {slot, public} ∪ the closures of parents in the next
-// snapshot: a copy of the longest parent closure (no zeroing) ORed with the
-// others.
+// snapshot: a copy of the longest parent closure (only the words past it
+// zeroed) ORed with the others.
 func (d *deriver) closure(parents []model.RoleID, slot, public uint32) inherit.Set {
 	var longest inherit.Set
 	for _, p := range parents {
@@ -239,7 +239,7 @@ func (d *deriver) closure(parents []model.RoleID, slot, public uint32) inherit.S
 		}
 	}
 	out = out.Add(slot)
-	if public != noSlot {
+	if public != noSlot && longest == nil { // every parent's closure holds public already
 		out = out.Add(public)
 	}
 	return out

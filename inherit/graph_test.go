@@ -101,12 +101,16 @@ func TestPropagateVisitsInOrderAndStops(t *testing.T) {
 	// 1 → 2 → 4, 1 → 3 → 4, 4 → 5; 3 reports no change.
 	g := graph{2: {1}, 3: {1}, 4: {2, 3}, 5: {4}, 6: {5}}
 	l := labels{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
-	var visited []model.RoleID
-	l.order(g).Propagate([]model.RoleID{3, 1}, func(r model.RoleID) bool {
+	var visited, seeds []model.RoleID
+	l.order(g).Propagate([]model.RoleID{3, 1}, func(r model.RoleID, seed bool) bool {
 		visited = append(visited, r)
+		if seed {
+			seeds = append(seeds, r)
+		}
 		return r != 5
 	})
 	assert.Equal(t, []model.RoleID{1, 2, 3, 4, 5}, visited, "each once, parents first, 6 never reached")
+	assert.Equal(t, []model.RoleID{1, 3}, seeds, "3 is a seed though 1 reaches it too")
 }
 
 func TestPending(t *testing.T) {

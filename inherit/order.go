@@ -94,40 +94,48 @@ func (o Order) apply(moves []move) {
 
 // Propagate visits the seeds and then, each time visit reports that the
 // closure of the role it visited changed, the roles inheriting that role
-// directly: each role at most once, in increasing order of label. Since
-// the labels are a topological order, a role is visited after every
-// visited role it inherits, so visit can compute its closure from its
-// parents' final closures; where a closure is unchanged the propagation
-// stops.
-func (o Order) Propagate(seeds []model.RoleID, visit func(model.RoleID) bool) {
+// directly: each role at most once, in increasing order of label, telling
+// visit whether the role is a seed. Since the labels are a topological
+// order, a role is visited after every visited role it inherits, so visit
+// can compute its closure from its parents' final closures; where a
+// closure is unchanged the propagation stops.
+func (o Order) Propagate(seeds []model.RoleID, visit func(r model.RoleID, seed bool) bool) {
 	var q labelQueue
 	for _, r := range seeds {
-		q.push(labelled{o.Label(r), r})
+		q.push(labelled{o.Label(r), r, true})
 	}
 	var last labelled
 	for i := 0; len(q) > 0; i++ {
 		x := q.pop()
-		if i > 0 && x == last {
-			continue // pushed by several parents: equal entries pop in a row
+		if i > 0 && x.label == last.label && x.r == last.r {
+			continue // pushed more than once: equal entries pop in a row, a seed's first
 		}
 		last = x
-		if !visit(x.r) {
+		if !visit(x.r, x.seed) {
 			continue
 		}
 		for _, c := range o.Children(x.r) {
-			q.push(labelled{o.Label(c), c})
+			q.push(labelled{o.Label(c), c, false})
 		}
 	}
 }
 
-// labelled is a role with its label, ordered by label then ID.
+// labelled is a role with its label, ordered by label, then ID, seeds
+// first.
 type labelled struct {
 	label int64
 	r     model.RoleID
+	seed  bool
 }
 
 func (a labelled) less(b labelled) bool {
-	return a.label < b.label || a.label == b.label && a.r < b.r
+	if a.label != b.label {
+		return a.label < b.label
+	}
+	if a.r != b.r {
+		return a.r < b.r
+	}
+	return a.seed && !b.seed
 }
 
 // labelQueue is a binary min-heap of labelled roles.

@@ -32,7 +32,7 @@ func (x *incremental) commit(changed []model.RoleID, added [][2]model.RoleID) {
 	for _, e := range added {
 		o.Reorder(e[0], e[1])
 	}
-	o.Propagate(changed, func(r model.RoleID) bool {
+	o.Propagate(changed, func(r model.RoleID, _ bool) bool {
 		c := x.closure(r)
 		same := c.Equal(x.closures[r])
 		x.closures[r] = c
