@@ -15,16 +15,15 @@ import (
 // rebuilt, everything else is shared with the previous snapshot.
 type deriver struct {
 	tx   *catalog.Tx
-	base *Snapshot // the state before tx
 	next Snapshot
 	edit *pvec.Edit
 }
 
 // derive returns the snapshot that follows s once tx commits.
 func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
-	d := &deriver{tx: tx, base: s, next: *s, edit: &pvec.Edit{}}
+	d := &deriver{tx: tx, next: *s, edit: &pvec.Edit{}}
 	ch := tx.Changes()
-	users := d.refreshRoles(ch)
+	users := d.refreshRoles(ch.Roles)
 	for u := range ch.Users {
 		users[u] = true
 	}
@@ -90,6 +89,7 @@ func (d *deriver) refreshUser(id model.UserID) {
 				ownerSlot: d.slotOf(rec.Owner),
 			}
 			for _, ur := range d.tx.RolesOfUser(id) {
+				d.noteHolder(ur.Role)
 				if rv := d.next.roleAt(uint32(ur.Role)); rv != nil {
 					view.direct = view.direct.With(rv.slot)
 					inherit.UnionInto(&view.secondary, rv.closure)

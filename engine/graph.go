@@ -16,7 +16,7 @@ type roleNode struct {
 	edit     *pvec.Edit     // the derive that may still change the node in place
 	parents  []model.RoleID // the roles it inherits directly, sorted
 	children []model.RoleID // the roles inheriting it directly
-	holders  int            // users holding it directly
+	held     bool           // users may hold it directly (see noteHolder)
 	label    int64          // topological order: above every parent's label
 }
 
@@ -97,14 +97,13 @@ func (d *deriver) order() inherit.Order {
 }
 
 // refreshRoles brings the role graph up to date with the changed roles
-// (role records, and grantees of changed edges) and users, recomputes the
+// (role records, and grantees of changed edges), recomputes the
 // closures of the changed roles and, in topological order, of the roles
 // inheriting a closure that changed, and returns the users holding a role
 // whose closure changed.
-func (d *deriver) refreshRoles(ch *catalog.Changes) map[model.UserID]bool {
+func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]bool {
 	users := map[model.UserID]bool{}
-	seeds, added, gone := d.relink(ch.Roles)
-	d.countHolders(ch.Users)
+	seeds, added, gone := d.relink(changed)
 	for _, r := range gone {
 		d.next.graph = d.next.graph.Set(d.edit, uint32(r), nil)
 		d.next.roles = d.next.roles.Set(d.edit, uint32(r), roleView{})
@@ -152,28 +151,19 @@ func (d *deriver) relink(changed map[model.RoleID]bool) (seeds []model.RoleID, a
 				}
 			}
 		}
-		if len(parents) > 0 || len(old) > 0 || d.next.nodeAt(r) == nil {
+		if d.next.nodeAt(r) == nil || !slices.Equal(parents, old) {
 			d.mutNode(r).parents = parents
 		}
 	}
 	return seeds, added, gone
 }
 
-// countHolders updates the number of users holding each role directly from
-// the role grants of the changed users.
-func (d *deriver) countHolders(changed map[model.UserID]bool) {
-	before := d.base.read()
-	for u := range changed {
-		for _, ur := range before.RolesOfUser(u) {
-			if d.tx.UserRole(u, ur.Role) == nil && d.next.nodeAt(ur.Role) != nil {
-				d.mutNode(ur.Role).holders--
-			}
-		}
-		for _, ur := range d.tx.RolesOfUser(u) {
-			if before.UserRole(u, ur.Role) == nil {
-				d.mutNode(ur.Role).holders++
-			}
-		}
+// noteHolder records that a user holds role r directly, so that a change
+// of r's closure looks its holders up. The mark is cleared only when such
+// a lookup finds none: roles never held directly cost no lookup.
+func (d *deriver) noteHolder(r model.RoleID) {
+	if n := d.next.nodeAt(r); n != nil && !n.held {
+		d.mutNode(r).held = true
 	}
 }
 
@@ -208,9 +198,13 @@ func (d *deriver) refreshRole(r model.RoleID, record bool, users map[model.UserI
 	if changed || record {
 		d.next.roles = d.next.roles.Set(d.edit, uint32(r), view)
 	}
-	if changed && node.holders > 0 {
-		for _, h := range d.tx.HoldersOf(r) {
+	if changed && node.held {
+		holders := d.tx.HoldersOf(r)
+		for _, h := range holders {
 			users[h.User] = true
+		}
+		if len(holders) == 0 {
+			d.mutNode(r).held = false
 		}
 	}
 	return changed
