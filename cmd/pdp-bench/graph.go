@@ -70,6 +70,10 @@ type GraphOp struct {
 	UsP50     float64 `json:"us_p50"`
 	UsP99     float64 `json:"us_p99"`
 	UsMax     float64 `json:"us_max"`
+	// CPUUsMean is the process's CPU time per run (the garbage collector's
+	// included), which other load on the machine inflates less than the
+	// wall time; -1 where unknown.
+	CPUUsMean float64 `json:"cpu_us_mean"`
 }
 
 // graphPlan is a role graph: roles to create, users holding one role, and
@@ -265,11 +269,9 @@ func graphOps(shape string, size int) []graphOp {
 func (op graphOp) time(s *engine.Session, n int) ([]GraphOp, error) {
 	grant := engine.GrantRole{Roles: []string{op.role}, To: []string{op.to}}
 	revoke := engine.RevokeRole{Roles: []string{op.role}, From: []string{op.to}}
-	grants, revokes := make([]int64, 0, n), make([]int64, 0, n)
+	var grants, revokes opTimes
 	for range n {
-		t := time.Now()
-		err := s.GrantRole(grant)
-		grants = append(grants, int64(time.Since(t)))
+		err := grants.run(func() error { return s.GrantRole(grant) })
 		if op.cycle {
 			if !errors.Is(err, model.ErrCycle) {
 				return nil, fmt.Errorf("GRANT %s TO %s: want a cycle refusal, got %v", op.role, op.to, err)
@@ -279,23 +281,45 @@ func (op graphOp) time(s *engine.Session, n int) ([]GraphOp, error) {
 		if err != nil {
 			return nil, fmt.Errorf("GRANT %s TO %s: %w", op.role, op.to, err)
 		}
-		t = time.Now()
-		err = s.RevokeRole(revoke)
-		revokes = append(revokes, int64(time.Since(t)))
-		if err != nil {
+		if err := revokes.run(func() error { return s.RevokeRole(revoke) }); err != nil {
 			return nil, fmt.Errorf("REVOKE %s FROM %s: %w", op.role, op.to, err)
 		}
 	}
-	out := []GraphOp{summarizeOp(op.name, fmt.Sprintf("GRANT %s TO %s", op.role, op.to), grants)}
+	out := []GraphOp{grants.summary(op.name, fmt.Sprintf("GRANT %s TO %s", op.role, op.to))}
 	if !op.cycle {
-		out = append(out, summarizeOp("revoke: "+op.name, fmt.Sprintf("REVOKE %s FROM %s", op.role, op.to), revokes))
+		out = append(out, revokes.summary("revoke: "+op.name, fmt.Sprintf("REVOKE %s FROM %s", op.role, op.to)))
 	}
 	return out, nil
 }
 
-func summarizeOp(name, stmt string, samples []int64) GraphOp {
-	s := Summarize(samples)
-	return GraphOp{Name: name, Statement: stmt, N: s.N, UsP50: s.P50 / 1e3, UsP99: s.P99 / 1e3, UsMax: s.Max / 1e3}
+// opTimes collects the wall times of the runs of one statement and the
+// process CPU time they took.
+type opTimes struct {
+	wall  []int64
+	cpu   time.Duration
+	noCPU bool
+}
+
+// run times one run of fn.
+func (o *opTimes) run(fn func() error) error {
+	c0, ok0 := cpuTime()
+	t := time.Now()
+	err := fn()
+	o.wall = append(o.wall, int64(time.Since(t)))
+	c1, ok1 := cpuTime()
+	o.cpu += c1 - c0
+	o.noCPU = o.noCPU || !ok0 || !ok1
+	return err
+}
+
+func (o *opTimes) summary(name, stmt string) GraphOp {
+	s := Summarize(o.wall)
+	cpu := -1.0
+	if !o.noCPU && s.N > 0 {
+		cpu = float64(o.cpu.Microseconds()) / float64(s.N)
+	}
+	return GraphOp{Name: name, Statement: stmt, N: s.N, UsP50: s.P50 / 1e3, UsP99: s.P99 / 1e3, UsMax: s.Max / 1e3,
+		CPUUsMean: cpu}
 }
 
 // WriteGraphJSON writes res as one line of JSON.
@@ -316,8 +340,12 @@ func WriteGraphTable(out io.Writer, res *GraphResult) error {
 	fmt.Fprintf(tw, "  build in one Load\t%.3f s\n", res.LoadS)
 	fmt.Fprintf(tw, "  build by statements\t%.3f s\n", res.StatementsS)
 	for _, op := range res.Ops {
-		fmt.Fprintf(tw, "  %s\t%s\tp50 %s\tp99 %s\tmax %s\t(%d runs)\n", op.Name, op.Statement,
-			nsString(op.UsP50*1e3), nsString(op.UsP99*1e3), nsString(op.UsMax*1e3), op.N)
+		cpu := "cpu ?"
+		if op.CPUUsMean >= 0 {
+			cpu = "cpu " + nsString(op.CPUUsMean*1e3)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tp50 %s\tp99 %s\tmax %s\t%s\t(%d runs)\n", op.Name, op.Statement,
+			nsString(op.UsP50*1e3), nsString(op.UsP99*1e3), nsString(op.UsMax*1e3), cpu, op.N)
 	}
 	return tw.Flush()
 }

@@ -26,6 +26,7 @@ func TestGraphChain(t *testing.T) {
 		assert.Equal(t, 3, op.N, op.Name)
 		assert.Positive(t, op.UsP50, op.Name)
 		assert.GreaterOrEqual(t, op.UsP99, op.UsP50, op.Name)
+		assert.GreaterOrEqual(t, op.CPUUsMean, 0.0, "%s: CPU time is known on unix", op.Name)
 	}
 	assert.Equal(t, []string{"GRANT x TO r19", "REVOKE x FROM r19", "GRANT x TO r0", "REVOKE x FROM r0",
 		"GRANT r19 TO r0"}, stmts)
