@@ -93,3 +93,34 @@ func BenchmarkChainCycle(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGrantManyPairs is the largest role grant the default limit
+// allows: GRANT a0, …, a99 TO b0, …, b99 (10,000 pairs), and the REVOKE
+// undoing it.
+func BenchmarkGrantManyPairs(b *testing.B) {
+	eng := newEngine(b)
+	root := connect(b, eng, "root", "111")
+	require.NoError(b, root.CreateAccount(engine.CreateAccount{Name: "acc0", AdminName: "admin", AdminPassword: "pw"}))
+	s := connect(b, eng, "acc0:admin", "pw")
+	var as, bs []string
+	for i := range 100 {
+		as, bs = append(as, "a"+strconv.Itoa(i)), append(bs, "b"+strconv.Itoa(i))
+	}
+	require.NoError(b, s.CreateRole(engine.CreateRole{Names: append(append([]string(nil), as...), bs...)}))
+	grant := engine.GrantRole{Roles: as, To: bs}
+	revoke := engine.RevokeRole{Roles: as, From: bs}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		var err error
+		if i%2 == 0 {
+			err = s.GrantRole(grant)
+		} else {
+			err = s.RevokeRole(revoke)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
