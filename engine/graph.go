@@ -14,8 +14,12 @@ import (
 // the next snapshot walks the graph from here instead of the catalog.
 type roleNode struct {
 	edit     *pvec.Edit     // the derive that may still change the node in place
-	parents  []model.RoleID // the roles it inherits directly, sorted
-	children []model.RoleID // the roles inheriting it directly
+	parents  []model.RoleID // the roles it inherits directly, sorted; replaced, never changed
+	// children are the roles inheriting it directly. Versions of a node
+	// share the array: a derive appends past the end every published
+	// version sees, and copies the array before removing from it.
+	children    []model.RoleID
+	ownChildren bool // children's array is this version's own: removals may shift it
 	held     bool           // users may hold it directly (see noteHolder)
 	label    int64          // topological order: above every parent's label
 }
@@ -78,7 +82,7 @@ func (d *deriver) mutNode(r model.RoleID) *roleNode {
 		n = &roleNode{edit: d.edit, label: int64(r)}
 	case n.edit != d.edit:
 		c := *n
-		c.edit, c.parents, c.children = d.edit, slices.Clone(n.parents), slices.Clone(n.children)
+		c.edit, c.ownChildren = d.edit, false
 		n = &c
 	default:
 		return n
@@ -147,6 +151,9 @@ func (d *deriver) relink(changed map[model.RoleID]bool) (seeds []model.RoleID, a
 			if _, found := slices.BinarySearch(parents, p); !found && d.next.nodeAt(p) != nil {
 				n := d.mutNode(p)
 				if i := slices.Index(n.children, r); i >= 0 {
+					if !n.ownChildren {
+						n.children, n.ownChildren = slices.Clone(n.children), true
+					}
 					n.children = slices.Delete(n.children, i, i+1)
 				}
 			}

@@ -124,3 +124,34 @@ func BenchmarkGrantManyPairs(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkHubGrant grants a role already granted to 1,000 roles to one
+// more, and revokes it: the statement behind fan-outs built one grant at a
+// time.
+func BenchmarkHubGrant(b *testing.B) {
+	eng := newEngine(b)
+	require.NoError(b, eng.Load(func(l *engine.Loader) error {
+		a, err := l.CreateAccount("acc0", "admin", "pw")
+		if err != nil {
+			return err
+		}
+		h, err := l.CreateRole(a, "h")
+		if err != nil {
+			return err
+		}
+		if _, err := l.CreateRole(a, "y"); err != nil {
+			return err
+		}
+		for i := range 1000 {
+			m, err := l.CreateRole(a, "m"+strconv.Itoa(i))
+			if err != nil {
+				return err
+			}
+			if err := l.GrantRole(h, m, engine.PlainGrant); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	benchGrantRevoke(b, connect(b, eng, "acc0:admin", "pw"), "h", "y")
+}
