@@ -13,15 +13,15 @@ import (
 // the role views for the write path (Check never reads it): the derive of
 // the next snapshot walks the graph from here instead of the catalog.
 type roleNode struct {
-	edit     *pvec.Edit     // the derive that may still change the node in place
-	parents  []model.RoleID // the roles it inherits directly, sorted; replaced, never changed
+	edit    *pvec.Edit     // the derive that may still change the node in place
+	parents []model.RoleID // the roles it inherits directly, sorted; replaced, never changed
 	// children are the roles inheriting it directly. Versions of a node
 	// share the array: a derive appends past the end every published
 	// version sees, and copies the array before removing from it.
 	children    []model.RoleID
-	ownChildren bool // children's array is this version's own: removals may shift it
-	held     bool           // users may hold it directly (see noteHolder)
-	label    int64          // topological order: above every parent's label
+	ownChildren bool  // children's array is this version's own: removals may shift it
+	held        bool  // users may hold it directly (see noteHolder)
+	label       int64 // topological order: above every parent's label
 }
 
 // nodeAt returns the graph node of role r, or nil.
