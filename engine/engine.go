@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/password"
 )
@@ -34,18 +35,22 @@ type Limits struct {
 	TablesPerAccount    int
 	GrantsPerRole       int
 	NamesPerStatement   int
-	StatementBytes      int
+	// RoleGrantPairsPerStatement bounds roles × grantees of one GRANT or
+	// REVOKE of roles.
+	RoleGrantPairsPerStatement int
+	StatementBytes             int
 }
 
 // DefaultLimits are the limits of SPEC §10.
 var DefaultLimits = Limits{
-	UsersPerAccount:     100_000,
-	RolesPerAccount:     10_000,
-	DatabasesPerAccount: 10_000,
-	TablesPerAccount:    1_000_000,
-	GrantsPerRole:       100_000,
-	NamesPerStatement:   1_000,
-	StatementBytes:      1 << 20,
+	UsersPerAccount:            100_000,
+	RolesPerAccount:            10_000,
+	DatabasesPerAccount:        10_000,
+	TablesPerAccount:           1_000_000,
+	GrantsPerRole:              100_000,
+	NamesPerStatement:          1_000,
+	RoleGrantPairsPerStatement: 10_000,
+	StatementBytes:             1 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -60,6 +65,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.TablesPerAccount, DefaultLimits.TablesPerAccount)
 	fill(&l.GrantsPerRole, DefaultLimits.GrantsPerRole)
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
+	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
 	return l
 }
@@ -242,6 +248,9 @@ type writer struct {
 	e     *Engine
 	base  *Snapshot
 	after []func() // effects outside the catalog, run only once it commits
+
+	pending      *inherit.Pending // closures for cycle checks, made on first use
+	edgesRemoved bool             // a role edge was removed: pending is no longer exact
 }
 
 // afterCommit defers an effect outside the catalog until the transaction
