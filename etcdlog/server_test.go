@@ -14,6 +14,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 )
 
 // server is an etcd server embedded in the test process, listening on
@@ -74,11 +76,21 @@ func (s *server) stop() {
 
 // newClient returns a client of the server, closed when the test ends.
 func (s *server) newClient(tb testing.TB) *clientv3.Client {
+	return newClient(tb, s.client.String())
+}
+
+// newClient returns a client of the etcd at endpoint, closed when the test
+// ends. It reconnects within half a second once etcd is back.
+func newClient(tb testing.TB, endpoint string) *clientv3.Client {
 	tb.Helper()
 	cli, err := clientv3.New(clientv3.Config{
-		Endpoints:   []string{s.client.String()},
+		Endpoints:   []string{endpoint},
 		DialTimeout: 2 * time.Second,
 		Logger:      zap.NewNop(),
+		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff:           backoff.Config{BaseDelay: 50 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 500 * time.Millisecond},
+			MinConnectTimeout: time.Second,
+		})},
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = cli.Close() })
