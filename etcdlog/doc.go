@@ -26,7 +26,7 @@
 // order of keys is the order of revisions):
 //
 //	P head                         the newest revision
-//	P log/<rev>                    the payload of revision rev
+//	P log/<rev>                    revision rev: a format byte, the writer's tag, the payload
 //	P snapshot                     the newest snapshot: revision, id, size, chunk count, CRC-32C
 //	P snap/<rev>/<id>/<chunk>      one chunk (up to 1 MiB) of a snapshot's bytes
 //	P lockout/count/<key>          the failure count of key, leased

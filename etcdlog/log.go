@@ -1,8 +1,8 @@
 package etcdlog
 
 import (
-	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"strconv"
 	"strings"
@@ -67,6 +67,7 @@ func newOptions(opts []Option) options {
 type Log struct {
 	cli  *clientv3.Client
 	opts options
+	tag  [tagSize]byte // tells this Log's entries from other writers'
 
 	head     string // key of the newest revision
 	logs     string // prefix of the entries
@@ -85,7 +86,7 @@ type Entry struct {
 // in one) through cli. The client stays the caller's to close.
 func New(cli *clientv3.Client, prefix string, opts ...Option) *Log {
 	p := normalPrefix(prefix)
-	return &Log{
+	l := &Log{
 		cli:      cli,
 		opts:     newOptions(opts),
 		head:     p + "head",
@@ -94,6 +95,8 @@ func New(cli *clientv3.Client, prefix string, opts ...Option) *Log {
 		pointer:  p + "snapshot",
 		snaps:    p + "snap/",
 	}
+	_, _ = rand.Read(l.tag[:])
+	return l
 }
 
 func normalPrefix(prefix string) string {
@@ -107,10 +110,11 @@ func normalPrefix(prefix string) string {
 // is rev-1 (or, for rev 0, the log is empty): one etcd transaction compares
 // the head and writes the entry and the new head. Otherwise it returns a
 // [*ConflictError] (matching [ErrConflict]) with the head, and the caller
-// catches up and retries. Append of the very bytes already stored at rev
-// succeeds, so retrying an append that failed with [ErrUnavailable] (and
-// may have been committed) is safe. Append returns once etcd has committed
-// the entry.
+// catches up and retries. Append of the very bytes this Log already
+// stored at rev succeeds, so retrying an append that failed with
+// [ErrUnavailable] (and may have been committed) is safe; the same bytes
+// appended by another Log are a conflict. Append returns once etcd has
+// committed the entry.
 func (l *Log) Append(ctx context.Context, rev uint64, payload []byte) error {
 	if len(payload) > MaxPayload {
 		return fmt.Errorf("etcdlog: append of revision %d: %w: a payload of %d bytes exceeds %d", rev, ErrInvalid, len(payload), MaxPayload)
@@ -122,11 +126,12 @@ func (l *Log) Append(ctx context.Context, rev uint64, payload []byte) error {
 		cond = clientv3.Compare(clientv3.Value(l.head), "=", formatRev(rev-1))
 	}
 	key := l.entryKey(rev)
+	value := l.entryValue(payload)
 	rctx, cancel := context.WithTimeout(ctx, l.opts.timeout)
 	defer cancel()
 	resp, err := l.cli.Txn(rctx).
 		If(cond).
-		Then(clientv3.OpPut(key, string(payload)), clientv3.OpPut(l.head, formatRev(rev))).
+		Then(clientv3.OpPut(key, value), clientv3.OpPut(l.head, formatRev(rev))).
 		Else(clientv3.OpGet(l.head), clientv3.OpGet(key)).
 		Commit()
 	if err != nil {
@@ -139,7 +144,7 @@ func (l *Log) Append(ctx context.Context, rev uint64, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	if kvs := resp.Responses[1].GetResponseRange().Kvs; len(kvs) == 1 && bytes.Equal(kvs[0].Value, payload) {
+	if kvs := resp.Responses[1].GetResponseRange().Kvs; len(kvs) == 1 && string(kvs[0].Value) == value {
 		return nil // this very append, committed by an earlier try
 	}
 	return &ConflictError{Revision: rev, Head: head, Empty: empty}
@@ -174,6 +179,33 @@ func (l *Log) parseHead(resp *pb.RangeResponse) (head uint64, empty bool, err er
 		return 0, false, fmt.Errorf("etcdlog: %w: head %q", ErrCorrupt, resp.Kvs[0].Value)
 	}
 	return head, false, nil
+}
+
+// An entry's value is a format byte, the tag of the Log that wrote it,
+// and the payload.
+const (
+	entryFormat = 1
+	tagSize     = 8
+	entryHeader = 1 + tagSize
+)
+
+func (l *Log) entryValue(payload []byte) string {
+	b := make([]byte, 0, entryHeader+len(payload))
+	b = append(b, entryFormat)
+	b = append(b, l.tag[:]...)
+	return string(append(b, payload...))
+}
+
+// entry decodes an entry's key and value.
+func (l *Log) entry(key, value []byte) (Entry, error) {
+	rev, err := l.entryRev(key)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(value) < entryHeader || value[0] != entryFormat {
+		return Entry{}, fmt.Errorf("etcdlog: %w: entry %d has no header", ErrCorrupt, rev)
+	}
+	return Entry{Revision: rev, Payload: value[entryHeader:]}, nil
 }
 
 func (l *Log) entryKey(rev uint64) string { return l.logs + formatRev(rev) }

@@ -87,10 +87,13 @@ func TestAppendComparesTheHead(t *testing.T) {
 		})
 	}
 
-	// A retry of an append that was committed succeeds and writes nothing.
+	// A retry of an append that was committed succeeds and writes nothing;
+	// the same bytes from another writer are a conflict.
 	require.NoError(t, l.Append(ctx, 9, payload(9)))
 	require.NoError(t, l.Append(ctx, 10, payload(10)))
 	require.NoError(t, l.Append(ctx, 10, payload(10)))
+	other := etcdlog.New(sharedServer(t).newClient(t), prefix(t))
+	require.ErrorIs(t, other.Append(ctx, 10, payload(10)), etcdlog.ErrConflict)
 
 	got := collect(t, l.Read(ctx, 0))
 	assert.Equal(t, span(0, 10), revisions(got))
@@ -192,5 +195,32 @@ func TestConcurrentAppendsOneWinnerPerRevision(t *testing.T) {
 	require.Equal(t, span(0, last), revisions(got))
 	for _, w := range wins {
 		assert.Equal(t, fmt.Sprintf("writer %d revision %d", w.writer, w.rev), string(got[w.rev].Payload))
+	}
+}
+
+// Keys under the prefix that this package did not write are refused.
+func TestReadRefusesForeignEntries(t *testing.T) {
+	ctx := testContext(t)
+	cli := sharedServer(t).newClient(t)
+	p := prefix(t)
+	l := etcdlog.New(cli, p)
+	appendRange(t, ctx, l, 0, 1)
+
+	tests := []struct{ name, key, value string }{
+		{"a value without a header", "log/00000000000000000002", "raw"},
+		{"a key that is no revision", "log/2", "\x01tag-tag-x"},
+		{"a gap", "log/00000000000000000003", "\x01tag-tag-x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := cli.Put(ctx, p+tt.key, tt.value)
+			require.NoError(t, err)
+			defer func() { _, _ = cli.Delete(ctx, p+tt.key) }()
+			var last error
+			for _, err := range l.Read(ctx, 0) {
+				last = err
+			}
+			assert.ErrorIs(t, last, etcdlog.ErrCorrupt)
+		})
 	}
 }

@@ -52,17 +52,17 @@ func (l *Log) backlog(ctx context.Context, from uint64, yield func(Entry, error)
 			return next, 0, compacted(next)
 		}
 		for i, kv := range kvs {
-			rev, err := l.entryRev(kv.Key)
+			e, err := l.entry(kv.Key, kv.Value)
 			if err != nil {
 				return next, 0, err
 			}
-			if rev != next {
+			if rev := e.Revision; rev != next {
 				if i == 0 && rev > next { // Compact deleted from next on
 					return next, 0, compacted(next)
 				}
 				return next, 0, fmt.Errorf("etcdlog: %w: entry %d follows %d", ErrCorrupt, rev, next-1)
 			}
-			if !yield(Entry{Revision: rev, Payload: kv.Value}, nil) {
+			if !yield(e, nil) {
 				return next, 0, errStop
 			}
 			next++
@@ -132,17 +132,17 @@ func (l *Log) follow(ctx context.Context, next uint64, etcdRev int64, yield func
 			if ev.Type != mvccpb.PUT {
 				continue // Compact deleting entries
 			}
-			rev, err := l.entryRev(ev.Kv.Key)
+			e, err := l.entry(ev.Kv.Key, ev.Kv.Value)
 			if err != nil {
 				return next, err
 			}
-			switch {
+			switch rev := e.Revision; {
 			case rev < next:
 				continue
 			case rev > next:
 				return next, fmt.Errorf("etcdlog: %w: entry %d follows %d", ErrCorrupt, rev, next-1)
 			}
-			if !yield(Entry{Revision: rev, Payload: ev.Kv.Value}, nil) {
+			if !yield(e, nil) {
 				return next, errStop
 			}
 			next++
