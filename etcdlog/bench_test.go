@@ -162,3 +162,19 @@ func BenchmarkWatchLag(b *testing.B) {
 	reportLatency(b, "deliver", deliver)
 	reportLatency(b, "after-ack", afterAck)
 }
+
+// BenchmarkLockoutFail counts failed logins of one key: a read, a lease
+// grant and a compare-and-swap per failure.
+func BenchmarkLockoutFail(b *testing.B) {
+	lo := etcdlog.NewLockout(sharedServer(b).newClient(b), benchPrefix(b), 1<<30, time.Minute)
+	ctx := context.Background()
+	var lat []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, _, err := lo.Fail(ctx, "acme/bob"); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	reportLatency(b, "fail", lat)
+}
