@@ -51,7 +51,7 @@ func (lo *Lockout) Fail(ctx context.Context, key string) (count int, locked bool
 	var lease clientv3.LeaseID
 	defer func() {
 		if lease != 0 {
-			lo.revoke(lease) // granted, not used
+			go lo.revoke(lease) // granted, not used; no need to wait
 		}
 	}()
 	for {

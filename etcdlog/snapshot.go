@@ -82,7 +82,7 @@ func (l *Log) PutSnapshot(ctx context.Context, rev uint64, data []byte) error {
 		crc: crc32.Checksum(data, castagnoli)}
 	prefix := l.chunkPrefix(rev, m.id)
 	if err := l.putChunks(ctx, prefix, data); err != nil {
-		l.dropChunks(prefix)
+		go l.dropChunks(prefix) // etcd may be away: no need to wait
 		return err
 	}
 	for {
