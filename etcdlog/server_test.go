@@ -146,8 +146,24 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// prefix returns a key prefix no other test uses.
-func prefix(tb testing.TB) string { return "/pdp-test/" + tb.Name() + "/" }
+// The key prefixes of the tests run so far.
+var (
+	prefixMu sync.Mutex
+	prefixes = map[testing.TB]string{}
+)
+
+// prefix returns the key prefix of a test, which no other test (nor
+// another run of the same test, with -count) uses.
+func prefix(tb testing.TB) string {
+	prefixMu.Lock()
+	defer prefixMu.Unlock()
+	p, ok := prefixes[tb]
+	if !ok {
+		p = fmt.Sprintf("/pdp-test/%s/%d/", tb.Name(), len(prefixes))
+		prefixes[tb] = p
+	}
+	return p
+}
 
 func testContext(tb testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
