@@ -78,8 +78,10 @@ type Log struct {
 
 // Entry is one payload of the log with its revision.
 type Entry struct {
+	// Revision is the entry's place in the log, from 0.
 	Revision uint64
-	Payload  []byte
+	// Payload is what was appended.
+	Payload []byte
 }
 
 // New returns the log kept under prefix (a "/" is added if it does not end

@@ -19,8 +19,10 @@ const ChunkSize = 1 << 20
 
 // Snapshot is the state at one revision, as bytes the caller wrote.
 type Snapshot struct {
+	// Revision is the revision of the state the snapshot holds.
 	Revision uint64
-	Data     []byte
+	// Data is what was stored with [Log.PutSnapshot].
+	Data []byte
 }
 
 // snapMeta is the description of a snapshot kept in the pointer key.
