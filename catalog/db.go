@@ -25,6 +25,7 @@ type Counts struct {
 
 type idCounters struct {
 	account, user, role, database, table uint32
+	column                               uint32
 }
 
 // Open returns an empty catalog.
@@ -110,11 +111,11 @@ func (tx *Tx) GrantCount(r model.RoleID) int { return tx.db.grants[r] + tx.grant
 
 // count adjusts the transaction's object counts for a counted record.
 func (tx *Tx) count(rec any, by int) {
-	if g, ok := rec.(*Grant); ok {
+	if r, ok := grantOrDenial(rec); ok {
 		if tx.grantsD == nil {
 			tx.grantsD = map[model.RoleID]int{}
 		}
-		tx.grantsD[g.Role] += by
+		tx.grantsD[r] += by
 		return
 	}
 	a, field := counted(rec)
@@ -208,6 +209,10 @@ func tableOf(rec any) string {
 		return tEdges
 	case *UserRole:
 		return tUserRoles
+	case *Denial:
+		return tDenials
+	case *ColumnGrant:
+		return tColumnGrants
 	}
 	panic(fmt.Sprintf("catalog: no table for %T", rec))
 }
@@ -311,5 +316,10 @@ func (tx *Tx) track(rec any) {
 		c.Roles[r.Grantee] = true
 	case *UserRole:
 		c.Users[r.User] = true
+	case *Denial:
+		c.Levels[r.Level()] = true
+		c.Accounts[r.Account] = true // its flag of denials
+	case *ColumnGrant:
+		c.Levels[r.Level()] = true
 	}
 }

@@ -46,13 +46,14 @@ type Database struct {
 	Owner   model.RoleID
 }
 
-// Table is a table of a database.
+// Table is a table of a database. Columns are its columns in table order
+// (SPEC §18); the slice is never modified in place.
 type Table struct {
 	ID       model.TableID
 	Account  model.AccountID
 	Database model.DatabaseID
 	Name     string
-	Columns  string
+	Columns  []Column
 	Owner    model.RoleID
 }
 

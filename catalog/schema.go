@@ -70,5 +70,7 @@ func schema() *memdb.DBSchema {
 		tUserRoles: table(tUserRoles,
 			index("id", true, compound(prefixIdx("User"), uintIdx("Role"))),
 			index("role", false, uintIdx("Role"))),
+		tDenials:      denialTable(),
+		tColumnGrants: columnGrantTable(),
 	}}
 }

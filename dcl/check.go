@@ -70,6 +70,11 @@ func TargetString(t engine.Target) string {
 		return "ROLE " + t.Name
 	case model.KindUser:
 		return "USER " + t.Name
+	case model.KindColumn:
+		if t.Database == "" {
+			return "COLUMN " + t.Name + "." + t.Column
+		}
+		return "COLUMN " + t.Database + "." + t.Name + "." + t.Column
 	}
 	return t.Kind.String()
 }

@@ -78,6 +78,9 @@ func checkRows(sess *engine.Session, c Check, explain bool) (Result, error) {
 	if explain && x.Decision.Allowed {
 		rows = append(rows, explainRows(x)...)
 	}
+	if explain && x.Deny != "" {
+		rows = append(rows, "deny "+x.Deny)
+	}
 	return Result{Rows: rows, Show: true}, nil
 }
 
@@ -96,7 +99,7 @@ func boundPrivilege(name string, kind model.Kind) (model.Privilege, error) {
 		return model.LevelAccount.All(), nil
 	case model.KindDatabase:
 		return model.LevelDatabase.All(), nil
-	case model.KindTable:
+	case model.KindTable, model.KindColumn:
 		return model.LevelTable.All(), nil
 	}
 	return p, nil

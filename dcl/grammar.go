@@ -20,6 +20,8 @@ func (p *parser) statement() (Statement, error) {
 		return p.grant()
 	case p.accept("revoke"):
 		return p.revoke()
+	case p.accept("deny"):
+		return p.deny()
 	case p.accept("use"):
 		db, err := p.name("a database name")
 		return &Use{Database: db}, err
@@ -97,8 +99,10 @@ func (p *parser) alter() (Statement, error) {
 		return p.alterAccount()
 	case p.accept("user"):
 		return p.alterUser()
+	case p.accept("table"):
+		return p.alterTable()
 	}
-	return nil, p.expected("ACCOUNT or USER")
+	return nil, p.expected("ACCOUNT, USER or TABLE")
 }
 
 // createAccount parses
@@ -272,35 +276,12 @@ func (p *parser) createTable() (Statement, error) {
 	if st.Database, st.Name, err = p.tableName(); err != nil {
 		return nil, err
 	}
-	if open := p.peek(0); isPunct(open, "(") {
-		close, err := p.balanced()
-		if err != nil {
+	if isPunct(p.peek(0), "(") {
+		if st.Columns, err = p.columnDefinitions(); err != nil {
 			return nil, err
 		}
-		st.Columns = strings.TrimSpace(p.src[open.end:close.pos])
 	}
 	return st, nil
-}
-
-// balanced consumes a parenthesised group, whatever its tokens, and returns
-// its closing parenthesis.
-func (p *parser) balanced() (token, error) {
-	open := p.advance()
-	depth := 1
-	for {
-		t := p.advance()
-		switch {
-		case t.kind == tokEOF:
-			return token{}, p.errorAt(open, "unbalanced parentheses")
-		case isPunct(t, "("):
-			depth++
-		case isPunct(t, ")"):
-			depth--
-			if depth == 0 {
-				return t, nil
-			}
-		}
-	}
 }
 
 // tableName parses [d.]t and returns d ("" if not given) and t.
@@ -338,6 +319,9 @@ func (p *parser) set() (Statement, error) {
 // of the introspection statements (showintro.go).
 func (p *parser) show() (Statement, error) {
 	if st, ok, err := p.showIntrospection(); ok {
+		return st, err
+	}
+	if st, ok, err := p.showColumns(); ok {
 		return st, err
 	}
 	switch {

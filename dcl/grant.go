@@ -13,6 +13,7 @@ import (
 type item struct {
 	first token
 	words []string
+	cols  []string // the columns a privilege names (SPEC §18)
 }
 
 // text returns the item as written, its words joined by single spaces.
@@ -34,6 +35,12 @@ func (p *parser) items() ([]item, error) {
 			}
 		default:
 			return nil, p.expected("a privilege or role name")
+		}
+		if isPunct(p.peek(0), "(") {
+			var err error
+			if it.cols, err = p.columnList(); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, it)
 		if !p.acceptPunct(",") {
@@ -59,7 +66,7 @@ func (p *parser) roleNames(items []item) ([]string, error) {
 	names := make([]string, len(items))
 	p.names = 0
 	for i, it := range items {
-		if len(it.words) != 1 {
+		if len(it.words) != 1 || it.cols != nil {
 			return nil, p.errorAt(it.first, "expected a role name, found %s", p.describeItem(it))
 		}
 		if err := p.count(); err != nil {
@@ -94,7 +101,7 @@ func (p *parser) grant() (Statement, error) {
 		return nil, err
 	}
 	if p.accept("on") {
-		st := &GrantPrivilege{}
+		st := &GrantPrivilege{Columns: columnLists(items)}
 		var ownership bool
 		st.Privileges, ownership = privileges(items)
 		if st.On, err = p.target(ownership); err != nil {
@@ -137,13 +144,16 @@ func (p *parser) withGrantOption() engine.GrantOption {
 //	REVOKE [IF EXISTS] [GRANT OPTION FOR] r [, r ...] FROM x [, x ...]
 func (p *parser) revoke() (Statement, error) {
 	ifExists := p.ifExists()
+	if p.atDeny() {
+		return p.revokeDeny(ifExists)
+	}
 	optionOnly := p.accept("grant", "option", "for")
 	items, err := p.items()
 	if err != nil {
 		return nil, err
 	}
 	if p.accept("on") {
-		st := &RevokePrivilege{IfExists: ifExists, GrantOptionOnly: optionOnly}
+		st := &RevokePrivilege{IfExists: ifExists, GrantOptionOnly: optionOnly, Columns: columnLists(items)}
 		var ownership bool
 		st.Privileges, ownership = privileges(items)
 		if st.On, err = p.target(ownership); err != nil {
@@ -195,6 +205,8 @@ func (p *parser) target(objects bool) (engine.Target, error) {
 		return engine.Target{Kind: model.KindDatabase, Database: d}, err
 	case p.accept("table"):
 		return p.tableTarget()
+	case objects && p.accept("column"):
+		return p.columnTarget()
 	case p.at("role") || p.at("user"):
 		if !objects {
 			return engine.Target{}, p.errorAt(kw, "ON ROLE and ON USER are only for OWNERSHIP")
@@ -209,7 +221,7 @@ func (p *parser) target(objects bool) (engine.Target, error) {
 		return engine.Target{Kind: kind, Name: n}, err
 	}
 	if objects {
-		return engine.Target{}, p.expected("ACCOUNT, DATABASE, TABLE, ROLE or USER")
+		return engine.Target{}, p.expected("ACCOUNT, DATABASE, TABLE, COLUMN, ROLE or USER")
 	}
 	return engine.Target{}, p.expected("ACCOUNT, DATABASE or TABLE")
 }

@@ -148,7 +148,7 @@ func changesCatalog(st Statement) bool {
 	switch st.(type) {
 	case *CreateAccount, *DropAccount, *AlterAccount, *CreateUser, *DropUser, *AlterUser,
 		*CreateRole, *DropRole, *GrantPrivilege, *RevokePrivilege, *GrantRole, *RevokeRole,
-		*CreateDatabase, *DropDatabase, *CreateTable, *DropTable:
+		*CreateDatabase, *DropDatabase, *CreateTable, *DropTable, *AlterTable, *Deny, *RevokeDeny:
 		return true
 	}
 	return false

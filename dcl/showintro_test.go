@@ -49,7 +49,7 @@ func TestParseIntrospectionStatements(t *testing.T) {
 		"SHOW PRIVILEGES ON TABLE t FOR bob":        "expected USER",
 		"SHOW USERS WITH SELECT, INSERT ON TABLE t": "expected one privilege",
 		"SHOW ROLES WITH SELECT":                    "expected ON",
-		"SHOW GRANTS ON":                            "expected ACCOUNT, DATABASE, TABLE, ROLE or USER",
+		"SHOW GRANTS ON":                            "expected ACCOUNT, DATABASE, TABLE, COLUMN, ROLE or USER",
 		"WHAT IF SHOW ROLES":                        "WHAT IF needs a statement that changes the catalog",
 		"WHAT IF USE d":                             "WHAT IF needs a statement that changes the catalog",
 		"WHAT IF WHAT IF DROP ROLE r":               "WHAT IF needs a statement that changes the catalog",

@@ -108,6 +108,9 @@ func (ac *actor) mayGrant(p model.Privilege, l level) bool {
 	if ac.admin() {
 		return true
 	}
+	if ac.deniedAt(p, l) {
+		return false // a denial takes the authority to grant what it denies (SPEC §18)
+	}
 	if l.scope != catalog.ScopeAccount && ac.manageGrants() {
 		return true
 	}

@@ -84,6 +84,16 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 			return deny(ReasonNoSuchObject)
 		}
 		return a.onUser(set, u, p)
+	case model.KindColumn:
+		c := s.columnAt(on.ID)
+		if c == nil {
+			return deny(ReasonNoSuchObject)
+		}
+		t := s.tableAt(uint32(c.table))
+		if t == nil || t.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onColumn(set, s.dbAt(uint32(t.db)), t, c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -118,6 +128,9 @@ func (a *accountView) accountGrant(set inherit.Set, p model.Privilege) Decision 
 	if set.Has(a.adminSlot) {
 		return allow(ReasonAdmin)
 	}
+	if a.accountDenied(set, p) {
+		return deny(ReasonDenied)
+	}
 	if held(a.grants, set, p.Satisfying()) {
 		return allow(ReasonGrant)
 	}
@@ -131,6 +144,8 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privileg
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
+	case a.databaseDenied(set, d, p):
+		return deny(ReasonDenied)
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
 	case d != nil && held(d.grants, set, want), held(a.anyDB, set, want):
@@ -146,6 +161,8 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p mod
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
+	case a.tableDenied(set, d, t, p):
+		return deny(ReasonDenied)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
 	case t != nil && held(t.grants, set, want),
@@ -171,6 +188,9 @@ func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, p model.
 	case p.Level() == model.LevelTable:
 		return a.tableGrant(set, d, t, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
+		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, p) {
+			return deny(ReasonDenied) // a denial at the level the grants are read from
+		}
 		if set.Has(t.ownerSlot) {
 			return allow(ReasonOwner)
 		}
@@ -204,7 +224,7 @@ func (a *accountView) onUser(set inherit.Set, u *userView, p model.Privilege) De
 // ownedOrAccount allows p to the owner (ownerSlot in S) or from the account
 // level.
 func (a *accountView) ownedOrAccount(set inherit.Set, ownerSlot uint32, p model.Privilege) Decision {
-	if d := a.accountGrant(set, p); d.Allowed {
+	if d := a.accountGrant(set, p); d.Allowed || d.Reason == ReasonDenied {
 		return d
 	}
 	if set.Has(ownerSlot) {

@@ -99,6 +99,8 @@ func fitsKind(p model.Privilege, k model.Kind) bool {
 		return p == model.PrivDropRole
 	case model.KindUser:
 		return p == model.PrivDropUser || p == model.PrivAlterUser
+	case model.KindColumn:
+		return p.OnColumns()
 	}
 	return false
 }

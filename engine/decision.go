@@ -27,13 +27,14 @@ const (
 	ReasonSessionClosed                    // the session's account, user or role was dropped
 	ReasonNoDatabase                       // an unqualified table with no current database
 	ReasonNotConnected                     // the connection never logged in
+	ReasonDenied                           // a denial held by a role in S covers the object (SPEC §18)
 )
 
 var reasonNames = [...]string{
 	"", "granted", "owner", "admin role", "no grant", "no such object", "wrong level",
 	"wildcard object", "account suspended", "account restricted", "user locked",
 	"no such user", "role not granted", "session closed", "no database selected",
-	"not connected",
+	"not connected", "denied",
 }
 
 // String returns a short lower-case description.

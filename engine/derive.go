@@ -43,6 +43,7 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 			tables[model.TableID(l.Object)] = true
 		}
 	}
+	d.refreshColumns(s, ch, tables)
 	for a := range accounts {
 		d.refreshAccount(a)
 	}
@@ -133,6 +134,7 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 			grants:     d.entries(catalog.LevelKey{Scope: catalog.ScopeAccount, Object: obj}),
 			anyDB:      d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyDatabase, Object: obj}),
 			anyTable:   d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyTable, Object: obj}),
+			deny:       d.accountDeny(id),
 		}
 	}
 	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), deref(view))
@@ -148,6 +150,7 @@ func (d *deriver) refreshDatabase(id model.DatabaseID) {
 			ownerSlot: d.slotOf(rec.Owner),
 			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: obj}),
 			tables:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: obj}),
+			deny:      d.dbDeny(id),
 		}
 	}
 	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), deref(view))
@@ -162,6 +165,7 @@ func (d *deriver) refreshTable(id model.TableID) {
 			db:        rec.Database,
 			ownerSlot: d.slotOf(rec.Owner),
 			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
+			acl:       d.tableACL(rec),
 		}
 	}
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))

@@ -39,6 +39,9 @@ type Limits struct {
 	// REVOKE of roles.
 	RoleGrantPairsPerStatement int
 	StatementBytes             int
+	// ColumnsPerTable bounds the columns of a table, and the length of
+	// one column list of a statement (SPEC §18, §21).
+	ColumnsPerTable int
 }
 
 // DefaultLimits are the limits of SPEC §10.
@@ -51,6 +54,7 @@ var DefaultLimits = Limits{
 	NamesPerStatement:          1_000,
 	RoleGrantPairsPerStatement: 10_000,
 	StatementBytes:             1 << 20,
+	ColumnsPerTable:            model.DefaultColumnsPerTable,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -67,6 +71,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
 	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
+	fill(&l.ColumnsPerTable, DefaultLimits.ColumnsPerTable)
 	return l
 }
 

@@ -20,6 +20,7 @@ type Explanation struct {
 	Via      string   // the role of S whose grant or ownership decided, when allowed
 	Path     []string // from a role granted to the user down to Via
 	Grant    string   // the SHOW GRANTS row of Via that decided, when allowed
+	Deny     string   // the SHOW GRANTS row of the denial that decided, when denied by one
 }
 
 // String renders the explanation on one line.
@@ -92,7 +93,13 @@ func (snap *Snapshot) explain(x Explanation, pr Principal, p model.Privilege, ob
 		if x.Via == "" && x.Decision.Allowed && snap.decidesAlone(a, rv, pr.Role, p, obj, x.Decision.Reason) {
 			x.Via = role.Name
 			x.Path = snap.path(tx, pr, role.ID)
-			x.Grant = decidingRow(tx, a, role, p, obj, x.Decision.Reason)
+			x.Grant = snap.decidingRow(tx, a, role, p, obj, x.Decision.Reason)
+		}
+	}
+	if x.Decision.Reason == ReasonDenied {
+		x.Via, x.Deny = snap.denyingRow(tx, a, set, p, obj)
+		if x.Via != "" {
+			x.Path = snap.path(tx, pr, tx.RoleByName(pr.Account, x.Via).ID)
 		}
 	}
 	return x

@@ -87,6 +87,9 @@ func (s *Session) prepareGrant(privs []string, on Target, roles []string, revoke
 // GrantPrivilege runs GRANT privileges ON level TO roles (SPEC §3, §4, §9);
 // a list naming OWNERSHIP is an ownership transfer (SPEC §6).
 func (s *Session) GrantPrivilege(st GrantPrivilege) error {
+	if hasColumns(st.Columns) {
+		return s.grantColumns(st)
+	}
 	if hasOwnership(st.Privileges) {
 		return s.transfer(st.On, st.To, func() error { return ownershipForm(st) })
 	}
@@ -175,6 +178,9 @@ func publicMay(privs []model.Privilege, opt GrantOption) error {
 // roles: it needs ownership of the named object, MANAGE GRANTS for database
 // and table levels, or the admin role.
 func (s *Session) RevokePrivilege(st RevokePrivilege) error {
+	if hasColumns(st.Columns) {
+		return s.revokeColumns(st)
+	}
 	var p privStatement
 	return s.exec(func() (err error) {
 		if hasOwnership(st.Privileges) {

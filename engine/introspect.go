@@ -19,6 +19,7 @@ var kindPrivileges = func() map[model.Kind]model.PrivSet {
 		model.KindTable:    model.PrivDropTable.Bit() | model.PrivAlterTable.Bit(),
 		model.KindRole:     model.PrivDropRole.Bit(),
 		model.KindUser:     model.PrivDropUser.Bit() | model.PrivAlterUser.Bit(),
+		model.KindColumn:   model.ColumnPrivs,
 	}
 	for i := range model.Privileges {
 		p := model.Privilege(i)

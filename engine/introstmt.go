@@ -82,7 +82,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 		}
 		dv := snap.dbAt(uint32(d.ID))
 		for _, t := range tx.TablesOf(d.ID) {
-			if tv := snap.tableAt(uint32(t.ID)); tv != nil && ac.a.tableVisible(ac.set, dv, tv) {
+			if tv := snap.tableAt(uint32(t.ID)); tv != nil && snap.tableVisible(ac.a, ac.set, dv, tv, t.ID) {
 				rows = append(rows, model.Quote(t.Name))
 			}
 		}
@@ -155,6 +155,9 @@ func (s *Session) ShowGrantsOn(on Target) ([]string, error) {
 			return foldInto(&name, model.NameRole, on.Name)
 		case model.KindUser:
 			return foldInto(&name, model.NameUser, on.Name)
+		case model.KindColumn:
+			sp, name, err = s.columnSpec(on)
+			return err
 		}
 		sp, err = s.spec(on)
 		return err
@@ -169,6 +172,8 @@ func (s *Session) ShowGrantsOn(on Target) ([]string, error) {
 			rows, err = roleOwnerRows(tx, s.account, name)
 		case model.KindUser:
 			rows, err = userOwnerRows(tx, s.account, name)
+		case model.KindColumn:
+			rows, err = columnLevelRows(tx, s.account, sp, name)
 		default:
 			rows, err = levelRows(tx, ac.a, (&writer{Tx: tx}).resolve(s.account, sp))
 		}
@@ -229,7 +234,7 @@ func levelRows(tx *catalog.Tx, a *accountView, l level) ([]string, error) {
 	for _, g := range tx.GrantsAt(key) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+on+" TO "+roleName(tx, g.Role)+option(g.Option))
 	}
-	return rows, nil
+	return append(rows, aclRowsAt(tx, l)...), nil
 }
 
 // ShowPrivileges runs SHOW PRIVILEGES ON object [FOR USER ...]: the
@@ -320,7 +325,7 @@ func statementPrivilege(name string, k model.Kind) (model.Privilege, error) {
 // objectSpec does the stage-2 checks of an object named by an
 // introspection statement: an unqualified table needs a current database.
 func (s *Session) objectSpec(on Target) error {
-	if on.Kind == model.KindTable && on.Database == "" && !on.AnyDatabase && s.dbName == "" {
+	if (on.Kind == model.KindTable || on.Kind == model.KindColumn) && on.Database == "" && !on.AnyDatabase && s.dbName == "" {
 		return errNoDatabaseSelected
 	}
 	return nil
@@ -349,6 +354,13 @@ func (s *Session) existing(snap *Snapshot, on Target) (model.Object, error) {
 		return model.Object{}, model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(fold(model.NameRole, on.Name)))
 	case model.KindUser:
 		return model.Object{}, model.Errorf(model.ErrNotFound, "there is no user %s", model.Quote(fold(model.NameUser, on.Name)))
+	case model.KindColumn:
+		sp, col, err := s.columnSpec(on)
+		if err != nil {
+			return model.Object{}, err
+		}
+		_, err = columnLevelRows(snap.read(), s.account, sp, col)
+		return model.Object{}, err
 	}
 	sp, err := s.spec(on)
 	if err != nil {

@@ -16,6 +16,8 @@ type level struct {
 	dbName  string
 	tbName  string
 	missing error
+	column  model.ColumnID // ScopeColumn: the column, 0 when missing
+	colName string         // ScopeColumn: the column's folded name
 }
 
 // key returns the level's catalog key; it is only meaningful when nothing
@@ -26,6 +28,8 @@ func (l level) key() catalog.LevelKey {
 		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.db)}
 	case catalog.ScopeTable:
 		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.table)}
+	case catalog.ScopeColumn:
+		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.column)}
 	}
 	return catalog.LevelKey{Scope: l.scope, Object: uint32(l.account)}
 }
@@ -37,7 +41,7 @@ func (l level) ownerOf(ac *actor) bool {
 	case catalog.ScopeDatabase:
 		d := ac.dbView(l.db)
 		return d != nil && ac.set.Has(d.ownerSlot)
-	case catalog.ScopeTable:
+	case catalog.ScopeTable, catalog.ScopeColumn:
 		t := ac.tableView(l.table)
 		return t != nil && ac.set.Has(t.ownerSlot)
 	}
@@ -61,8 +65,11 @@ func (l level) covering(ac *actor) [][]entry {
 		if d := ac.dbView(l.db); d != nil && l.scope != catalog.ScopeAnyTable {
 			out = append(out, d.tables)
 		}
-		if t := ac.tableView(l.table); t != nil && l.scope == catalog.ScopeTable {
+		if t := ac.tableView(l.table); t != nil && (l.scope == catalog.ScopeTable || l.scope == catalog.ScopeColumn) {
 			out = append(out, t.grants)
+		}
+		if c := ac.columnView(l.column); c != nil && c.acl != nil && l.scope == catalog.ScopeColumn {
+			out = append(out, c.acl.grants)
 		}
 	}
 	return out

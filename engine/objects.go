@@ -44,10 +44,12 @@ func (s *Session) DropDatabase(st DropDatabase) error {
 		if d := w.base.read().DatabaseByName(s.account, name); d != nil {
 			view = w.base.dbAt(uint32(d.ID))
 		}
-		allowed := ac.a.accountGrant(ac.set, model.PrivDropDatabase).Allowed ||
-			view != nil && ac.set.Has(view.ownerSlot)
-		if !allowed {
-			return errDenied
+		decision := ac.a.accountGrant(ac.set, model.PrivDropDatabase)
+		if view != nil {
+			decision = ac.a.onDatabase(ac.set, view, model.PrivDropDatabase)
+		}
+		if err := require(decision); err != nil {
+			return err
 		}
 		d := w.DatabaseByName(s.account, name)
 		if d == nil {
@@ -70,8 +72,12 @@ func (s *Session) tableTarget(db, name string) (levelSpec, error) {
 // active role, which owns the table.
 func (s *Session) CreateTable(st CreateTable) error {
 	var sp levelSpec
+	var cols []catalog.Column
 	return s.exec(func() (err error) {
-		sp, err = s.tableTarget(st.Database, st.Name)
+		if sp, err = s.tableTarget(st.Database, st.Name); err != nil {
+			return err
+		}
+		cols, err = s.columnDefs(st.Columns)
 		return err
 	}, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
@@ -95,7 +101,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 			return err
 		}
 		w.Insert(&catalog.Table{ID: w.NewTableID(), Account: acc.ID, Database: l.db, Name: l.tbName,
-			Columns: st.Columns, Owner: s.role})
+			Columns: w.newColumns(cols), Owner: s.role})
 		return nil
 	})
 }
@@ -111,10 +117,8 @@ func (s *Session) DropTable(st DropTable) error {
 			return err
 		}
 		l := w.resolve(s.account, sp)
-		d, t := ac.dbView(l.db), ac.tableView(l.table)
-		allowed := t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, model.PrivDropTable).Allowed
-		if !allowed {
-			return errDenied
+		if err := require(ac.onTable(l, model.PrivDropTable)); err != nil {
+			return err
 		}
 		if l.missing != nil {
 			if st.IfExists {

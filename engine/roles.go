@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/hierarchy"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/ownership"
 )
@@ -114,6 +115,7 @@ func (w *writer) removeRole(r *catalog.Role, public model.RoleID) {
 	for _, g := range w.GrantsOf(r.ID) {
 		w.Delete(g)
 	}
+	hierarchy.DeleteACLOf(w.Tx, r)
 	for _, e := range w.EdgesOf(r.ID) {
 		w.deleteEdge(e)
 	}

@@ -248,6 +248,8 @@ func locate(tx *catalog.Tx, a model.AccountID, curDB model.DatabaseID, curName s
 		if u := tx.UserByName(a, fold(model.NameUser, on.Name)); u != nil {
 			return model.UserObject(u.ID), 0
 		}
+	case model.KindColumn:
+		return locateColumn(tx, a, curDB, curName, on)
 	}
 	return missing, ReasonNoSuchObject
 }

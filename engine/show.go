@@ -100,6 +100,7 @@ func roleGrantRows(tx *catalog.Tx, a *accountView, r *catalog.Role) []string {
 	for _, g := range tx.GrantsOf(r.ID) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+" ON "+levelName(tx, g.Level())+to+option(g.Option))
 	}
+	rows = append(rows, aclRowsOf(tx, r.ID)...)
 	for _, e := range tx.EdgesTo(r.ID) {
 		if p := tx.Role(e.Role); p != nil {
 			rows = append(rows, "GRANT "+model.Quote(p.Name)+" TO ROLE "+model.Quote(r.Name)+option(e.Option))

@@ -20,6 +20,7 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
+	columns  pvec.Vec[columnView]
 	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
@@ -81,6 +82,7 @@ type accountView struct {
 	grants     []entry // ON ACCOUNT
 	anyDB      []entry // ON DATABASE *
 	anyTable   []entry // ON TABLE *.*
+	deny       *accountDeny
 }
 
 type userView struct {
@@ -105,6 +107,7 @@ type dbView struct {
 	ownerSlot uint32
 	grants    []entry // ON DATABASE d
 	tables    []entry // ON TABLE d.*
+	deny      *dbDeny
 }
 
 type tableView struct {
@@ -112,6 +115,7 @@ type tableView struct {
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
+	acl       *tableACL
 }
 
 // Revision returns the number of commits before this snapshot; it grows by

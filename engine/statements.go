@@ -42,12 +42,14 @@ const (
 //	TABLE d.t             {Kind: KindTable, Database: "d", Name: "t"}
 //	TABLE t               {Kind: KindTable, Name: "t"} (current database)
 //	ROLE r | USER u       {Kind: KindRole | KindUser, Name: "r" | "u"}
+//	COLUMN [d.]t.c        {Kind: KindColumn, Database: "d", Name: "t", Column: "c"}
 type Target struct {
 	Kind        model.Kind
 	Database    string
 	Name        string
 	AnyDatabase bool
 	AnyTable    bool
+	Column      string // the column of a KindColumn object (SPEC §18)
 }
 
 // CreateAccount is CREATE ACCOUNT.
@@ -143,6 +145,9 @@ type GrantPrivilege struct {
 	On         Target
 	To         []string
 	Option     GrantOption
+	// Columns, when set, holds one list per privilege: the columns it is
+	// granted on (SPEC §18), nil for a table-level privilege.
+	Columns [][]string
 }
 
 // RevokePrivilege is REVOKE [GRANT OPTION FOR] privileges ON level FROM roles.
@@ -152,6 +157,7 @@ type RevokePrivilege struct {
 	Privileges      []string
 	On              Target
 	From            []string
+	Columns         [][]string // as in GrantPrivilege
 }
 
 // GrantRole is GRANT roles TO roles-or-users.
@@ -192,7 +198,7 @@ type CreateTable struct {
 	IfNotExists bool
 	Database    string
 	Name        string
-	Columns     string // column definitions, kept as text
+	Columns     []ColumnDef // the columns in table order; none for a table created without a list
 }
 
 // DropTable is DROP TABLE; Database "" means the current database.

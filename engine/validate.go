@@ -111,6 +111,13 @@ func checkTarget(t Target) error {
 		if t.Database != "" || t.AnyDatabase || t.AnyTable {
 			problem = "ROLE and USER name no database or wildcard"
 		}
+	case model.KindColumn:
+		if t.Name == "" || t.Column == "" || t.AnyDatabase || t.AnyTable {
+			problem = "COLUMN names one column of one table"
+		}
+	}
+	if t.Column != "" && t.Kind != model.KindColumn {
+		problem = "only COLUMN names a column"
 	}
 	if problem != "" {
 		return invalidOption("the target is malformed: %s", problem)

@@ -34,19 +34,22 @@ func (a *accountView) seesAllDatabases(set inherit.Set) bool {
 
 // databaseVisible reports whether S sees database id of account a: it sees
 // them all, or holds a privilege on it, owns it, or holds a privilege on
-// one of its tables or at a level covering TABLE d.*.
+// one of its tables (or their columns) or at a level covering TABLE d.*.
 func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.DatabaseID) bool {
 	d := s.dbAt(uint32(id))
 	switch {
 	case d == nil || d.account != a.id:
 		return false
+	case a.deny != nil:
+		return s.databaseVisibleDenied(a, set, d, id)
 	case a.seesAllDatabases(set), set.Has(d.ownerSlot),
 		heldAny(a.anyDB, set), heldAny(d.grants, set), heldAny(a.anyTable, set), heldAny(d.tables, set),
 		held(a.grants, set, model.PrivDropDatabase.Satisfying()):
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.grants, set)) {
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.grants, set) ||
+			tv.acl != nil && heldAny(tv.acl.colGrants, set)) {
 			return true
 		}
 	}
@@ -59,11 +62,23 @@ func (a *accountView) seesAllTables(set inherit.Set, d *dbView) bool {
 	return a.databaseGrant(set, d, model.PrivShowTables).Allowed
 }
 
-// tableVisible reports whether S sees table t of database d: it sees every
-// table of d, or holds a privilege on t (from any level covering it, DROP
-// and ALTER TABLE from the database levels) or owns it.
-func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView) bool {
-	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || heldAny(t.grants, set) ||
+// tableVisible reports whether S sees table id (view t) of database d: it
+// sees every table of d, or holds a privilege on it or on one of its
+// columns.
+func (s *Snapshot) tableVisible(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID) bool {
+	return a.seesAllTables(set, d) || s.tableHeld(a, set, d, t, id)
+}
+
+// tableHeld reports whether S holds a privilege on table id (view t) of
+// database d, or on one of its columns, as Check decides them (from any
+// level covering it, DROP and ALTER TABLE from the database levels, or by
+// ownership).
+func (s *Snapshot) tableHeld(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID) bool {
+	if a.deny != nil {
+		return s.tableHeldDenied(a, set, d, t, id)
+	}
+	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || heldAny(t.grants, set) ||
 		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
-		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase)
+		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase) ||
+		t.acl != nil && heldAny(t.acl.colGrants, set)
 }

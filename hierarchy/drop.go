@@ -13,7 +13,8 @@ func DeleteGrantsAt(tx *catalog.Tx, l catalog.LevelKey) {
 
 // DropTable removes table t and every grant on it.
 func DropTable(tx *catalog.Tx, t *catalog.Table) {
-	DeleteGrantsAt(tx, catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(t.ID)})
+	DeleteAt(tx, catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(t.ID)})
+	dropColumns(tx, t)
 	tx.Delete(t)
 }
 
@@ -23,8 +24,8 @@ func DropDatabase(tx *catalog.Tx, d *catalog.Database) {
 	for _, t := range tx.TablesOf(d.ID) {
 		DropTable(tx, t)
 	}
-	DeleteGrantsAt(tx, catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: uint32(d.ID)})
-	DeleteGrantsAt(tx, catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: uint32(d.ID)})
+	DeleteAt(tx, catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: uint32(d.ID)})
+	DeleteAt(tx, catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: uint32(d.ID)})
 	tx.Delete(d)
 }
 
@@ -37,6 +38,7 @@ func DropAccount(tx *catalog.Tx, a *catalog.Account) {
 	for _, g := range tx.GrantsOfAccount(a.ID) {
 		tx.Delete(g)
 	}
+	dropAccountDenials(tx, a)
 	for _, e := range tx.EdgesOfAccount(a.ID) {
 		tx.Delete(e)
 	}

@@ -15,6 +15,10 @@ type DatabaseID uint32
 // TableID identifies a table for the life of the engine; it is never reused.
 type TableID uint32
 
+// ColumnID identifies a column of a table for the life of the engine; it is
+// never reused, and it names its table too (SPEC §18).
+type ColumnID uint32
+
 // Kind is the kind of an object a decision is asked about.
 type Kind uint8
 
@@ -26,9 +30,12 @@ const (
 	KindTable
 	KindRole
 	KindUser
+	// KindColumn names a column of a table (SPEC §18); its privileges are
+	// the column privileges of the table level.
+	KindColumn
 )
 
-var kindNames = [...]string{"none", "account", "database", "table", "role", "user"}
+var kindNames = [...]string{"none", "account", "database", "table", "role", "user", "column"}
 
 // String returns the lower-case name of the kind, as used in messages.
 func (k Kind) String() string {
@@ -47,7 +54,7 @@ func (k Kind) Level() Level {
 		return LevelAccount
 	case KindDatabase:
 		return LevelDatabase
-	case KindTable:
+	case KindTable, KindColumn:
 		return LevelTable
 	}
 	return LevelNone
@@ -74,6 +81,9 @@ func RoleObject(r RoleID) Object { return Object{KindRole, uint32(r)} }
 
 // UserObject returns the reference to user u.
 func UserObject(u UserID) Object { return Object{KindUser, uint32(u)} }
+
+// ColumnObject returns the reference to column c (of its table).
+func ColumnObject(c ColumnID) Object { return Object{KindColumn, uint32(c)} }
 
 // AccountStatus is the lifecycle state of an account (SPEC §10).
 type AccountStatus uint8

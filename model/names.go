@@ -31,6 +31,7 @@ const (
 	NameRole
 	NameDatabase
 	NameTable
+	NameColumn // a column of a table (SPEC §18): the rules of table names
 )
 
 // IsPredefinedRole reports whether a folded name is one of the predefined
@@ -73,7 +74,7 @@ func validRune(kind NameKind, r rune) bool {
 		return false
 	case (kind == NameUser || kind == NameRole) && (r == ':' || r == '#'):
 		return false
-	case (kind == NameDatabase || kind == NameTable) && r == '.':
+	case (kind == NameDatabase || kind == NameTable || kind == NameColumn) && r == '.':
 		return false
 	}
 	return true

@@ -52,7 +52,7 @@ func tableFields(c coder, r *catalog.Table) {
 	u32(c, &r.Account)
 	u32(c, &r.Database)
 	str(c, &r.Name)
-	str(c, &r.Columns)
+	columnList(c, &r.Columns)
 	u32(c, &r.Owner)
 }
 
@@ -96,4 +96,6 @@ var kinds = [...]kind{
 	6: kindOf("grant", grantFields),
 	7: kindOf("role edge", roleEdgeFields),
 	8: kindOf("user role", userRoleFields),
+	9: kindOf("column grant", columnGrantFields),
+	10: kindOf("denial", denialFields),
 }

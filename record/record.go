@@ -6,22 +6,28 @@
 // and Deletes of full catalog records (the types of catalog/records.go).
 // The bootstrap is record 0, an ordinary record of Puts.
 //
-// # Format, version 1
+// # Format, version 2
 //
 // All integers are little-endian; a uvarint is encoding/binary's unsigned
 // varint in its shortest form, a varint its zig-zag signed form.
 //
-//	record  = magic:0xD0 version:0x01 length:u32 crc:u32 body
+//	record  = magic:0xD0 version:0x02 length:u32 crc:u32 body
 //	body    = revision:uvarint time:varint statement:string count:uvarint op*
 //	op      = action:u8 kind:u8 field*
 //	string  = length:uvarint byte*
 //
 // length is the length of body and crc its CRC-32C (Castagnoli). action is
 // 1 for Put and 2 for Delete; kind is 1 account, 2 user, 3 role,
-// 4 database, 5 table, 6 grant, 7 role edge, 8 user role. The fields of
-// each kind follow in the order of its field list in fields.go: IDs and
-// other 32-bit numbers are uvarints, small enumerations one byte, flags
-// one byte (0 or 1), texts strings.
+// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 9 column grant,
+// 10 denial. The fields of each kind follow in the order of its field list
+// in fields.go: IDs and other 32-bit numbers are uvarints, small
+// enumerations one byte, flags one byte (0 or 1), texts strings; a table's
+// columns are their count (a uvarint) and then each column's ID, name and
+// type.
+//
+// Version 2 gave tables their columns as a list (SPEC §18), where version 1
+// kept the column definitions as one text, and added kinds 9 and 10. No
+// engine wrote version 1 records, so this build reads version 2 only.
 //
 // Encoding is deterministic: one record always encodes to the same bytes,
 // and a decoder accepts only bytes the encoder could have written.
@@ -33,7 +39,7 @@ import (
 )
 
 // Version is the format version this package writes and the only one it reads.
-const Version = 1
+const Version = 2
 
 // The decoding errors. Every error Decode returns wraps exactly one of them.
 var (

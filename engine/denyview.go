@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/model"
+)
+
+// The decision views of SPEC §18: denials and columns. They hang off the
+// views of accounts, databases and tables by pointers that are nil when
+// there is nothing to say, so a decision in an account without denials
+// pays one nil test for them.
+
+// accountDeny is the denial part of an account's view; it exists when a
+// role of the account holds a denial at any level, columns included.
+type accountDeny struct {
+	account  []entry // DENY ... ON ACCOUNT
+	anyDB    []entry // DENY ... ON DATABASE *
+	anyTable []entry // DENY ... ON TABLE *.*
+}
+
+// dbDeny holds the denials at a database's levels.
+type dbDeny struct {
+	db     []entry // DENY ... ON DATABASE d
+	tables []entry // DENY ... ON TABLE d.*
+}
+
+// tableACL holds what a table's decisions need beyond its grants: the
+// denials at its own level and, per role, the privileges granted or
+// denied on some column of it.
+type tableACL struct {
+	deny      []entry // DENY ... ON TABLE d.t
+	colDeny   []entry // the union of its columns' denials, per role
+	colGrants []entry // the union of its columns' grants, per role
+}
+
+// columnView is one column: its table, and the grants and denials at its
+// level. A zero view is an absent column.
+type columnView struct {
+	table model.TableID
+	acl   *columnACL // nil when the column has no grant and no denial
+}
+
+// columnACL holds the grants and denials at one column's level.
+type columnACL struct {
+	grants []entry
+	deny   []entry
+}
+
+func (s *Snapshot) columnAt(i uint32) *columnView {
+	if v := s.columns.At(i); v != nil && v.table != 0 {
+		return v
+	}
+	return nil
+}
+
+// denyMask returns the denials that deny p: p itself and its level's ALL;
+// for an ALL, every privilege of its level (SPEC §21: Check(ALL) is denied
+// by any denial of that level).
+func denyMask(p model.Privilege) model.PrivSet {
+	if p.Info().All {
+		return model.LevelPrivs(p.Level())
+	}
+	return p.Satisfying()
+}
+
+// columnMask returns the column denials that deny a table-level decision
+// for p: a column privilege itself; for the table's ALL, all of them.
+func columnMask(p model.Privilege) model.PrivSet {
+	if p == model.PrivTableAll {
+		return model.ColumnPrivs
+	}
+	if p.OnColumns() {
+		return p.Bit()
+	}
+	return 0
+}
+
+// accountDenied reports whether a role of set holds a denial of p on the
+// account.
+func (a *accountView) accountDenied(set inherit.Set, p model.Privilege) bool {
+	return a.deny != nil && held(a.deny.account, set, denyMask(p))
+}
+
+// databaseDenied reports whether a role of set holds a denial of p at
+// DATABASE * or DATABASE d (d may be nil).
+func (a *accountView) databaseDenied(set inherit.Set, d *dbView, p model.Privilege) bool {
+	if a.deny == nil {
+		return false
+	}
+	want := denyMask(p)
+	return held(a.deny.anyDB, set, want) || d != nil && d.deny != nil && held(d.deny.db, set, want)
+}
+
+// tableLevelsDenied reports whether a role of set holds a denial of p at
+// TABLE *.*, TABLE d.* or TABLE d.t (d and t may be nil).
+func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, t *tableView, p model.Privilege) bool {
+	want := denyMask(p)
+	return held(a.deny.anyTable, set, want) ||
+		d != nil && d.deny != nil && held(d.deny.tables, set, want) ||
+		t != nil && t.acl != nil && held(t.acl.deny, set, want)
+}
+
+// tableDenied reports whether a table-level decision for p on t is denied
+// to set: a denial at a level covering t, or, for a column privilege or
+// ALL, a denial on any column of t (SPEC §18: the decision asks for the
+// whole table).
+func (a *accountView) tableDenied(set inherit.Set, d *dbView, t *tableView, p model.Privilege) bool {
+	if a.deny == nil {
+		return false
+	}
+	return a.tableLevelsDenied(set, d, t, p) ||
+		t != nil && t.acl != nil && held(t.acl.colDeny, set, columnMask(p))
+}
+
+// columnDenied reports whether a decision for p on column c of t is
+// denied to set: a denial at a level covering t, or on c itself.
+func (a *accountView) columnDenied(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) bool {
+	if a.deny == nil {
+		return false
+	}
+	return a.tableLevelsDenied(set, d, t, p) || c != nil && c.acl != nil && held(c.acl.deny, set, p.Bit())
+}
+
+// columnGrant decides column privilege p on column c of table t in
+// database d (SPEC §18): the admin role; a denial covering it; ownership
+// of t; a grant at a level covering t or on c.
+func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) Decision {
+	want := p.Satisfying()
+	switch {
+	case set.Has(a.adminSlot):
+		return allow(ReasonAdmin)
+	case a.columnDenied(set, d, t, c, p):
+		return deny(ReasonDenied)
+	case set.Has(t.ownerSlot):
+		return allow(ReasonOwner)
+	case held(t.grants, set, want), held(d.tables, set, want), held(a.anyTable, set, want),
+		c.acl != nil && held(c.acl.grants, set, p.Bit()):
+		return allow(ReasonGrant)
+	}
+	return deny(ReasonNoGrant)
+}
+
+// onColumn decides p on column c: only the column privileges apply.
+func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) Decision {
+	if !p.OnColumns() {
+		return deny(ReasonWrongLevel)
+	}
+	return a.columnGrant(set, d, t, c, p)
+}

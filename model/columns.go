@@ -1,0 +1,24 @@
+package model
+
+// ColumnPrivs are the privileges that may name columns (SPEC §18, §21):
+// SELECT, INSERT, UPDATE and REFERENCE. A decision on a column for any
+// other privilege is "wrong level".
+const ColumnPrivs = PrivSet(1)<<PrivSelect | PrivSet(1)<<PrivInsert | PrivSet(1)<<PrivUpdate |
+	PrivSet(1)<<PrivReference
+
+// OnColumns reports whether p may be granted or denied on columns.
+func (p Privilege) OnColumns() bool { return p < privCount && ColumnPrivs.Has(p) }
+
+// DefaultColumnsPerTable is the default limit of columns per table (SPEC §18).
+const DefaultColumnsPerTable = 4096
+
+// LevelPrivs returns every privilege of level l, its ALL included.
+func LevelPrivs(l Level) PrivSet {
+	var s PrivSet
+	for i := range Privileges {
+		if Privileges[i].Level == l {
+			s |= Privilege(i).Bit()
+		}
+	}
+	return s
+}
