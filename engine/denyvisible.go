@@ -76,3 +76,58 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	}
 	return false
 }
+
+// withoutDenied keeps of h the roles and users whose role set Check allows
+// p on on: in an account with denials, a role deciding alone may still be
+// denied once the roles it inherits (or a user's other roles) join S.
+func (s *Snapshot) withoutDenied(a *accountView, p model.Privilege, on model.Object, h Holders) Holders {
+	var out Holders
+	for _, r := range h.Roles {
+		if rv := s.roleAt(uint32(r)); rv != nil && s.decide(a, rv.closure, r, p, on).Allowed {
+			out.Roles = append(out.Roles, r)
+		}
+	}
+	for _, u := range h.Users {
+		if s.userCan(u, p, on) {
+			out.Users = append(out.Users, u)
+		}
+	}
+	return out
+}
+
+// columnDeciders returns the candidate deciders of a column object: the
+// grantees at the levels covering its table and on the column itself
+// (given to add), and the table's owner.
+func (s *Snapshot) columnDeciders(on model.Object, add func([]entry)) []uint32 {
+	c := s.columnAt(on.ID)
+	if c == nil {
+		return nil
+	}
+	t := s.tableAt(uint32(c.table))
+	if t == nil {
+		return nil
+	}
+	a := s.accountAt(uint32(t.account))
+	add(a.anyTable)
+	add(t.grants)
+	if d := s.dbAt(uint32(t.db)); d != nil {
+		add(d.tables)
+	}
+	if c.acl != nil {
+		add(c.acl.grants)
+	}
+	return []uint32{t.ownerSlot}
+}
+
+// keepAllowed keeps of the objects of kind k (IDs ids) those Check allows
+// p on for set: in an account with denials, what S holds is no longer
+// allowed by construction.
+func (s *Snapshot) keepAllowed(a *accountView, set inherit.Set, active model.RoleID, p model.Privilege, k model.Kind, ids []uint32) []uint32 {
+	out := ids[:0]
+	for _, id := range ids {
+		if s.decide(a, set, active, p, model.Object{Kind: k, ID: id}).Allowed {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -141,6 +141,9 @@ func (s *Snapshot) objects(user model.UserID, activeRole model.RoleID, sec Secon
 	case model.KindTable:
 		out = s.tablesHeld(x, a, set, p)
 	}
+	if a.deny != nil && (k == model.KindDatabase || k == model.KindTable) {
+		out = s.keepAllowed(a, set, r.id, p, k, out)
+	}
 	return out
 }
 

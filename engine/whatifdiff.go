@@ -118,6 +118,10 @@ func (sd *side) entries(l catalog.LevelKey) []entry {
 		if t := sd.s.tableAt(l.Object); t != nil {
 			return t.grants
 		}
+	case catalog.ScopeColumn:
+		if c := sd.s.columnAt(l.Object); c != nil && c.acl != nil {
+			return c.acl.grants
+		}
 	}
 	return nil
 }
@@ -136,6 +140,8 @@ func (sd *side) levelAccount(l catalog.LevelKey) model.AccountID {
 		if t := sd.s.tableAt(l.Object); t != nil {
 			return t.account
 		}
+	case catalog.ScopeColumn:
+		return sd.objectAccount(model.ColumnObject(model.ColumnID(l.Object)))
 	}
 	return 0
 }
@@ -222,6 +228,7 @@ type differ struct {
 	owners  map[[2]uint32][]model.Object  // objects whose owner changed, by (before, after) owner slot
 	exact   map[model.UserID][]exactChange
 	allGate bool // the account's state changed: every user is compared whole
+	denials bool // the account has denials on a side: every examined user is compared whole
 	users   map[model.UserID]bool
 	names   map[model.Object]string
 	space   *tableSpace // the tables of both sides, once expansion needs them
@@ -236,6 +243,7 @@ type exactChange struct {
 
 func newDiffer(before, after *Snapshot, ch *catalog.Changes, acc model.AccountID) *differ {
 	d := &differ{acc: acc, b: newSide(before, acc), a: newSide(after, acc), ch: ch,
+		denials: hasDenials(before, acc) || hasDenials(after, acc),
 		levels: map[catalog.LevelKey][]uint32{}, owners: map[[2]uint32][]model.Object{},
 		exact: map[model.UserID][]exactChange{}, users: map[model.UserID]bool{}, names: map[model.Object]string{},
 		dbNames: map[model.DatabaseID]string{}}
@@ -273,6 +281,7 @@ func (d *differ) examine() {
 			continue
 		}
 		slots := changedSlots(b.entries(l), a.entries(l))
+		slots = append(slots, changedSlots(b.denials(l), a.denials(l))...)
 		if len(slots) > 0 {
 			d.levels[l] = slots
 			roots = append(roots, slots...)
@@ -289,6 +298,7 @@ func (d *differ) examine() {
 			d.existence(o)
 		}
 	}
+	d.examineColumns()
 	for _, sd := range []*side{b, a} {
 		if sd.a == nil {
 			continue
@@ -398,7 +408,7 @@ func (d *differ) examineUser(u model.UserID) *userDiff {
 	if va != nil {
 		ud.setA = va.secondary
 	}
-	ud.whole = d.allGate || vb == nil || va == nil || vb.locked != va.locked || vb.admin != va.admin
+	ud.whole = d.allGate || d.denials || vb == nil || va == nil || vb.locked != va.locked || vb.admin != va.admin
 	return ud
 }
 
@@ -421,6 +431,9 @@ func (d *differ) keys(ud *userDiff, gained bool) *keys {
 			continue
 		}
 		for _, g := range mine.grantsOf(r) {
+			levels[g.Level()] = true
+		}
+		for _, g := range mine.tx.ColumnGrantsOf(r) {
 			levels[g.Level()] = true
 		}
 		for _, o := range mine.ownedBy(r) {
@@ -532,6 +545,7 @@ func (d *differ) userChanges(ud *userDiff, k *keys, gained bool, budget int) []A
 			c.add(t.o, t.p.Bit())
 		}
 	}
+	d.expandColumns(c)
 	sign := "- "
 	if gained {
 		sign = "+ "
@@ -699,6 +713,8 @@ func (d *differ) expandLevel(c *pending, l catalog.LevelKey, privs model.PrivSet
 		c.addTables(d.space.ofDB[db], false, privs&levelPrivileges[model.LevelTable])
 	case catalog.ScopeTable:
 		d.addTable(c, model.TableID(l.Object), privs&levelPrivileges[model.LevelTable])
+	case catalog.ScopeColumn:
+		c.add(model.ColumnObject(model.ColumnID(l.Object)), privs&model.ColumnPrivs)
 	}
 }
 
@@ -788,6 +804,9 @@ func (d *differ) objectName(o model.Object) string {
 		sd = d.b
 	}
 	n := objectName(sd.tx, o)
+	if o.Kind == model.KindColumn {
+		n = columnObjectName(sd.s, sd.tx, o)
+	}
 	d.names[o] = n
 	return n
 }

@@ -54,6 +54,9 @@ func (s *Snapshot) WhoCan(p model.Privilege, on model.Object) Holders {
 		}
 	}
 	h.Users = x.usersOf(users)
+	if a.deny != nil {
+		h = s.withoutDenied(a, p, on, h)
+	}
 	return h
 }
 
@@ -71,6 +74,12 @@ func (s *Snapshot) objectAccount(on model.Object) *accountView {
 	case model.KindTable:
 		if v := s.tableAt(on.ID); v != nil {
 			a = v.account
+		}
+	case model.KindColumn:
+		if c := s.columnAt(on.ID); c != nil {
+			if v := s.tableAt(uint32(c.table)); v != nil {
+				a = v.account
+			}
 		}
 	case model.KindRole:
 		if v := s.roleAt(on.ID); v != nil {
@@ -134,6 +143,8 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 			add(d.grants)
 			cand = append(cand, d.ownerSlot)
 		}
+	case model.KindColumn:
+		cand = append(cand, s.columnDeciders(on, add)...)
 	case model.KindTable:
 		add(a.anyDB)
 		add(a.anyTable)
