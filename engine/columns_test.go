@@ -1,0 +1,168 @@
+package engine_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// columnFixture is acmeFixture with columns id, name and card on
+// sales.orders, and bob's session.
+func columnFixture(t testing.TB) (eng *engine.Engine, ann, bob *engine.Session) {
+	t.Helper()
+	eng, ann = acmeFixture(t)
+	for _, c := range []string{"id", "name", "card"} {
+		require.NoError(t, ann.AlterTable(engine.AlterTable{Database: "sales", Name: "orders",
+			Action: engine.TableAddColumn, Column: engine.ColumnDef{Name: c, Type: "text"}}))
+	}
+	return eng, ann, connect(t, eng, "acme:bob", "pw")
+}
+
+// column returns the object of column name of sales.orders.
+func column(t testing.TB, eng *engine.Engine, name string) model.Object {
+	t.Helper()
+	snap := eng.Snapshot()
+	a, _ := snap.Account("acme")
+	d, _ := snap.Database(a, "sales")
+	tb, _ := snap.Table(d, "orders")
+	c, ok := snap.Column(tb, name)
+	require.True(t, ok, "column %s", name)
+	return model.ColumnObject(c)
+}
+
+func TestColumnGrantsAndDenials(t *testing.T) {
+	eng, ann, bob := columnFixture(t)
+	orders := table("sales", "orders")
+	require.NoError(t, ann.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select", "delete"},
+		Columns: [][]string{{"id", "name"}}, On: orders, To: []string{"analyst"}}))
+
+	assert.True(t, bob.Check(model.PrivSelect, column(t, eng, "id")).Allowed)
+	assert.False(t, bob.Check(model.PrivSelect, column(t, eng, "card")).Allowed)
+	assert.True(t, bob.Decide(model.PrivDelete, orders).Allowed, "a privilege without columns is a table grant")
+	assert.False(t, bob.Decide(model.PrivSelect, orders).Allowed, "a column grant never gives the table")
+	assert.Equal(t, engine.ReasonWrongLevel, bob.Check(model.PrivDelete, column(t, eng, "id")).Reason)
+	assert.Equal(t, engine.ReasonWrongLevel, bob.Check(model.PrivAll, column(t, eng, "id")).Reason)
+
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, orders, "analyst")))
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"select"}, Columns: [][]string{{"card"}},
+		On: orders, To: []string{"public"}}))
+	d := bob.Decide(model.PrivSelect, orders)
+	assert.Equal(t, engine.Decision{Reason: engine.ReasonDenied}, d, "one denied column denies the whole table")
+	assert.True(t, bob.Check(model.PrivSelect, column(t, eng, "name")).Allowed)
+	x := bob.Explain(model.PrivSelect, orders)
+	assert.Equal(t, "DENY SELECT (card) ON TABLE sales.orders TO public", x.Deny)
+	assert.Equal(t, "public", x.Via)
+	assert.True(t, ann.Decide(model.PrivSelect, orders).Allowed, "the admin role is never denied")
+
+	require.NoError(t, ann.RevokeDeny(engine.RevokeDeny{Privileges: []string{"select"}, Columns: [][]string{{"card"}},
+		On: orders, From: []string{"public"}}))
+	assert.True(t, bob.Decide(model.PrivSelect, orders).Allowed)
+}
+
+func TestColumnObjectsOfDroppedColumnsAreGone(t *testing.T) {
+	eng, ann, bob := columnFixture(t)
+	orders := table("sales", "orders")
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"select"}, orders, "analyst")))
+	card := column(t, eng, "card")
+	require.True(t, bob.Check(model.PrivSelect, card).Allowed)
+	require.NoError(t, ann.AlterTable(engine.AlterTable{Database: "sales", Name: "orders",
+		Action: engine.TableDropColumn, Column: engine.ColumnDef{Name: "card"}}))
+	assert.Equal(t, engine.ReasonNoSuchObject, bob.Check(model.PrivSelect, card).Reason)
+	require.NoError(t, ann.AlterTable(engine.AlterTable{Database: "sales", Name: "orders",
+		Action: engine.TableAddColumn, Column: engine.ColumnDef{Name: "card", Type: "text"}}))
+	again := column(t, eng, "card")
+	assert.NotEqual(t, card, again, "a re-created column is a new object")
+	assert.Equal(t, engine.ReasonNoSuchObject, bob.Check(model.PrivSelect, card).Reason)
+	require.NoError(t, ann.DropTable(engine.DropTable{Database: "sales", Name: "orders"}))
+	assert.Equal(t, engine.ReasonNoSuchObject, bob.Check(model.PrivSelect, again).Reason)
+}
+
+func TestColumnsPerTableLimit(t *testing.T) {
+	eng := newEngine(t, engine.WithLimits(engine.Limits{ColumnsPerTable: 2}))
+	root := connect(t, eng, "root", "111")
+	require.NoError(t, root.CreateDatabase(engine.CreateDatabase{Name: "d"}))
+	three := []engine.ColumnDef{{Name: "a", Type: "int"}, {Name: "b", Type: "int"}, {Name: "c", Type: "int"}}
+	err := root.CreateTable(engine.CreateTable{Database: "d", Name: "t", Columns: three})
+	require.ErrorIs(t, err, model.ErrLimit)
+	assert.EqualError(t, err, "the columns per table exceeds the limit 2")
+	require.NoError(t, root.CreateTable(engine.CreateTable{Database: "d", Name: "t", Columns: three[:2]}))
+	err = root.AlterTable(engine.AlterTable{Database: "d", Name: "t", Action: engine.TableAddColumn, Column: three[2]})
+	assert.ErrorIs(t, err, model.ErrLimit)
+	err = root.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select"}, Columns: [][]string{{"a", "b", "a"}},
+		On: table("d", "t"), To: []string{"public"}})
+	assert.ErrorIs(t, err, model.ErrLimit, "a column list is bounded by the columns limit")
+}
+
+func TestColumnStatementsThroughTheAPI(t *testing.T) {
+	_, ann, _ := columnFixture(t)
+	orders := table("sales", "orders")
+	tests := []struct {
+		name string
+		err  error
+		run  func() error
+	}{
+		{"more column lists than privileges", model.ErrInvalidOption, func() error {
+			return ann.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select"}, Columns: [][]string{{"id"}, {"id"}},
+				On: orders, To: []string{"analyst"}})
+		}},
+		{"an unknown ALTER TABLE action", model.ErrInvalidOption, func() error {
+			return ann.AlterTable(engine.AlterTable{Database: "sales", Name: "orders", Column: engine.ColumnDef{Name: "x"}})
+		}},
+		{"a column on a wildcard", model.ErrInvalidPrivilege, func() error {
+			return ann.Deny(engine.Deny{Privileges: []string{"select"}, Columns: [][]string{{"id"}},
+				On: engine.Target{Kind: model.KindTable, AnyDatabase: true, AnyTable: true}, To: []string{"analyst"}})
+		}},
+		{"a duplicate column", model.ErrExists, func() error {
+			return ann.CreateTable(engine.CreateTable{Database: "sales", Name: "t2",
+				Columns: []engine.ColumnDef{{Name: "A", Type: "int"}, {Name: "a", Type: "int"}}})
+		}},
+		{"a malformed column target", model.ErrInvalidOption, func() error {
+			_, err := ann.ShowGrantsOn(engine.Target{Kind: model.KindColumn, Database: "sales", Name: "orders"})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, tt.run(), tt.err)
+		})
+	}
+}
+
+// TestColumnCheckDoesNotAllocate guards the hot path on columns and in an
+// account with denials.
+func TestColumnCheckDoesNotAllocate(t *testing.T) {
+	eng, ann, bob := columnFixture(t)
+	orders := table("sales", "orders")
+	require.NoError(t, ann.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select", "update"},
+		Columns: [][]string{{"id"}, {"name"}}, On: orders, To: []string{"analyst"}}))
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"select"}, Columns: [][]string{{"card"}},
+		On: orders, To: []string{"analyst"}}))
+	pr := bob.Principal()
+	tbl, _ := eng.Snapshot().Table(mustDatabase(t, eng), "orders")
+	for _, q := range []struct {
+		p   model.Privilege
+		obj model.Object
+	}{
+		{model.PrivSelect, column(t, eng, "id")},
+		{model.PrivSelect, column(t, eng, "card")},
+		{model.PrivUpdate, column(t, eng, "id")},
+		{model.PrivSelect, model.TableObject(tbl)},
+		{model.PrivDelete, model.TableObject(tbl)},
+	} {
+		allocs := testing.AllocsPerRun(1000, func() { eng.Check(pr.User, pr.Role, engine.SecondaryAll, q.p, q.obj) })
+		assert.Zero(t, allocs, fmt.Sprint(q))
+	}
+}
+
+func mustDatabase(t testing.TB, eng *engine.Engine) model.DatabaseID {
+	t.Helper()
+	snap := eng.Snapshot()
+	a, _ := snap.Account("acme")
+	d, ok := snap.Database(a, "sales")
+	require.True(t, ok)
+	return d
+}
