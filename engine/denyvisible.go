@@ -56,7 +56,12 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 			return true
 		}
 	}
-	if t.acl == nil || !heldAny(t.acl.colGrants, set) {
+	// A column privilege may come from a level covering the table, from
+	// ownership (both denied for the whole table by a denied column, but
+	// not for the other columns) or from a grant on a column.
+	want := model.ColumnPrivs | model.PrivTableAll.Bit()
+	fromTable := set.Has(t.ownerSlot) || held(t.grants, set, want) || held(d.tables, set, want) || held(a.anyTable, set, want)
+	if !fromTable && (t.acl == nil || !heldAny(t.acl.colGrants, set)) {
 		return false
 	}
 	rec := s.read().Table(id)
@@ -65,7 +70,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	}
 	for _, c := range rec.Columns {
 		cv := s.columnAt(uint32(c.ID))
-		if cv == nil || cv.acl == nil || !heldAny(cv.acl.grants, set) {
+		if cv == nil || !fromTable && (cv.acl == nil || !heldAny(cv.acl.grants, set)) {
 			continue
 		}
 		for p := range privilegesOf(model.ColumnPrivs) {
@@ -130,4 +135,20 @@ func (s *Snapshot) keepAllowed(a *accountView, set inherit.Set, active model.Rol
 		}
 	}
 	return out
+}
+
+// someDirectRoleCan decides a creation privilege for user u as SHOW USERS
+// WITH counts it, in an account with denials: a creation privilege comes
+// from the active role's closure alone, so a denial held by another direct
+// role does not take it away, and the union of the closures would
+// overstate the denials. Each direct role (public included) is tried as
+// the active role.
+func (s *Snapshot) someDirectRoleCan(a *accountView, u *userView, p model.Privilege, on model.Object) bool {
+	for slot := range slotsOf(u.direct) {
+		r := s.roleAt(uint32(s.index(a.id).role(slot)))
+		if r != nil && s.decide(a, r.closure, r.id, p, on).Allowed {
+			return true
+		}
+	}
+	return false
 }

@@ -71,13 +71,13 @@ func (s *Snapshot) tableVisible(a *accountView, set inherit.Set, d *dbView, t *t
 
 // tableHeld reports whether S holds a privilege on table id (view t) of
 // database d, or on one of its columns, as Check decides them (from any
-// level covering it, DROP and ALTER TABLE from the database levels, or by
-// ownership).
+// level covering it, DROP and ALTER TABLE from the database levels and its
+// ownership, or by ownership).
 func (s *Snapshot) tableHeld(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID) bool {
 	if a.deny != nil {
 		return s.tableHeldDenied(a, set, d, t, id)
 	}
-	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || heldAny(t.grants, set) ||
+	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || set.Has(d.ownerSlot) || heldAny(t.grants, set) ||
 		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
 		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase) ||
 		t.acl != nil && heldAny(t.acl.colGrants, set)

@@ -226,6 +226,9 @@ func (s *Snapshot) userCan(id model.UserID, p model.Privilege, on model.Object) 
 	if _, ok := gate(a, u, p); !ok {
 		return false
 	}
+	if a.deny != nil && p.Info().Creation {
+		return s.someDirectRoleCan(a, u, p, on)
+	}
 	var active model.RoleID
 	if u.direct.Has(a.adminSlot) {
 		active = a.adminRole

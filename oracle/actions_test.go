@@ -159,10 +159,11 @@ func (m *machine) GrantPrivilege(t *rapid.T) {
 	for range rapid.IntRange(1, 2).Draw(t, "privileges") {
 		st.Privileges = append(st.Privileges, privilege(t, on.Kind))
 	}
+	st.Columns = m.columnLists(t, st.Privileges, on)
 	if flag1(t, "with grant option") {
 		st.Option = engine.GrantWithOption
 	}
-	m.do(t, who, fmt.Sprintf("GRANT %s ON %s TO %s%s", join(st.Privileges), targetText(on), join(st.To), ifText(st.Option == engine.GrantWithOption, " WITH GRANT OPTION")),
+	m.do(t, who, fmt.Sprintf("GRANT %s ON %s TO %s%s", privText(st.Privileges, st.Columns), targetText(on), join(st.To), ifText(st.Option == engine.GrantWithOption, " WITH GRANT OPTION")),
 		func(s *engine.Session) error { return s.GrantPrivilege(st) },
 		func(s *oracle.Session) error { return s.GrantPrivilege(st) })
 }
@@ -175,7 +176,8 @@ func (m *machine) RevokePrivilege(t *rapid.T) {
 	for range rapid.IntRange(1, 2).Draw(t, "privileges") {
 		st.Privileges = append(st.Privileges, privilege(t, on.Kind))
 	}
-	m.do(t, who, fmt.Sprintf("REVOKE %s%s%s ON %s FROM %s", ifText(st.IfExists, "IF EXISTS "), ifText(st.GrantOptionOnly, "GRANT OPTION FOR "), join(st.Privileges), targetText(on), join(st.From)),
+	st.Columns = m.columnLists(t, st.Privileges, on)
+	m.do(t, who, fmt.Sprintf("REVOKE %s%s%s ON %s FROM %s", ifText(st.IfExists, "IF EXISTS "), ifText(st.GrantOptionOnly, "GRANT OPTION FOR "), privText(st.Privileges, st.Columns), targetText(on), join(st.From)),
 		func(s *engine.Session) error { return s.RevokePrivilege(st) },
 		func(s *oracle.Session) error { return s.RevokePrivilege(st) })
 }
@@ -293,7 +295,14 @@ func (m *machine) tableArgs(t *rapid.T) (db, name, text string) {
 func (m *machine) CreateTable(t *rapid.T) {
 	who := m.actor(t)
 	db, name, text := m.tableArgs(t)
-	st := engine.CreateTable{IfNotExists: flag1(t, "if not exists"), Database: db, Name: name}
+	st := engine.CreateTable{IfNotExists: flag1(t, "if not exists"), Database: db, Name: name, Columns: columnDefs(t)}
+	var cols []string
+	for _, c := range st.Columns {
+		cols = append(cols, c.Name+" "+c.Type)
+	}
+	if len(cols) > 0 {
+		text += " (" + join(cols) + ")"
+	}
 	m.do(t, who, "CREATE TABLE "+ifText(st.IfNotExists, "IF NOT EXISTS ")+text,
 		func(s *engine.Session) error { return s.CreateTable(st) },
 		func(s *oracle.Session) error { return s.CreateTable(st) })

@@ -38,6 +38,7 @@ func (m *machine) Check(t *rapid.T) {
 		t.Fatalf("SHOW output differs from the oracle's (- oracle only, + engine only):\n%s", diff(want, got))
 	}
 	m.checkInvariants(t, got)
+	m.checkDenialsWin(t, got)
 	m.checkSessionDecisions(t)
 	m.checkDecisionsByID(t)
 	m.checkHeldSnapshots(t)
@@ -322,7 +323,7 @@ var questions = func() []question {
 		add(engine.Target{Kind: model.KindUser, Name: u}, model.PrivDropUser, model.PrivAlterUser, model.PrivConnect)
 	}
 	add(engine.Target{Kind: model.KindTable, AnyDatabase: true, AnyTable: true}, model.PrivSelect)
-	return qs
+	return append(qs, columnQuestions...)
 }()
 
 // checkSessionDecisions asks every connection every question. Naming an
@@ -383,7 +384,7 @@ func (m *machine) idQuestions(n int) []idQuestion {
 		ids := byKind[k]
 		return ids[m.rng.IntN(len(ids))]
 	}
-	kinds := []model.Kind{model.KindAccount, model.KindDatabase, model.KindTable, model.KindRole, model.KindUser}
+	kinds := []model.Kind{model.KindAccount, model.KindDatabase, model.KindTable, model.KindRole, model.KindUser, model.KindColumn}
 	var out []idQuestion
 	for range n {
 		q := idQuestion{user: draw(model.KindUser), sec: m.rng.IntN(2) == 0, p: allPrivileges[m.rng.IntN(len(allPrivileges))]}
@@ -466,7 +467,8 @@ func (m *machine) describe(q idQuestion) string {
 func (m *machine) label(id oracle.ID) string {
 	s := m.orc.State
 	l := m.labels[id]
-	if s.Accounts[id] == nil && s.Users[id] == nil && s.Roles[id] == nil && s.DBs[id] == nil && s.Tables[id] == nil {
+	if tb, _ := s.Column(id); s.Accounts[id] == nil && s.Users[id] == nil && s.Roles[id] == nil && s.DBs[id] == nil &&
+		s.Tables[id] == nil && tb == nil {
 		l += " (dropped)"
 	}
 	return l

@@ -68,13 +68,20 @@ func (s *State) holds(S set, p model.Privilege, l Level, opt bool) bool {
 
 // accountGrant: the admin role, or p held on the account.
 func (s *State) accountGrant(acc *Account, S set, p model.Privilege) bool {
-	return S[acc.Admin] || s.holds(S, p, Level{ScopeAccount, acc.ID}, false)
+	l := Level{ScopeAccount, acc.ID}
+	return S[acc.Admin] || !s.levelDenied(S, p, l) && s.holds(S, p, l, false)
 }
 
 // databaseGrant: the admin role, ownership of d, or p held at DATABASE d
 // or DATABASE *. d may be 0 for a database that does not exist.
 func (s *State) databaseGrant(acc *Account, S set, d ID, p model.Privilege) bool {
-	if S[acc.Admin] || s.holds(S, p, Level{ScopeAnyDB, acc.ID}, false) {
+	if S[acc.Admin] {
+		return true
+	}
+	if s.levelDenied(S, p, Level{ScopeAnyDB, acc.ID}) || d != 0 && s.levelDenied(S, p, Level{ScopeDB, d}) {
+		return false
+	}
+	if s.holds(S, p, Level{ScopeAnyDB, acc.ID}, false) {
 		return true
 	}
 	db := s.DBs[d]
@@ -122,7 +129,7 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 			p = model.PrivAccountAll
 		case model.KindDatabase:
 			p = model.PrivDatabaseAll
-		case model.KindTable:
+		case model.KindTable, model.KindColumn:
 			p = model.PrivTableAll
 		}
 	}
@@ -144,6 +151,9 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 // acc. The account's state is not looked at.
 func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege, on Object) bool {
 	lvl := levelOf(p)
+	if !S[acc.Admin] && s.deniedTo(acc, S, p, on) {
+		return false // SPEC §18: a denial wins over grants and ownership
+	}
 	switch on.Kind {
 	case model.KindAccount:
 		if on.ID != acc.ID {
@@ -193,6 +203,20 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 			return S[acc.Admin]
 		}
 		return s.accountGrant(acc, S, p) || p == model.PrivDropUser && S[x.Owner]
+	case model.KindColumn:
+		t, _ := s.Column(on.ID)
+		if t == nil || t.Account != acc.ID || !columnPriv(p) {
+			return false
+		}
+		if S[acc.Admin] || S[t.Owner] || s.holds(S, p, Level{ScopeTable, t.ID}, false) ||
+			s.holds(S, p, Level{ScopeDBTables, t.DB}, false) || s.holds(S, p, Level{ScopeAnyTable, acc.ID}, false) {
+			return true
+		}
+		for _, g := range s.ColumnGrants {
+			if S[g.Role] && g.Column == on.ID && g.Priv == p {
+				return true
+			}
+		}
 	}
 	return false
 }

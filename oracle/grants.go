@@ -130,7 +130,13 @@ func (ac *actor) covering(r resolved) []Level {
 
 // mayGrant is the authority of GRANT p ON level (SPEC §9).
 func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
-	if ac.admin() || r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r) {
+	if ac.admin() {
+		return true
+	}
+	if ac.deniedAt(p, r, false, 0) {
+		return false // SPEC §18: a denial takes the authority to grant what it denies
+	}
+	if r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r) {
 		return true
 	}
 	for _, l := range ac.covering(r) {
@@ -197,6 +203,9 @@ func hasOwnership(names []string) bool {
 func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 	if err := se.begin(); err != nil {
 		return err
+	}
+	if hasColumns(st.Columns) {
+		return se.grantColumns(st)
 	}
 	if hasOwnership(st.Privileges) {
 		if _, err := privileges(st.Privileges, scopeLevel(st.On.Kind), false); err != nil {
@@ -275,6 +284,9 @@ func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 func (se *Session) RevokePrivilege(st engine.RevokePrivilege) error {
 	if err := se.begin(); err != nil {
 		return err
+	}
+	if hasColumns(st.Columns) {
+		return se.revokeColumns(st)
 	}
 	privs, err := privileges(st.Privileges, scopeLevel(st.On.Kind), true)
 	if err != nil {

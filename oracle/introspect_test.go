@@ -28,8 +28,9 @@ var asked = map[model.Kind][]model.Privilege{
 		model.PrivCreateView, model.PrivDropView, model.PrivAlterView, model.PrivDatabaseAll, model.PrivDropDatabase},
 	model.KindTable: {model.PrivSelect, model.PrivInsert, model.PrivUpdate, model.PrivDelete, model.PrivTruncate,
 		model.PrivReference, model.PrivIndex, model.PrivTableAll, model.PrivDropTable, model.PrivAlterTable},
-	model.KindRole: {model.PrivDropRole},
-	model.KindUser: {model.PrivDropUser, model.PrivAlterUser},
+	model.KindRole:   {model.PrivDropRole},
+	model.KindUser:   {model.PrivDropUser, model.PrivAlterUser},
+	model.KindColumn: {model.PrivSelect, model.PrivInsert, model.PrivUpdate, model.PrivReference},
 }
 
 // can reports whether user u can p on o in the oracle's state.
@@ -56,6 +57,10 @@ func objectsOf(s *oracle.State, acc oracle.ID) map[oracle.Object]string {
 	for id, tb := range s.Tables {
 		if tb.Account == acc {
 			out[oracle.Object{Kind: model.KindTable, ID: id}] = "TABLE " + model.Quote(s.DBs[tb.DB].Name) + "." + model.Quote(tb.Name)
+			for _, c := range tb.Columns {
+				out[oracle.Object{Kind: model.KindColumn, ID: c.ID}] = "COLUMN " + model.Quote(s.DBs[tb.DB].Name) + "." +
+					model.Quote(tb.Name) + "." + model.Quote(c.Name)
+			}
 		}
 	}
 	for id, r := range s.Roles {
@@ -99,7 +104,7 @@ func canRows(s *oracle.State, acc oracle.ID) map[string]bool {
 // returns nil for statements that are not writes.
 func (m *machine) whatIfCheck(t *rapid.T, who *pair, stmt string, e func(*engine.Session) error) func(errE error) {
 	verb := strings.Fields(stmt)[0]
-	if !slices.Contains([]string{"CREATE", "DROP", "ALTER", "GRANT", "REVOKE"}, verb) || who.o.Closed() {
+	if !slices.Contains([]string{"CREATE", "DROP", "ALTER", "GRANT", "REVOKE", "DENY"}, verb) || who.o.Closed() {
 		return nil
 	}
 	acc := who.o.Account

@@ -53,6 +53,9 @@ func count(stmt string, err error) {
 	f := strings.Fields(stmt)
 	verb := f[0]
 	switch {
+	case verb == "DENY":
+	case verb == "REVOKE" && strings.Contains(stmt, "DENY "):
+		verb = "REVOKE DENY"
 	case (verb == "GRANT" || verb == "REVOKE") && strings.Contains(stmt, " ON "):
 		verb += " privilege"
 	case verb == "GRANT" || verb == "REVOKE":
@@ -326,6 +329,7 @@ func (m *machine) sync(t *rapid.T) {
 			m.homes[id] = tb.Account
 		}
 	}
+	m.syncColumns(t)
 }
 
 // Generators. Each draws mostly from a small pool and now and then

@@ -48,8 +48,11 @@ func (se *Session) DropDatabase(st engine.DropDatabase) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
-		bd := ac.base.dbByName(se.Account, name)
-		if !ac.base.accountGrant(ac.acc, ac.S, model.PrivDropDatabase) && (bd == nil || !ac.S[bd.Owner]) {
+		allowed := ac.base.accountGrant(ac.acc, ac.S, model.PrivDropDatabase)
+		if bd := ac.base.dbByName(se.Account, name); bd != nil {
+			allowed = ac.base.allowedTo(ac.acc, ac.S, 0, model.PrivDropDatabase, Object{model.KindDatabase, bd.ID})
+		}
+		if !allowed {
 			return errDenied
 		}
 		d := s.dbByName(se.Account, name)
@@ -93,6 +96,10 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 	if err != nil {
 		return err
 	}
+	cols, err := se.m.State.columnDefs(st.Columns)
+	if err != nil {
+		return err
+	}
 	return se.exec(func(s *State, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
@@ -115,7 +122,11 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 			return s.overLimit(se.Account, "tables")
 		}
 		id := s.newID()
-		s.Tables[id] = &Table{ID: id, Account: se.Account, DB: r.db.ID, Name: t.tbl, Owner: se.Role}
+		tb := &Table{ID: id, Account: se.Account, DB: r.db.ID, Name: t.tbl, Owner: se.Role}
+		for _, c := range cols {
+			tb.Columns = append(tb.Columns, Column{ID: s.newID(), Name: c})
+		}
+		s.Tables[id] = tb
 		return nil
 	})
 }
@@ -134,11 +145,7 @@ func (se *Session) DropTable(st engine.DropTable) error {
 			return err
 		}
 		r := s.resolve(se.Account, t)
-		var dbID ID
-		if r.db != nil {
-			dbID = r.db.ID
-		}
-		if !(r.table != nil && ac.S[r.table.Owner]) && !ac.base.databaseGrant(ac.acc, ac.S, dbID, model.PrivDropTable) {
+		if !ac.base.tableAuthority(ac, r, model.PrivDropTable) {
 			return errDenied
 		}
 		switch {

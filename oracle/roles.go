@@ -61,7 +61,7 @@ func (se *Session) DropRole(st engine.DropRole) error {
 		dropped := set{}
 		for _, name := range names {
 			if r := ac.base.roleByName(se.Account, name); r != nil {
-				if !ac.base.accountGrant(ac.acc, ac.S, model.PrivDropRole) && !ac.S[r.Owner] {
+				if !ac.base.allowedTo(ac.acc, ac.S, 0, model.PrivDropRole, Object{model.KindRole, r.ID}) {
 					return errDenied
 				}
 			} else if !ac.base.accountGrant(ac.acc, ac.S, model.PrivDropRole) {

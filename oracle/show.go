@@ -75,6 +75,7 @@ func (s *State) RoleRows(r ID) []string {
 			rows = append(rows, "GRANT "+strings.ToUpper(g.Priv.String())+" ON "+s.levelText(g.Level)+to+withOption(g.Option))
 		}
 	}
+	rows = append(rows, s.columnRows(r)...)
 	for _, e := range s.Edges {
 		if e.Grantee == r {
 			rows = append(rows, "GRANT "+q(s.Roles[e.Role].Name)+" TO ROLE "+q(role.Name)+withOption(e.Option))
@@ -268,6 +269,14 @@ func (se *Session) Resolve(on engine.Target) (Object, bool) {
 	case model.KindUser:
 		if u := s.userByName(se.Account, folded(nameUser, on.Name)); u != nil {
 			obj.ID = u.ID
+		}
+	case model.KindColumn:
+		t, ok := se.Resolve(engine.Target{Kind: model.KindTable, Database: on.Database, Name: on.Name})
+		if !ok {
+			return Object{}, false
+		}
+		if c := columnByName(s.Tables[t.ID], folded(nameColumn, on.Column)); c != nil {
+			obj.ID = c.ID
 		}
 	}
 	return obj, obj.ID != 0

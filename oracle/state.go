@@ -50,13 +50,15 @@ type Database struct {
 	Owner   ID
 }
 
-// Table is a table of a database.
+// Table is a table of a database, with its columns in table order (a
+// column is replaced, never changed in place).
 type Table struct {
 	ID      ID
 	Account ID
 	DB      ID
 	Name    string
 	Owner   ID
+	Columns []Column
 }
 
 // Scope is the kind of a grant level (SPEC §4).
@@ -72,6 +74,7 @@ const (
 	ScopeAnyTable              // ON TABLE *.*
 	ScopeDBTables              // ON TABLE d.*
 	ScopeTable                 // ON TABLE d.t
+	ScopeColumn                // one column: Obj is the column (SPEC §18)
 )
 
 // Level is a normalised grant level.
@@ -120,6 +123,9 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
+	// ColumnGrants and Denials are the records of SPEC §18.
+	ColumnGrants []ColumnGrant
+	Denials      []Denial
 	logins    map[ID]failure // per user
 	unknown   map[[2]string]failure
 	// Limits are the per-account limits (a zero field: none).
@@ -146,6 +152,9 @@ func (s *State) clone() *State {
 		Grants:    slices.Clone(s.Grants),
 		Edges:     slices.Clone(s.Edges),
 		UserRoles: slices.Clone(s.UserRoles),
+
+		ColumnGrants: slices.Clone(s.ColumnGrants),
+		Denials:      slices.Clone(s.Denials),
 		logins:    maps.Clone(s.logins),
 		unknown:   maps.Clone(s.unknown),
 		next:      s.next,
@@ -288,6 +297,10 @@ func (s *State) Closure(r ID) map[ID]bool {
 // dropTable removes a table and the grants on it.
 func (s *State) dropTable(t ID) {
 	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == Level{ScopeTable, t} })
+	s.dropLevel(Level{ScopeTable, t})
+	for _, c := range s.Tables[t].Columns {
+		s.dropColumnRecords(c.ID)
+	}
 	delete(s.Tables, t)
 }
 
@@ -301,6 +314,8 @@ func (s *State) dropDatabase(d ID) {
 	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool {
 		return g.Level == Level{ScopeDB, d} || g.Level == Level{ScopeDBTables, d}
 	})
+	s.dropLevel(Level{ScopeDB, d})
+	s.dropLevel(Level{ScopeDBTables, d})
 	delete(s.DBs, d)
 }
 
@@ -311,6 +326,8 @@ func (s *State) dropRoleRecords(r ID) {
 	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Role == r })
 	s.Edges = slices.DeleteFunc(s.Edges, func(e Edge) bool { return e.Role == r || e.Grantee == r })
 	s.UserRoles = slices.DeleteFunc(s.UserRoles, func(x UserRole) bool { return x.Role == r })
+	s.ColumnGrants = slices.DeleteFunc(s.ColumnGrants, func(g ColumnGrant) bool { return g.Role == r })
+	s.Denials = slices.DeleteFunc(s.Denials, func(d Denial) bool { return d.Role == r })
 	for _, u := range s.Users {
 		if u.Default == r {
 			u.Default = pub

@@ -97,10 +97,8 @@ func (ac *actor) userAuthority(name string, p model.Privilege) bool {
 		return ac.base.accountGrant(ac.acc, ac.S, p)
 	case u.ID == ac.acc.AdminUser:
 		return ac.admin()
-	case p == model.PrivDropUser && ac.S[u.Owner]:
-		return true
 	}
-	return ac.base.accountGrant(ac.acc, ac.S, p)
+	return ac.base.allowedTo(ac.acc, ac.S, 0, p, Object{model.KindUser, u.ID})
 }
 
 // DropUser is DROP USER: the users and their role grants go; nothing they

@@ -40,8 +40,16 @@ func (s *State) visibleDatabase(acc *Account, S set, d *Database) bool {
 		}
 	}
 	for _, g := range s.Grants {
-		if S[g.Role] && (g.Level == Level{ScopeAnyTable, acc.ID} || g.Level == Level{ScopeDBTables, d.ID}) {
-			return true
+		if !S[g.Role] || g.Level != (Level{ScopeAnyTable, acc.ID}) && g.Level != (Level{ScopeDBTables, d.ID}) {
+			continue
+		}
+		// As Check would decide for a table of d: some privilege the grant
+		// gives that no denial at those levels takes away.
+		for _, p := range tableAsked[:8] {
+			if (g.Priv == p || g.Priv == model.PrivTableAll) && !s.levelDenied(S, p, Level{ScopeAnyTable, acc.ID}) &&
+				!s.levelDenied(S, p, Level{ScopeDBTables, d.ID}) {
+				return true
+			}
 		}
 	}
 	for _, t := range s.Tables {
@@ -61,6 +69,13 @@ func (s *State) visibleTable(acc *Account, S set, t *Table, all bool) bool {
 	for _, p := range tableAsked {
 		if s.allowedTo(acc, S, 0, p, Object{model.KindTable, t.ID}) {
 			return true
+		}
+	}
+	for _, c := range t.Columns {
+		for _, p := range []model.Privilege{model.PrivSelect, model.PrivInsert, model.PrivUpdate, model.PrivReference} {
+			if s.allowedTo(acc, S, 0, p, Object{model.KindColumn, c.ID}) {
+				return true
+			}
 		}
 	}
 	return false
