@@ -244,7 +244,7 @@ type exactChange struct {
 func newDiffer(before, after *Snapshot, ch *catalog.Changes, acc model.AccountID) *differ {
 	d := &differ{acc: acc, b: newSide(before, acc), a: newSide(after, acc), ch: ch,
 		denials: hasDenials(before, acc) || hasDenials(after, acc),
-		levels: map[catalog.LevelKey][]uint32{}, owners: map[[2]uint32][]model.Object{},
+		levels:  map[catalog.LevelKey][]uint32{}, owners: map[[2]uint32][]model.Object{},
 		exact: map[model.UserID][]exactChange{}, users: map[model.UserID]bool{}, names: map[model.Object]string{},
 		dbNames: map[model.DatabaseID]string{}}
 	d.examine()

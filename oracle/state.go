@@ -126,8 +126,8 @@ type State struct {
 	// ColumnGrants and Denials are the records of SPEC §18.
 	ColumnGrants []ColumnGrant
 	Denials      []Denial
-	logins    map[ID]failure // per user
-	unknown   map[[2]string]failure
+	logins       map[ID]failure // per user
+	unknown      map[[2]string]failure
 	// Limits are the per-account limits (a zero field: none).
 	Limits engine.Limits // per unknown account/user pair
 	next   ID
@@ -155,10 +155,10 @@ func (s *State) clone() *State {
 
 		ColumnGrants: slices.Clone(s.ColumnGrants),
 		Denials:      slices.Clone(s.Denials),
-		logins:    maps.Clone(s.logins),
-		unknown:   maps.Clone(s.unknown),
-		next:      s.next,
-		Limits:    s.Limits,
+		logins:       maps.Clone(s.logins),
+		unknown:      maps.Clone(s.unknown),
+		next:         s.next,
+		Limits:       s.Limits,
 	}
 }
 

@@ -88,14 +88,14 @@ func userRoleFields(c coder, r *catalog.UserRole) {
 // kinds maps each kind code of the format to its record type. The codes
 // are part of the format; 0 is never used.
 var kinds = [...]kind{
-	1: kindOf("account", accountFields),
-	2: kindOf("user", userFields),
-	3: kindOf("role", roleFields),
-	4: kindOf("database", databaseFields),
-	5: kindOf("table", tableFields),
-	6: kindOf("grant", grantFields),
-	7: kindOf("role edge", roleEdgeFields),
-	8: kindOf("user role", userRoleFields),
-	9: kindOf("column grant", columnGrantFields),
+	1:  kindOf("account", accountFields),
+	2:  kindOf("user", userFields),
+	3:  kindOf("role", roleFields),
+	4:  kindOf("database", databaseFields),
+	5:  kindOf("table", tableFields),
+	6:  kindOf("grant", grantFields),
+	7:  kindOf("role edge", roleEdgeFields),
+	8:  kindOf("user role", userRoleFields),
+	9:  kindOf("column grant", columnGrantFields),
 	10: kindOf("denial", denialFields),
 }
