@@ -84,14 +84,21 @@ func (w *writer) denyTo(s *Session, ac *actor, name string, targets []target) er
 	if ac.inS(name) && !ac.admin() {
 		return errDenied
 	}
-	acc := w.Account(s.account)
 	r := w.RoleByName(s.account, name)
-	switch {
-	case r == nil:
+	if r == nil {
 		return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
-	case r.ID == acc.AdminRole:
-		return model.Errorf(model.ErrPredefined, "the privilege can not be denied to the role %s", model.Quote(name))
-	case r.ID == acc.PublicRole:
+	}
+	return w.placeDenials(s, r, targets)
+}
+
+// placeDenials stores the denials of targets on role r, which may be
+// neither the admin role nor, for CONNECT on the account, public.
+func (w *writer) placeDenials(s *Session, r *catalog.Role, targets []target) error {
+	acc := w.Account(s.account)
+	switch r.ID {
+	case acc.AdminRole:
+		return model.Errorf(model.ErrPredefined, "the privilege can not be denied to the role %s", model.Quote(r.Name))
+	case acc.PublicRole:
 		if err := publicMayBeDenied(targets); err != nil {
 			return err
 		}

@@ -33,6 +33,12 @@ type Params struct {
 	SecondaryAll float64 // share of checks with SECONDARY ALL
 	Mutations    int     // MUTATE lines (rounded down to pairs)
 	MutRole      float64 // share of mutation pairs that revoke and re-grant a user's role
+
+	// Columns, column grants and denials (SPEC §18, ultipa.go).
+	Columns      int     // columns per table
+	ColumnGrants float64 // share of privilege grants made on one column
+	Denials      float64 // share of privilege grants made denials instead
+	ColumnChecks float64 // share of table checks asked of one of the table's columns
 }
 
 // defaultMix is the grant mix of the benchmark workloads.
@@ -80,7 +86,7 @@ func (p *Params) Validate() error {
 	if sum <= 0 {
 		return fmt.Errorf("%w: the grant mix is empty", errParams)
 	}
-	return nil
+	return p.validateUltipa()
 }
 
 // String renders p as the value of a "-- params:" comment line.
@@ -88,7 +94,7 @@ func (p *Params) String() string {
 	return fmt.Sprintf("name=%s seed=%d accounts=%d users=%d roles=%d depth=%d fanout=%.2f skip=%.2f dbs=%d tables=%d grants=%d roles_per_user=%d mix=%.3f/%.3f/%.3f/%.3f/%.3f checks=%d allow=%.2f secondary_all=%.2f mutations=%d mut_role=%.2f",
 		p.Name, p.Seed, p.Accounts, p.Users, p.Roles, p.Depth, p.Fanout, p.Skip, p.DBs, p.Tables, p.Grants,
 		p.RolesPerUser, p.Mix[0], p.Mix[1], p.Mix[2], p.Mix[3], p.Mix[4], p.Checks, p.Allow, p.SecondaryAll,
-		p.Mutations, p.MutRole)
+		p.Mutations, p.MutRole) + p.ultipaString()
 }
 
 // The grant levels of the mix, in its order.
@@ -110,6 +116,7 @@ type genGrant struct {
 	priv      model.Privilege
 	level     int
 	db, table int
+	column    int // a column grant's or denial's column, from 1; 0: none
 }
 
 // genAccount is one generated account by indices.
@@ -119,6 +126,7 @@ type genAccount struct {
 	grants  [][]genGrant // role -> its privilege grants
 	users   [][]int      // user -> roles granted directly
 	closure [][]int      // role -> its closure, itself included
+	ultipa  *ultipaAccount
 }
 
 type generator struct {
@@ -137,10 +145,13 @@ func Generate(p Params) (*Workload, error) {
 	accounts := make([]*genAccount, p.Accounts)
 	for i := range accounts {
 		accounts[i] = g.account("acc" + strconv.Itoa(i))
+		g.ultipa(accounts[i])
 		accounts[i].emit(w, p)
+		accounts[i].emitUltipa(w)
 	}
 	ref := NewReference(w)
 	g.checks(w, accounts, ref)
+	g.columnChecks(w, accounts)
 	g.mutations(w, accounts)
 
 	allowed := 0
@@ -315,7 +326,7 @@ func (a *genAccount) emit(w *Workload, p Params) {
 	for d := range p.DBs {
 		add(Statement{Kind: StmtCreateDatabase, Name: dbName(d)})
 		for t := range p.Tables {
-			add(Statement{Kind: StmtCreateTable, Database: dbName(d), Name: tableName(t)})
+			add(Statement{Kind: StmtCreateTable, Database: dbName(d), Name: tableName(t), Columns: p.tableColumns()})
 		}
 	}
 	for r := range p.Roles {

@@ -72,8 +72,15 @@ func Load(eng *engine.Engine, w *Workload) error {
 	return eng.Load(func(l *engine.Loader) error {
 		accounts := make(map[string]*loadIDs)
 		tables := make(map[model.DatabaseID]map[string]model.TableID)
+		ultipa := newUltipaLoad(w)
 		for i := range w.Setup {
-			if err := loadStatement(l, &w.Setup[i], accounts, tables); err != nil {
+			handled, err := ultipa.load(l, &w.Setup[i], accounts[w.Setup[i].Account], tables)
+			if !handled && err == nil {
+				if err = loadStatement(l, &w.Setup[i], accounts, tables); err == nil {
+					err = ultipa.addColumns(l, &w.Setup[i], accounts[w.Setup[i].Account], tables)
+				}
+			}
+			if err != nil {
 				st := &w.Setup[i]
 				if st.Line > 0 {
 					return fmt.Errorf("line %d: %s: %w", st.Line, st.String(), err)
@@ -197,6 +204,9 @@ func Resolve(snap *engine.Snapshot, w *Workload) (reqs []Request, unresolved int
 }
 
 func resolveObject(snap *engine.Snapshot, a model.AccountID, on engine.Target) (model.Object, bool) {
+	if on.Kind == model.KindColumn {
+		return resolveColumn(snap, a, on)
+	}
 	db, ok := snap.Database(a, on.Database)
 	if on.Kind == model.KindDatabase {
 		return model.DatabaseObject(db), ok

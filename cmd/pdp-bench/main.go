@@ -72,7 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	o := &options{}
 	fs.StringVar(&o.workload, "workload", "", "load the workload in `FILE` (plain or gzip-compressed)")
-	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium, large or xlarge")
+	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium, large, xlarge, medium-ultipa or wide-ultipa")
 	fs.StringVar(&o.graph.Shape, "graph", "", "instead of a workload, stress the role graph: `SHAPE` chain or wide")
 	fs.IntVar(&o.graph.Size, "graph-size", 10_000, "roles of the -graph chain, users holding the -graph wide role")
 	fs.IntVar(&o.graph.Ops, "graph-ops", 200, "timed runs of each -graph operation")
@@ -109,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	gen.Float64Var(&p.SecondaryAll, "secondary-all", 0, "share of checks with SECONDARY ALL")
 	gen.IntVar(&p.Mutations, "mutations", 0, "MUTATE lines")
 	gen.Float64Var(&p.MutRole, "mut-role", 0, "share of mutation pairs on a user's role")
+	registerUltipaFlags(gen, p)
 	gen.VisitAll(func(f *flag.Flag) {
 		fs.Var(f.Value, f.Name, "generator: "+f.Usage)
 	})
@@ -199,6 +200,8 @@ func (o *options) generatorParams() (Params, error) {
 			base.Mutations = o.params.Mutations
 		case "mut-role":
 			base.MutRole = o.params.MutRole
+		default:
+			applyUltipaFlag(&base, &o.params, name)
 		}
 	}
 	if len(o.generatorFlags) > 0 && !(len(o.generatorFlags) == 1 && o.generatorFlags[0] == "seed") {

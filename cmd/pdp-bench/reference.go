@@ -25,6 +25,7 @@ type refAccount struct {
 	users    map[string]map[string]bool // user -> roles granted directly
 	database map[string]map[string]bool // database -> its tables
 	closures map[string][]string        // cache of closure, cleared when an edge changes
+	ultipa   *refUltipa                 // denials and column grants, nil when none
 }
 
 type refRole struct {
@@ -53,6 +54,9 @@ func NewReference(w *Workload) *Reference {
 }
 
 func (r *Reference) apply(st *Statement) {
+	if r.applyUltipa(st) {
+		return
+	}
 	if st.Kind == StmtCreateAccount {
 		r.accounts[st.Name] = &refAccount{
 			admin:    st.AdminName,
@@ -173,6 +177,9 @@ func (r *Reference) Decide(c *Check) bool {
 	direct := a.users[c.User]
 	if direct == nil || a.roles[c.Role] == nil || !direct[c.Role] {
 		return false
+	}
+	if a.ultipa != nil || c.On.Kind == model.KindColumn {
+		return a.decideUltipa(c, direct)
 	}
 	if !a.exists(c.On) {
 		return false

@@ -42,6 +42,7 @@ const (
 	StmtCreateUser
 	StmtGrantPrivilege
 	StmtGrantRole
+	StmtDeny // DENY priv [(column)] ON level TO role (SPEC §18)
 )
 
 // Statement is one setup statement. Names are folded to lower case.
@@ -68,6 +69,10 @@ type Statement struct {
 	On engine.Target
 	// To is the grantee of a GRANT: a role, or for GRANT role TO x a role or a user.
 	To string
+	// Columns are the columns of CREATE TABLE, none for `(a INT)` (SPEC §18).
+	Columns []string
+	// Column is the column of a GRANT or DENY on one column of On's table.
+	Column string
 }
 
 // Expect is the answer a CHECK line expects.
@@ -172,13 +177,15 @@ func (st *Statement) String() string {
 	case StmtCreateDatabase:
 		return "CREATE DATABASE " + st.Name
 	case StmtCreateTable:
-		return fmt.Sprintf("CREATE TABLE %s.%s (a INT)", st.Database, st.Name)
+		return st.createTableText()
 	case StmtCreateRole:
 		return "CREATE ROLE " + st.Name
 	case StmtCreateUser:
 		return fmt.Sprintf("CREATE USER %s IDENTIFIED BY %s", st.Name, quote(st.Password))
 	case StmtGrantPrivilege:
-		return fmt.Sprintf("GRANT %s ON %s TO %s", st.Privilege.Upper(), FormatTarget(st.On), st.To)
+		return fmt.Sprintf("GRANT %s ON %s TO %s", st.privilegeText(), FormatTarget(st.On), st.To)
+	case StmtDeny:
+		return fmt.Sprintf("DENY %s ON %s TO %s", st.privilegeText(), FormatTarget(st.On), st.To)
 	case StmtGrantRole:
 		return fmt.Sprintf("GRANT %s TO %s", st.Name, st.To)
 	}
@@ -234,6 +241,8 @@ func FormatTarget(t engine.Target) string {
 		return "TABLE " + t.Database + "." + t.Name
 	case model.KindAccount:
 		return "ACCOUNT *"
+	case model.KindColumn:
+		return "COLUMN " + t.Database + "." + t.Name + "." + t.Column
 	}
 	return "?"
 }
