@@ -63,6 +63,8 @@ const shellHelp = `Statements end with ';' and may span several lines; keywords 
   CREATE ROLE r      CREATE DATABASE d      CREATE TABLE [d.]t (...)      DROP ...
   GRANT priv [, priv ...] ON <level> TO r [WITH GRANT OPTION]     REVOKE ... FROM r
   GRANT r TO user-or-role       GRANT OWNERSHIP ON <object> TO r       REVOKE r FROM x
+  GRANT SELECT (c1, c2) ON TABLE d.t TO r    DENY priv [(c, ...)] ON <level> TO r    REVOKE DENY ...
+  ALTER TABLE [d.]t {ADD COLUMN c type | DROP COLUMN c}      SHOW COLUMNS FROM [d.]t
   SHOW GRANTS [FOR [USER | ROLE] x]     SHOW ROLES     SHOW USERS     SHOW ACCOUNTS
   USE d      SET ROLE r      SET SECONDARY ROLE {ALL | NONE}
   CONNECT account:user[:role] IDENTIFIED BY 'pw'     log in as someone else
@@ -72,7 +74,7 @@ const shellHelp = `Statements end with ';' and may span several lines; keywords 
   SHOW PRIVILEGES ON <object> [FOR USER ...]     SHOW {USERS | ROLES} WITH priv ON <object>
   WHAT IF <statement>                 who would gain or lose what, without changing anything
   <level>:  ACCOUNT | DATABASE {* | d} | TABLE {*.* | d.* | d.t | t}
-  <object>: ACCOUNT | DATABASE d | TABLE [d.]t | ROLE r | USER u
+  <object>: ACCOUNT | DATABASE d | TABLE [d.]t | COLUMN [d.]t.c | ROLE r | USER u
 Shell commands, alone on a line:
   help, \h, \?      this help
   quit, exit, \q    leave (so does Ctrl-D on an empty line)
