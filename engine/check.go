@@ -71,7 +71,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if t == nil || t.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, s.dbAt(uint32(t.db)), t, p)
+		return a.onTable(set, s.dbAt(uint32(t.db)), t, s.tableACLFor(a, on.ID), p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -93,7 +93,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if t == nil || t.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onColumn(set, s.dbAt(uint32(t.db)), t, c, p)
+		return a.onColumn(set, s.dbAt(uint32(t.db)), t, s.tableACLFor(a, uint32(c.table)), c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -155,13 +155,14 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privileg
 }
 
 // tableGrant decides a table privilege on table t of database d; either
-// may be nil for a missing target.
-func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+// may be nil for a missing target. acl is the table's denials and column
+// unions when the account has denials (see [Snapshot.tableACLFor]).
+func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, acl *tableACL, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.tableDenied(set, d, t, p):
+	case a.tableDenied(set, d, acl, p):
 		return deny(ReasonDenied)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
@@ -183,10 +184,10 @@ func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) 
 	return deny(ReasonWrongLevel)
 }
 
-func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, acl *tableACL, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelTable:
-		return a.tableGrant(set, d, t, p)
+		return a.tableGrant(set, d, t, acl, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
 		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, p) {
 			return deny(ReasonDenied) // a denial at the level the grants are read from

@@ -79,6 +79,17 @@ func (d *deriver) tableACL(t *catalog.Table) *tableACL {
 	return v
 }
 
+// refreshTableACL stores the ACL of table id (nil rec: a dropped table).
+func (d *deriver) refreshTableACL(id model.TableID, rec *catalog.Table) {
+	var acl *tableACL
+	if rec != nil {
+		acl = d.tableACL(rec)
+	}
+	if acl != nil || d.next.tableACLAt(uint32(id)) != nil {
+		d.next.tableACLs = d.next.tableACLs.Set(d.edit, uint32(id), acl)
+	}
+}
+
 // columnACL returns the grants and denials at column c's level, nil when
 // there are none.
 func (d *deriver) columnACL(c model.ColumnID) *columnACL {

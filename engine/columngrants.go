@@ -221,7 +221,7 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 	if a.deny == nil {
 		return false
 	}
-	d, t := ac.dbView(l.db), ac.tableView(l.table)
+	d := ac.dbView(l.db)
 	switch l.scope {
 	case catalog.ScopeAccount:
 		return a.accountDenied(set, p)
@@ -234,9 +234,9 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 	case catalog.ScopeDatabaseTables:
 		return a.tableLevelsDenied(set, d, nil, p)
 	case catalog.ScopeTable:
-		return a.tableDenied(set, d, t, p)
+		return a.tableDenied(set, d, ac.snap.tableACLFor(a, uint32(l.table)), p)
 	case catalog.ScopeColumn:
-		return a.columnDenied(set, d, t, ac.columnView(l.column), p)
+		return a.columnDenied(set, d, ac.snap.tableACLFor(a, uint32(l.table)), ac.columnView(l.column), p)
 	}
 	return false
 }

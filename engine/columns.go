@@ -102,11 +102,11 @@ func (ac *actor) onTable(l level, p model.Privilege) Decision {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)
 	switch {
 	case t != nil:
-		return ac.a.onTable(ac.set, d, t, p)
+		return ac.a.onTable(ac.set, d, t, ac.snap.tableACLFor(ac.a, uint32(l.table)), p)
 	case p.Level() == model.LevelDatabase:
 		return ac.a.databaseGrant(ac.set, d, p)
 	}
-	return ac.a.tableGrant(ac.set, d, nil, p)
+	return ac.a.tableGrant(ac.set, d, nil, nil, p)
 }
 
 // AlterTable runs ALTER TABLE ... ADD COLUMN or DROP COLUMN: it needs

@@ -26,7 +26,9 @@ type dbDeny struct {
 
 // tableACL holds what a table's decisions need beyond its grants: the
 // denials at its own level and, per role, the privileges granted or
-// denied on some column of it.
+// denied on some column of it. It is kept apart from the table's view (in
+// Snapshot.tableACLs), so that the many views stay small and a decision in
+// an account without denials never reads it.
 type tableACL struct {
 	deny      []entry // DENY ... ON TABLE d.t
 	colDeny   []entry // the union of its columns' denials, per role
@@ -92,44 +94,43 @@ func (a *accountView) databaseDenied(set inherit.Set, d *dbView, p model.Privile
 }
 
 // tableLevelsDenied reports whether a role of set holds a denial of p at
-// TABLE *.*, TABLE d.* or TABLE d.t (d and t may be nil).
-func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, t *tableView, p model.Privilege) bool {
+// TABLE *.*, TABLE d.* or TABLE d.t (d and acl may be nil).
+func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, acl *tableACL, p model.Privilege) bool {
 	want := denyMask(p)
 	return held(a.deny.anyTable, set, want) ||
 		d != nil && d.deny != nil && held(d.deny.tables, set, want) ||
-		t != nil && t.acl != nil && held(t.acl.deny, set, want)
+		acl != nil && held(acl.deny, set, want)
 }
 
 // tableDenied reports whether a table-level decision for p on t is denied
 // to set: a denial at a level covering t, or, for a column privilege or
 // ALL, a denial on any column of t (SPEC §18: the decision asks for the
 // whole table).
-func (a *accountView) tableDenied(set inherit.Set, d *dbView, t *tableView, p model.Privilege) bool {
+func (a *accountView) tableDenied(set inherit.Set, d *dbView, acl *tableACL, p model.Privilege) bool {
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, t, p) ||
-		t != nil && t.acl != nil && held(t.acl.colDeny, set, columnMask(p))
+	return a.tableLevelsDenied(set, d, acl, p) || acl != nil && held(acl.colDeny, set, columnMask(p))
 }
 
 // columnDenied reports whether a decision for p on column c of t is
 // denied to set: a denial at a level covering t, or on c itself.
-func (a *accountView) columnDenied(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) bool {
+func (a *accountView) columnDenied(set inherit.Set, d *dbView, acl *tableACL, c *columnView, p model.Privilege) bool {
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, t, p) || c != nil && c.acl != nil && held(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, acl, p) || c != nil && c.acl != nil && held(c.acl.deny, set, p.Bit())
 }
 
 // columnGrant decides column privilege p on column c of table t in
 // database d (SPEC §18): the admin role; a denial covering it; ownership
 // of t; a grant at a level covering t or on c.
-func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) Decision {
+func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, acl *tableACL, c *columnView, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.columnDenied(set, d, t, c, p):
+	case a.columnDenied(set, d, acl, c, p):
 		return deny(ReasonDenied)
 	case set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
@@ -141,9 +142,28 @@ func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, c *c
 }
 
 // onColumn decides p on column c: only the column privileges apply.
-func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, c *columnView, p model.Privilege) Decision {
+func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, acl *tableACL, c *columnView, p model.Privilege) Decision {
 	if !p.OnColumns() {
 		return deny(ReasonWrongLevel)
 	}
-	return a.columnGrant(set, d, t, c, p)
+	return a.columnGrant(set, d, t, acl, c, p)
+}
+
+// tableACLAt returns the ACL of table id: its denials and the unions of
+// its columns' grants and denials, nil when it has none.
+func (s *Snapshot) tableACLAt(id uint32) *tableACL {
+	if v := s.tableACLs.At(id); v != nil {
+		return *v
+	}
+	return nil
+}
+
+// tableACLFor returns what a decision on table id needs of its ACL: only
+// in an account with denials (a column grant alone never decides a table),
+// so that a table decision elsewhere reads nothing more.
+func (s *Snapshot) tableACLFor(a *accountView, id uint32) *tableACL {
+	if a.deny == nil {
+		return nil
+	}
+	return s.tableACLAt(id)
 }

@@ -51,8 +51,9 @@ func (s *Snapshot) anyTableHeld(a *accountView, set inherit.Set, d *dbView) bool
 // tableHeldDenied reports whether S holds a privilege on table id (view t)
 // of database d, or on one of its columns, in an account with denials.
 func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID) bool {
+	acl := s.tableACLAt(uint32(id))
 	for p := range privilegesOf(kindPrivileges[model.KindTable]) {
-		if a.onTable(set, d, t, p).Allowed {
+		if a.onTable(set, d, t, acl, p).Allowed {
 			return true
 		}
 	}
@@ -61,7 +62,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	// not for the other columns) or from a grant on a column.
 	want := model.ColumnPrivs | model.PrivTableAll.Bit()
 	fromTable := set.Has(t.ownerSlot) || held(t.grants, set, want) || held(d.tables, set, want) || held(a.anyTable, set, want)
-	if !fromTable && (t.acl == nil || !heldAny(t.acl.colGrants, set)) {
+	if !fromTable && (acl == nil || !heldAny(acl.colGrants, set)) {
 		return false
 	}
 	rec := s.read().Table(id)
@@ -74,7 +75,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 			continue
 		}
 		for p := range privilegesOf(model.ColumnPrivs) {
-			if a.onColumn(set, d, t, cv, p).Allowed {
+			if a.onColumn(set, d, t, acl, cv, p).Allowed {
 				return true
 			}
 		}

@@ -165,8 +165,8 @@ func (d *deriver) refreshTable(id model.TableID) {
 			db:        rec.Database,
 			ownerSlot: d.slotOf(rec.Owner),
 			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
-			acl:       d.tableACL(rec),
 		}
 	}
+	d.refreshTableACL(id, rec)
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))
 }

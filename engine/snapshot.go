@@ -21,6 +21,9 @@ type Snapshot struct {
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
 	columns  pvec.Vec[columnView]
+	// tableACLs are the ACLs of the tables that have denials at their level
+	// or grants or denials on their columns (SPEC §18), by table ID.
+	tableACLs pvec.Vec[*tableACL]
 	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
@@ -115,7 +118,6 @@ type tableView struct {
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
-	acl       *tableACL
 }
 
 // Revision returns the number of commits before this snapshot; it grows by

@@ -49,7 +49,7 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
 		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.grants, set) ||
-			tv.acl != nil && heldAny(tv.acl.colGrants, set)) {
+			s.columnGranted(uint32(t), set)) {
 			return true
 		}
 	}
@@ -80,5 +80,12 @@ func (s *Snapshot) tableHeld(a *accountView, set inherit.Set, d *dbView, t *tabl
 	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || set.Has(d.ownerSlot) || heldAny(t.grants, set) ||
 		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
 		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase) ||
-		t.acl != nil && heldAny(t.acl.colGrants, set)
+		s.columnGranted(uint32(id), set)
+}
+
+// columnGranted reports whether a role of set holds a grant on a column of
+// table id.
+func (s *Snapshot) columnGranted(id uint32, set inherit.Set) bool {
+	acl := s.tableACLAt(id)
+	return acl != nil && heldAny(acl.colGrants, set)
 }

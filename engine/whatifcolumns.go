@@ -45,8 +45,8 @@ func (sd *side) denials(l catalog.LevelKey) []entry {
 		}
 		return d.deny.tables
 	case catalog.ScopeTable:
-		if t := sd.s.tableAt(l.Object); t != nil && t.acl != nil {
-			return t.acl.deny
+		if acl := sd.s.tableACLAt(l.Object); acl != nil {
+			return acl.deny
 		}
 	case catalog.ScopeColumn:
 		if c := sd.s.columnAt(l.Object); c != nil && c.acl != nil {
