@@ -24,7 +24,7 @@ type Snapshot struct {
 	// tableACLs are the ACLs of the tables that have denials at their level
 	// or grants or denials on their columns (SPEC §18), by table ID.
 	tableACLs pvec.Vec[*tableACL]
-	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
+	graph     pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
