@@ -3,6 +3,7 @@ module github.com/pdp-authz/pdp
 go 1.26
 
 require (
+	github.com/google/btree v1.1.3
 	github.com/hashicorp/go-memdb v1.3.5
 	github.com/stretchr/testify v1.12.1
 	pgregory.net/rapid v1.3.0

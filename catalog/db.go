@@ -1,17 +1,21 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	memdb "github.com/hashicorp/go-memdb"
+	"github.com/pdp-authz/pdp/internal/pvec"
 	"github.com/pdp-authz/pdp/model"
 )
 
 // DB is the catalog store. Only one write transaction may be open at a time;
 // the engine's writer lock guarantees it.
 type DB struct {
-	mem    *memdb.MemDB
+	mem    *memdb.MemDB          // accounts, roles, databases
+	cur    atomic.Pointer[state] // the committed users, tables, grants, edges and user role grants
 	next   idCounters
 	counts map[model.AccountID]Counts // objects per account, for the limits
 	grants map[model.RoleID]int       // privilege grants per role, for the limit
@@ -33,34 +37,45 @@ func Open() (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog schema: %w", err)
 	}
-	return &DB{mem: mem, counts: map[model.AccountID]Counts{}, grants: map[model.RoleID]int{}}, nil
+	d := &DB{mem: mem, counts: map[model.AccountID]Counts{}, grants: map[model.RoleID]int{}}
+	d.cur.Store(newState())
+	return d, nil
 }
 
 // Write opens the write transaction. The caller commits or aborts it.
-func (d *DB) Write() *Tx { return &Tx{txn: d.mem.Txn(true), db: d} }
+func (d *DB) Write() *Tx {
+	return &Tx{txn: d.mem.Txn(true), db: d, st: d.cur.Load().clone(), edit: &pvec.Edit{}}
+}
 
 // Read opens a read transaction on the current state.
-func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d} }
+func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d, st: d.cur.Load()} }
 
 // Snapshot returns a read-only view of the current state that later writes
-// do not change. Open read transactions on it with [View.Read].
-func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot()} }
+// do not change. Open read transactions on it with [View.Read]. It must
+// not run concurrently with a commit (the engine's writer lock sees to it).
+func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot(), st: d.cur.Load()} }
 
 // View is a frozen catalog state, safe to read from many goroutines.
-type View struct{ mem *memdb.MemDB }
+type View struct {
+	mem *memdb.MemDB
+	st  *state
+}
 
 // Read opens a read transaction on the view.
-func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false)} }
+func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false), st: v.st} }
 
 // Tx is one catalog transaction. The first store error sticks: later
 // writes are skipped and [Tx.Err] reports it, so callers check once.
 type Tx struct {
-	txn     *memdb.Txn
-	db      *DB
-	err     error
-	changes *Changes
-	deltas  map[model.AccountID]Counts
-	grantsD map[model.RoleID]int
+	txn       *memdb.Txn
+	db        *DB
+	st        *state     // a private copy in a write transaction
+	edit      *pvec.Edit // nil in a read transaction
+	err       error
+	changes   *Changes
+	deltas    map[model.AccountID]Counts
+	grantsD   map[model.RoleID]int
+	goneRoles map[model.RoleID]model.AccountID // roles deleted by this transaction
 }
 
 // Err returns the first store error of the transaction.
@@ -77,6 +92,8 @@ func (tx *Tx) Commit() {
 		goneRoles[r] = tx.Role(r) == nil
 	}
 	tx.txn.Commit()
+	tx.db.cur.Store(tx.st)
+	tx.edit = nil
 	for r, d := range tx.grantsD {
 		if n := tx.db.grants[r] + d; n > 0 && !goneRoles[r] {
 			tx.db.grants[r] = n
@@ -152,8 +169,12 @@ func (tx *Tx) Insert(rec any) {
 	tx.count(rec, 1)
 }
 
-// Abort discards a write transaction; it is a no-op after Commit.
-func (tx *Tx) Abort() { tx.txn.Abort() }
+// Abort discards a write transaction; it is a no-op after Commit. The
+// transaction's copies of the trees are dropped with it.
+func (tx *Tx) Abort() {
+	tx.txn.Abort()
+	tx.edit = nil
+}
 
 // NewAccountID hands out a fresh account ID.
 func (tx *Tx) NewAccountID() model.AccountID {
@@ -190,48 +211,73 @@ func (tx *Tx) newID(counter *uint32, kind string) uint32 {
 	return *counter
 }
 
-func tableOf(rec any) string {
+// memTable returns the go-memdb table of rec, or "" if rec is kept in
+// the trees.
+func memTable(rec any) string {
 	switch rec.(type) {
 	case *Account:
 		return tAccounts
-	case *User:
-		return tUsers
 	case *Role:
 		return tRoles
 	case *Database:
 		return tDatabases
-	case *Table:
-		return tTables
-	case *Grant:
-		return tGrants
-	case *RoleEdge:
-		return tEdges
-	case *UserRole:
-		return tUserRoles
+	case *User, *Table, *Grant, *RoleEdge, *UserRole:
+		return ""
 	}
 	panic(fmt.Sprintf("catalog: no table for %T", rec))
 }
 
+// errReadOnly is the error of a write in a read transaction.
+var errReadOnly = errors.New("cannot write in a read transaction")
+
+// writable reports whether the transaction may write, recording the error
+// of a write in a read transaction.
+func (tx *Tx) writable() bool {
+	if tx.err == nil && tx.edit == nil {
+		tx.err = fmt.Errorf("catalog write: %w", errReadOnly)
+	}
+	return tx.err == nil
+}
+
 // Put inserts or replaces a record (a pointer to one of the record types).
 func (tx *Tx) Put(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Insert(tableOf(rec), rec); err != nil {
+	if !tx.writable() {
+		return
+	}
+	if t := memTable(rec); t != "" {
+		if err := tx.txn.Insert(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog put: %w", err)
 		}
-		tx.track(rec)
+	} else {
+		tx.st.put(tx.edit, rec)
 	}
+	tx.track(rec)
 }
 
 // Delete removes a record.
 func (tx *Tx) Delete(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Delete(tableOf(rec), rec); err != nil {
+	if !tx.writable() {
+		return
+	}
+	if t := memTable(rec); t != "" {
+		if err := tx.txn.Delete(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog delete: %w", err)
 		}
-		tx.track(rec)
-		tx.count(rec, -1)
+	} else if !tx.st.delete(tx.edit, rec) {
+		tx.err = fmt.Errorf("catalog delete: %w", errNotFound)
 	}
+	if r, ok := rec.(*Role); ok && tx.err == nil {
+		if tx.goneRoles == nil {
+			tx.goneRoles = map[model.RoleID]model.AccountID{}
+		}
+		tx.goneRoles[r.ID] = r.Account
+	}
+	tx.track(rec)
+	tx.count(rec, -1)
 }
+
+// errNotFound is the error of deleting a record that is not there.
+var errNotFound = errors.New("not found")
 
 func first[T any](tx *Tx, table, index string, args ...any) *T {
 	if tx.err != nil {

@@ -1,6 +1,12 @@
 package catalog
 
-import "github.com/pdp-authz/pdp/model"
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/pdp-authz/pdp/model"
+)
 
 // Account returns the account with ID id, or nil.
 func (tx *Tx) Account(id model.AccountID) *Account { return first[Account](tx, tAccounts, "id", id) }
@@ -14,18 +20,45 @@ func (tx *Tx) AccountByName(name string) *Account {
 func (tx *Tx) Accounts() []*Account { return list[Account](tx, tAccounts, "id") }
 
 // User returns the user with ID id, or nil.
-func (tx *Tx) User(id model.UserID) *User { return first[User](tx, tUsers, "id", id) }
+func (tx *Tx) User(id model.UserID) *User { return tx.st.user(id) }
 
 // UserByName returns the user of account a named name, or nil.
 func (tx *Tx) UserByName(a model.AccountID, name string) *User {
-	return first[User](tx, tUsers, "name", a, name)
+	return tx.st.user(model.UserID(lookup(tx.st.userNames, uint32(a), name, tx.st.userName)))
 }
 
-// UsersOf returns the users of account a.
-func (tx *Tx) UsersOf(a model.AccountID) []*User { return list[User](tx, tUsers, "name_prefix", a) }
+// UsersOf returns the users of account a, by name.
+func (tx *Tx) UsersOf(a model.AccountID) []*User {
+	ids := children(tx.st.userNames, uint32(a))
+	vals := make([]User, 0, len(ids))
+	for _, id := range ids {
+		vals = append(vals, *tx.st.users.At(id))
+	}
+	slices.SortFunc(vals, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
+	return pointers(vals)
+}
 
-// UsersOwnedBy returns the users role r owns.
-func (tx *Tx) UsersOwnedBy(r model.RoleID) []*User { return list[User](tx, tUsers, "owner", r) }
+// UsersOwnedBy returns the users role r owns, by ID. It scans the users of
+// r's account (r may have been deleted by this transaction).
+func (tx *Tx) UsersOwnedBy(r model.RoleID) []*User {
+	var vals []User
+	for _, id := range children(tx.st.userNames, uint32(tx.accountOf(r))) {
+		if u := tx.st.users.At(id); u.Owner == r {
+			vals = append(vals, *u)
+		}
+	}
+	slices.SortFunc(vals, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return pointers(vals)
+}
+
+// accountOf returns the account of role r, which may have been deleted by
+// this transaction; 0 if there is none.
+func (tx *Tx) accountOf(r model.RoleID) model.AccountID {
+	if rec := tx.Role(r); rec != nil {
+		return rec.Account
+	}
+	return tx.goneRoles[r]
+}
 
 // Role returns the role with ID id, or nil.
 func (tx *Tx) Role(id model.RoleID) *Role { return first[Role](tx, tRoles, "id", id) }
@@ -62,16 +95,22 @@ func (tx *Tx) DatabasesOwnedBy(r model.RoleID) []*Database {
 }
 
 // Table returns the table with ID id, or nil.
-func (tx *Tx) Table(id model.TableID) *Table { return first[Table](tx, tTables, "id", id) }
+func (tx *Tx) Table(id model.TableID) *Table { return tx.st.table(id) }
 
 // TableByName returns the table of database d named name, or nil.
 func (tx *Tx) TableByName(d model.DatabaseID, name string) *Table {
-	return first[Table](tx, tTables, "name", d, name)
+	return tx.st.table(model.TableID(lookup(tx.st.tableNames, uint32(d), name, tx.st.tableName)))
 }
 
-// TablesOf returns the tables of database d.
+// TablesOf returns the tables of database d, by name.
 func (tx *Tx) TablesOf(d model.DatabaseID) []*Table {
-	return list[Table](tx, tTables, "name_prefix", d)
+	ids := children(tx.st.tableNames, uint32(d))
+	vals := make([]Table, 0, len(ids))
+	for _, id := range ids {
+		vals = append(vals, tx.st.fromRec(*tx.st.tables.At(id)))
+	}
+	slices.SortFunc(vals, func(a, b Table) int { return strings.Compare(a.Name, b.Name) })
+	return pointers(vals)
 }
 
 // TablesOfAccount returns the tables of account a.
@@ -83,50 +122,66 @@ func (tx *Tx) TablesOfAccount(a model.AccountID) []*Table {
 	return out
 }
 
-// TablesOwnedBy returns the tables role r owns.
+// TablesOwnedBy returns the tables role r owns, by ID. It scans the tables
+// of r's account (r may have been deleted by this transaction).
 func (tx *Tx) TablesOwnedBy(r model.RoleID) []*Table {
-	return list[Table](tx, tTables, "owner", r)
+	var vals []Table
+	for _, d := range tx.DatabasesOf(tx.accountOf(r)) {
+		for _, id := range children(tx.st.tableNames, uint32(d.ID)) {
+			if t := tx.st.tables.At(id); t.Owner == r {
+				vals = append(vals, tx.st.fromRec(*t))
+			}
+		}
+	}
+	slices.SortFunc(vals, func(a, b Table) int { return cmp.Compare(a.ID, b.ID) })
+	return pointers(vals)
 }
 
 // Grant returns the grant of p to role r at level l, or nil.
 func (tx *Tx) Grant(r model.RoleID, l LevelKey, p model.Privilege) *Grant {
-	return first[Grant](tx, tGrants, "id", r, l.Scope, l.Object, p)
+	return get(tx.st.grants, Grant{Role: r, Scope: l.Scope, Object: l.Object, Priv: p})
 }
 
-// GrantsOf returns every privilege grant held by role r.
-func (tx *Tx) GrantsOf(r model.RoleID) []*Grant { return list[Grant](tx, tGrants, "id_prefix", r) }
+// GrantsOf returns every privilege grant held by role r, by level and
+// privilege.
+func (tx *Tx) GrantsOf(r model.RoleID) []*Grant {
+	return prefix(tx.st.grants, Grant{Role: r}, func(g *Grant) bool { return g.Role == r })
+}
 
-// GrantsAt returns every privilege grant at level l.
+// GrantsAt returns every privilege grant at level l, by role and privilege.
 func (tx *Tx) GrantsAt(l LevelKey) []*Grant {
-	return list[Grant](tx, tGrants, "level", l.Scope, l.Object)
+	return prefix(tx.st.levels, Grant{Scope: l.Scope, Object: l.Object},
+		func(g *Grant) bool { return g.Scope == l.Scope && g.Object == l.Object })
 }
 
 // Edge returns the edge granting role r to role grantee, or nil.
 func (tx *Tx) Edge(r, grantee model.RoleID) *RoleEdge {
-	return first[RoleEdge](tx, tEdges, "id", r, grantee)
+	return get(tx.st.edges, RoleEdge{Role: r, Grantee: grantee})
 }
 
-// EdgesOf returns the edges granting role r to other roles.
-func (tx *Tx) EdgesOf(r model.RoleID) []*RoleEdge { return list[RoleEdge](tx, tEdges, "id_prefix", r) }
+// EdgesOf returns the edges granting role r to other roles, by grantee.
+func (tx *Tx) EdgesOf(r model.RoleID) []*RoleEdge {
+	return prefix(tx.st.edges, RoleEdge{Role: r}, func(e *RoleEdge) bool { return e.Role == r })
+}
 
-// EdgesTo returns the edges granting roles to role grantee.
+// EdgesTo returns the edges granting roles to role grantee, by role.
 func (tx *Tx) EdgesTo(grantee model.RoleID) []*RoleEdge {
-	return list[RoleEdge](tx, tEdges, "grantee", grantee)
+	return prefix(tx.st.edgesTo, RoleEdge{Grantee: grantee}, func(e *RoleEdge) bool { return e.Grantee == grantee })
 }
 
 // UserRole returns the grant of role r to user u, or nil.
 func (tx *Tx) UserRole(u model.UserID, r model.RoleID) *UserRole {
-	return first[UserRole](tx, tUserRoles, "id", u, r)
+	return get(tx.st.userRoles, UserRole{User: u, Role: r})
 }
 
-// RolesOfUser returns the role grants of user u.
+// RolesOfUser returns the role grants of user u, by role.
 func (tx *Tx) RolesOfUser(u model.UserID) []*UserRole {
-	return list[UserRole](tx, tUserRoles, "id_prefix", u)
+	return prefix(tx.st.userRoles, UserRole{User: u}, func(ur *UserRole) bool { return ur.User == u })
 }
 
-// HoldersOf returns the grants of role r to users.
+// HoldersOf returns the grants of role r to users, by user.
 func (tx *Tx) HoldersOf(r model.RoleID) []*UserRole {
-	return list[UserRole](tx, tUserRoles, "role", r)
+	return prefix(tx.st.holders, UserRole{Role: r}, func(ur *UserRole) bool { return ur.Role == r })
 }
 
 // GrantsOfAccount returns every privilege grant of account a.

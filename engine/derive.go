@@ -225,11 +225,9 @@ func (d *deriver) refreshTable(id model.TableID) {
 	rec := d.tx.Table(id)
 	var view *tableView
 	if rec != nil {
-		view = &tableView{
-			account:   rec.Account,
-			db:        rec.Database,
-			ownerSlot: d.slotOf(rec.Owner),
-			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
+		view = &tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
+		if grants := d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); len(grants) > 0 {
+			view.grants = &grants
 		}
 	}
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))

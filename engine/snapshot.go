@@ -53,7 +53,7 @@ func (s *Snapshot) dbAt(i uint32) *dbView {
 }
 
 func (s *Snapshot) tableAt(i uint32) *tableView {
-	if v := s.tables.At(i); v != nil && v.account != 0 {
+	if v := s.tables.At(i); v != nil && v.db != 0 {
 		return v
 	}
 	return nil
@@ -102,11 +102,20 @@ type dbView struct {
 	tables    []entry // ON TABLE d.*
 }
 
+// tableView is kept small (16 bytes): a catalog may hold millions of
+// tables, most without grants of their own. The account is the database's.
 type tableView struct {
-	account   model.AccountID
 	db        model.DatabaseID
 	ownerSlot uint32
-	grants    []entry // ON TABLE d.t
+	grants    *[]entry // ON TABLE d.t; nil when there are none
+}
+
+// entries returns the grants at the table's own level.
+func (t *tableView) entries() []entry {
+	if t.grants == nil {
+		return nil
+	}
+	return *t.grants
 }
 
 // Revision returns the number of commits before this snapshot; it grows by
