@@ -17,6 +17,7 @@ func WriteTable(out io.Writer, res *Result) error {
 	row("load", fmt.Sprintf("%.3f s (parse %.3f s)", res.BuildS, res.ParseS))
 	row("retained heap", fmt.Sprintf("%s (%.0f B per grant; %d privilege + %d role grants)",
 		bytesString(res.HeapBytes), res.BytesPerGrant, res.PrivGrants, res.RoleGrants))
+	row("heap in use", bytesString(res.HeapInuseBytes)+" (spans holding the engine, with fragmentation)")
 
 	section("verification (setup state, random order)")
 	status := "OK"
