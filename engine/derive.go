@@ -14,15 +14,17 @@ import (
 // one write transaction: only the views those changes can affect are
 // rebuilt, everything else is shared with the previous snapshot.
 type deriver struct {
-	tx   *catalog.Tx
-	next Snapshot
-	edit *pvec.Edit
+	tx    *catalog.Tx
+	ch    *catalog.Changes
+	next  Snapshot
+	edit  *pvec.Edit
+	slots map[model.RoleID]uint32 // slots looked up so far (the transaction is complete)
 }
 
 // derive returns the snapshot that follows s once tx commits.
 func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
-	d := &deriver{tx: tx, next: *s, edit: &pvec.Edit{}}
 	ch := tx.Changes()
+	d := &deriver{tx: tx, ch: ch, next: *s, edit: &pvec.Edit{}, slots: map[model.RoleID]uint32{}}
 	users := d.refreshRoles(ch.Roles)
 	for u := range ch.Users {
 		users[u] = true
@@ -128,10 +130,15 @@ func (d *deriver) roleView(g inherit.Edges, id model.RoleID) *roleView {
 
 // slotOf returns the slot of role r, or noSlot if it does not exist.
 func (d *deriver) slotOf(r model.RoleID) uint32 {
-	if rec := d.tx.Role(r); rec != nil {
-		return rec.Slot
+	if s, ok := d.slots[r]; ok {
+		return s
 	}
-	return noSlot
+	s := uint32(noSlot)
+	if rec := d.tx.Role(r); rec != nil {
+		s = rec.Slot
+	}
+	d.slots[r] = s
+	return s
 }
 
 // deref returns *v, or the zero (absent) view for nil.
@@ -168,6 +175,17 @@ func (d *deriver) refreshUser(id model.UserID) {
 	d.next.users = d.next.users.Set(d.edit, uint32(id), deref(view))
 }
 
+// levelEntries returns the grants at level l grouped by role: rebuilt if
+// the transaction changed grants at l, else old, the previous snapshot's
+// (a new object has no grants unless they were written at its level).
+func (d *deriver) levelEntries(scope catalog.Scope, object uint32, old []entry) []entry {
+	l := catalog.LevelKey{Scope: scope, Object: object}
+	if !d.ch.Levels[l] {
+		return old
+	}
+	return d.entries(l)
+}
+
 // entries groups the grants at level l by role.
 func (d *deriver) entries(l catalog.LevelKey) []entry {
 	var out []entry
@@ -191,6 +209,7 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 	var view *accountView
 	if rec != nil {
 		obj := uint32(id)
+		old := deref(d.next.accountAt(obj))
 		view = &accountView{
 			id:         id,
 			status:     rec.Status,
@@ -198,9 +217,9 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 			adminRole:  rec.AdminRole,
 			adminSlot:  d.slotOf(rec.AdminRole),
 			publicSlot: d.slotOf(rec.PublicRole),
-			grants:     d.entries(catalog.LevelKey{Scope: catalog.ScopeAccount, Object: obj}),
-			anyDB:      d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyDatabase, Object: obj}),
-			anyTable:   d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyTable, Object: obj}),
+			grants:     d.levelEntries(catalog.ScopeAccount, obj, old.grants),
+			anyDB:      d.levelEntries(catalog.ScopeAnyDatabase, obj, old.anyDB),
+			anyTable:   d.levelEntries(catalog.ScopeAnyTable, obj, old.anyTable),
 		}
 	}
 	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), deref(view))
@@ -211,11 +230,12 @@ func (d *deriver) refreshDatabase(id model.DatabaseID) {
 	var view *dbView
 	if rec != nil {
 		obj := uint32(id)
+		old := deref(d.next.dbAt(obj))
 		view = &dbView{
 			account:   rec.Account,
 			ownerSlot: d.slotOf(rec.Owner),
-			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: obj}),
-			tables:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: obj}),
+			grants:    d.levelEntries(catalog.ScopeDatabase, obj, old.grants),
+			tables:    d.levelEntries(catalog.ScopeDatabaseTables, obj, old.tables),
 		}
 	}
 	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), deref(view))
@@ -226,8 +246,14 @@ func (d *deriver) refreshTable(id model.TableID) {
 	var view *tableView
 	if rec != nil {
 		view = &tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
-		if grants := d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); len(grants) > 0 {
-			view.grants = &grants
+		if old := d.next.tableAt(uint32(id)); old != nil {
+			view.grants = old.grants
+		}
+		if l := (catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); d.ch.Levels[l] {
+			view.grants = nil
+			if grants := d.entries(l); len(grants) > 0 {
+				view.grants = &grants
+			}
 		}
 	}
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))
