@@ -22,8 +22,10 @@ type deriver struct {
 }
 
 // derive returns the snapshot that follows s once tx commits.
-func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
-	ch := tx.Changes()
+func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot { return s.deriveWith(tx, tx.Changes()) }
+
+// deriveWith returns s with the views of the changes ch rebuilt from tx.
+func (s *Snapshot) deriveWith(tx *catalog.Tx, ch *catalog.Changes) *Snapshot {
 	d := &deriver{tx: tx, ch: ch, next: *s, edit: &pvec.Edit{}, slots: map[model.RoleID]uint32{}}
 	users := d.refreshRoles(ch.Roles)
 	for u := range ch.Users {
