@@ -76,6 +76,54 @@ type Tx struct {
 	deltas    map[model.AccountID]Counts
 	grantsD   map[model.RoleID]int
 	goneRoles map[model.RoleID]model.AccountID // roles deleted by this transaction
+	// seen caches the go-memdb records of a write transaction by table and
+	// ID (nil: deleted). go-memdb drops its cache of writable nodes on
+	// every read of an index the transaction changed, so that each later
+	// write copies whole paths again; most reads by ID are served here.
+	seen map[memKey]any
+}
+
+// memKey names a go-memdb record by table and ID.
+type memKey struct {
+	table string
+	id    uint32
+}
+
+// byID returns the go-memdb record of table with ID id, or nil.
+func byID[T any](tx *Tx, table string, id uint32) *T {
+	if tx.seen != nil {
+		if rec, ok := tx.seen[memKey{table, id}]; ok {
+			r, _ := rec.(*T)
+			return r
+		}
+	}
+	rec := first[T](tx, table, "id", id)
+	if tx.edit != nil && tx.err == nil {
+		tx.remember(table, id, rec)
+	}
+	return rec
+}
+
+// remember caches rec (nil: absent) under table and id in a write
+// transaction.
+func (tx *Tx) remember(table string, id uint32, rec any) {
+	if tx.seen == nil {
+		tx.seen = map[memKey]any{}
+	}
+	tx.seen[memKey{table, id}] = rec
+}
+
+// memID returns the ID of a go-memdb record.
+func memID(rec any) uint32 {
+	switch r := rec.(type) {
+	case *Account:
+		return uint32(r.ID)
+	case *Role:
+		return uint32(r.ID)
+	case *Database:
+		return uint32(r.ID)
+	}
+	return 0
 }
 
 // Err returns the first store error of the transaction.
@@ -248,6 +296,7 @@ func (tx *Tx) Put(rec any) {
 		if err := tx.txn.Insert(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog put: %w", err)
 		}
+		tx.remember(t, memID(rec), rec)
 	} else {
 		tx.st.put(tx.edit, rec)
 	}
@@ -263,6 +312,7 @@ func (tx *Tx) Delete(rec any) {
 		if err := tx.txn.Delete(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog delete: %w", err)
 		}
+		tx.remember(t, memID(rec), nil)
 	} else if !tx.st.delete(tx.edit, rec) {
 		tx.err = fmt.Errorf("catalog delete: %w", errNotFound)
 	}
@@ -308,54 +358,4 @@ func list[T any](tx *Tx, table, index string, args ...any) []*T {
 		out = append(out, raw.(*T))
 	}
 	return out
-}
-
-// Changes records what a write transaction touched, so that derived state
-// (the decision snapshot) is refreshed for exactly those records. Every Put
-// and Delete is recorded; nothing can be forgotten by a caller.
-type Changes struct {
-	Accounts  map[model.AccountID]bool
-	Users     map[model.UserID]bool
-	Roles     map[model.RoleID]bool // role records, and grantees of changed edges
-	Databases map[model.DatabaseID]bool
-	Tables    map[model.TableID]bool
-	Levels    map[LevelKey]bool
-}
-
-func newChanges() *Changes {
-	return &Changes{
-		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
-		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
-		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
-	}
-}
-
-// Changes returns what the transaction has touched so far.
-func (tx *Tx) Changes() *Changes {
-	if tx.changes == nil {
-		tx.changes = newChanges()
-	}
-	return tx.changes
-}
-
-func (tx *Tx) track(rec any) {
-	c := tx.Changes()
-	switch r := rec.(type) {
-	case *Account:
-		c.Accounts[r.ID] = true
-	case *User:
-		c.Users[r.ID] = true
-	case *Role:
-		c.Roles[r.ID] = true
-	case *Database:
-		c.Databases[r.ID] = true
-	case *Table:
-		c.Tables[r.ID] = true
-	case *Grant:
-		c.Levels[r.Level()] = true
-	case *RoleEdge:
-		c.Roles[r.Grantee] = true
-	case *UserRole:
-		c.Users[r.User] = true
-	}
 }

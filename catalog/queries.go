@@ -9,7 +9,7 @@ import (
 )
 
 // Account returns the account with ID id, or nil.
-func (tx *Tx) Account(id model.AccountID) *Account { return first[Account](tx, tAccounts, "id", id) }
+func (tx *Tx) Account(id model.AccountID) *Account { return byID[Account](tx, tAccounts, uint32(id)) }
 
 // AccountByName returns the account named name, or nil.
 func (tx *Tx) AccountByName(name string) *Account {
@@ -61,7 +61,7 @@ func (tx *Tx) accountOf(r model.RoleID) model.AccountID {
 }
 
 // Role returns the role with ID id, or nil.
-func (tx *Tx) Role(id model.RoleID) *Role { return first[Role](tx, tRoles, "id", id) }
+func (tx *Tx) Role(id model.RoleID) *Role { return byID[Role](tx, tRoles, uint32(id)) }
 
 // RoleByName returns the role of account a named name, or nil.
 func (tx *Tx) RoleByName(a model.AccountID, name string) *Role {
@@ -76,7 +76,7 @@ func (tx *Tx) RolesOwnedBy(r model.RoleID) []*Role { return list[Role](tx, tRole
 
 // Database returns the database with ID id, or nil.
 func (tx *Tx) Database(id model.DatabaseID) *Database {
-	return first[Database](tx, tDatabases, "id", id)
+	return byID[Database](tx, tDatabases, uint32(id))
 }
 
 // DatabaseByName returns the database of account a named name, or nil.

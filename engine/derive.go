@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/pdp-authz/pdp/catalog"
@@ -28,32 +27,30 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot { return s.deriveWith(tx, tx
 func (s *Snapshot) deriveWith(tx *catalog.Tx, ch *catalog.Changes) *Snapshot {
 	d := &deriver{tx: tx, ch: ch, next: *s, edit: &pvec.Edit{}, slots: map[model.RoleID]uint32{}}
 	users := d.refreshRoles(ch.Roles)
-	for u := range ch.Users {
-		users[u] = true
+	for u := range ch.Users.All() {
+		users.Add(u)
 	}
-	for u := range users {
+	for u := range users.All() {
 		d.refreshUser(u)
 	}
-	accounts := maps.Clone(ch.Accounts)
-	dbs := maps.Clone(ch.Databases)
-	tables := maps.Clone(ch.Tables)
+	accounts, dbs, tables := ch.Accounts.Clone(), ch.Databases.Clone(), ch.Tables.Clone()
 	for l := range ch.Levels {
 		switch l.Scope {
 		case catalog.ScopeAccount, catalog.ScopeAnyDatabase, catalog.ScopeAnyTable:
-			accounts[model.AccountID(l.Object)] = true
+			accounts.Add(model.AccountID(l.Object))
 		case catalog.ScopeDatabase, catalog.ScopeDatabaseTables:
-			dbs[model.DatabaseID(l.Object)] = true
+			dbs.Add(model.DatabaseID(l.Object))
 		case catalog.ScopeTable:
-			tables[model.TableID(l.Object)] = true
+			tables.Add(model.TableID(l.Object))
 		}
 	}
-	for a := range accounts {
+	for a := range accounts.All() {
 		d.refreshAccount(a)
 	}
-	for id := range dbs {
+	for id := range dbs.All() {
 		d.refreshDatabase(id)
 	}
-	for id := range tables {
+	for id := range tables.All() {
 		d.refreshTable(id)
 	}
 	next := d.next
@@ -84,14 +81,11 @@ func edges(tx *catalog.Tx) inherit.Edges {
 // refreshRoles recomputes the views of the changed roles and of every role
 // inheriting one of them, in dependency order, and returns the users
 // holding a role whose closure changed.
-func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]bool {
-	users := map[model.UserID]bool{}
-	if len(changed) == 0 {
+func (d *deriver) refreshRoles(changed catalog.IDs[model.RoleID]) *catalog.IDs[model.UserID] {
+	users := &catalog.IDs[model.UserID]{}
+	roots := slices.Collect(changed.All())
+	if len(roots) == 0 {
 		return users
-	}
-	roots := make([]model.RoleID, 0, len(changed))
-	for r := range changed {
-		roots = append(roots, r)
 	}
 	g := edges(d.tx)
 	for _, id := range inherit.Dependents(g, roots) {
@@ -104,7 +98,7 @@ func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]b
 		d.next.roles = d.next.roles.Set(d.edit, uint32(id), deref(view))
 		if old == nil || view == nil || !before.Equal(view.closure) {
 			for _, h := range d.tx.HoldersOf(id) {
-				users[h.User] = true
+				users.Add(h.User)
 			}
 		}
 	}

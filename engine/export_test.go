@@ -6,7 +6,6 @@ import (
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/inherit"
-	"github.com/pdp-authz/pdp/model"
 )
 
 // maxTestID bounds the IDs the snapshot tests look at; test catalogs are
@@ -89,26 +88,22 @@ func setString(s inherit.Set) string {
 // of the same revision, and nothing dropped is left behind.
 func VerifySnapshot(s *Snapshot) error {
 	tx := s.read()
-	all := &catalog.Changes{
-		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
-		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
-		Tables: map[model.TableID]bool{}, Levels: map[catalog.LevelKey]bool{},
-	}
+	all := &catalog.Changes{Levels: map[catalog.LevelKey]bool{}}
 	for _, a := range tx.Accounts() {
-		all.Accounts[a.ID] = true
+		all.Accounts.Add(a.ID)
 		for _, r := range tx.RolesOf(a.ID) {
-			all.Roles[r.ID] = true
+			all.Roles.Add(r.ID)
 			for _, g := range tx.GrantsOf(r.ID) {
 				all.Levels[g.Level()] = true
 			}
 		}
 		for _, u := range tx.UsersOf(a.ID) {
-			all.Users[u.ID] = true
+			all.Users.Add(u.ID)
 		}
 		for _, d := range tx.DatabasesOf(a.ID) {
-			all.Databases[d.ID] = true
+			all.Databases.Add(d.ID)
 			for _, t := range tx.TablesOf(d.ID) {
-				all.Tables[t.ID] = true
+				all.Tables.Add(t.ID)
 			}
 		}
 	}
