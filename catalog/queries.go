@@ -71,8 +71,19 @@ func (tx *Tx) RoleByName(a model.AccountID, name string) *Role {
 // RolesOf returns the roles of account a.
 func (tx *Tx) RolesOf(a model.AccountID) []*Role { return list[Role](tx, tRoles, "name_prefix", a) }
 
-// RolesOwnedBy returns the roles role r owns.
-func (tx *Tx) RolesOwnedBy(r model.RoleID) []*Role { return list[Role](tx, tRoles, "owner", r) }
+// RolesOwnedBy returns the roles role r owns, by ID. It scans the roles of
+// r's account (r may have been deleted by this transaction).
+func (tx *Tx) RolesOwnedBy(r model.RoleID) []*Role {
+	return ownedBy(tx.RolesOf(tx.accountOf(r)), func(o *Role) bool { return o.Owner == r },
+		func(o *Role) model.RoleID { return o.ID })
+}
+
+// ownedBy returns the records of recs that owned accepts, by ID.
+func ownedBy[T any, ID cmp.Ordered](recs []*T, owned func(*T) bool, id func(*T) ID) []*T {
+	out := slices.DeleteFunc(recs, func(rec *T) bool { return !owned(rec) })
+	slices.SortFunc(out, func(a, b *T) int { return cmp.Compare(id(a), id(b)) })
+	return out
+}
 
 // Database returns the database with ID id, or nil.
 func (tx *Tx) Database(id model.DatabaseID) *Database {
@@ -89,9 +100,11 @@ func (tx *Tx) DatabasesOf(a model.AccountID) []*Database {
 	return list[Database](tx, tDatabases, "name_prefix", a)
 }
 
-// DatabasesOwnedBy returns the databases role r owns.
+// DatabasesOwnedBy returns the databases role r owns, by ID. It scans the
+// databases of r's account (r may have been deleted by this transaction).
 func (tx *Tx) DatabasesOwnedBy(r model.RoleID) []*Database {
-	return list[Database](tx, tDatabases, "owner", r)
+	return ownedBy(tx.DatabasesOf(tx.accountOf(r)), func(d *Database) bool { return d.Owner == r },
+		func(d *Database) model.DatabaseID { return d.ID })
 }
 
 // Table returns the table with ID id, or nil.
@@ -150,8 +163,16 @@ func (tx *Tx) GrantsOf(r model.RoleID) []*Grant {
 
 // GrantsAt returns every privilege grant at level l, by role and privilege.
 func (tx *Tx) GrantsAt(l LevelKey) []*Grant {
-	return prefix(tx.st.levels, Grant{Scope: l.Scope, Object: l.Object},
-		func(g *Grant) bool { return g.Scope == l.Scope && g.Object == l.Object })
+	var vals []Grant
+	tx.st.levels.AscendGreaterOrEqual(levelKey{scope: l.Scope, object: l.Object}, func(k levelKey) bool {
+		if k.scope != l.Scope || k.object != l.Object {
+			return false
+		}
+		g, _ := tx.st.grants.Get(Grant{Role: k.role, Scope: k.scope, Object: k.object, Priv: k.priv})
+		vals = append(vals, g)
+		return true
+	})
+	return pointers(vals)
 }
 
 // Edge returns the edge granting role r to role grantee, or nil.
@@ -181,7 +202,16 @@ func (tx *Tx) RolesOfUser(u model.UserID) []*UserRole {
 
 // HoldersOf returns the grants of role r to users, by user.
 func (tx *Tx) HoldersOf(r model.RoleID) []*UserRole {
-	return prefix(tx.st.holders, UserRole{Role: r}, func(ur *UserRole) bool { return ur.Role == r })
+	var vals []UserRole
+	tx.st.holders.AscendGreaterOrEqual(holder{role: r}, func(h holder) bool {
+		if h.role != r {
+			return false
+		}
+		ur, _ := tx.st.userRoles.Get(UserRole{User: h.user, Role: h.role})
+		vals = append(vals, ur)
+		return true
+	})
+	return pointers(vals)
 }
 
 // GrantsOfAccount returns every privilege grant of account a.

@@ -40,15 +40,16 @@ func table(name string, idx ...*memdb.IndexSchema) *memdb.TableSchema {
 }
 
 // schema holds the named, indexed entities that stay few: accounts, roles
-// and databases. Each index entry costs a radix-tree node (~400 bytes), so
-// the many records (users, tables, grants, edges, user role grants) live
-// in the persistent trees of [state] instead.
+// and databases, by ID and by name. Each index entry costs a radix-tree
+// node (~400 bytes), so the many records (users, tables, grants, edges,
+// user role grants) live in the persistent trees of [state] instead, and
+// owners are found by scanning the account's objects (only DROP ROLE and
+// SHOW GRANTS ask).
 func schema() *memdb.DBSchema {
 	named := func(name string) *memdb.TableSchema {
 		return table(name,
 			index("id", true, uintIdx("ID")),
-			index("name", true, compound(prefixIdx("Account"), strIdx("Name"))),
-			index("owner", false, uintIdx("Owner")))
+			index("name", true, compound(prefixIdx("Account"), strIdx("Name"))))
 	}
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,

@@ -26,11 +26,30 @@ type state struct {
 	tableNames *btree.BTreeG[named]    // (database, hash of the name)
 	columns    *btree.BTreeG[columns]  // the non-empty column texts of tables
 	grants     *btree.BTreeG[Grant]    // (role, scope, object, privilege)
-	levels     *btree.BTreeG[Grant]    // (scope, object, role, privilege)
+	levels     *btree.BTreeG[levelKey] // the keys of grants by (scope, object, role, privilege)
 	edges      *btree.BTreeG[RoleEdge] // (role, grantee)
 	edgesTo    *btree.BTreeG[RoleEdge] // (grantee, role)
 	userRoles  *btree.BTreeG[UserRole] // (user, role)
-	holders    *btree.BTreeG[UserRole] // (role, user)
+	holders    *btree.BTreeG[holder]   // the keys of user role grants by (role, user)
+}
+
+// levelKey is the key of a grant in the index by level (12 bytes where a
+// Grant takes 28).
+type levelKey struct {
+	scope  Scope
+	priv   model.Privilege
+	object uint32
+	role   model.RoleID
+}
+
+func levelOf(g *Grant) levelKey {
+	return levelKey{scope: g.Scope, priv: g.Priv, object: g.Object, role: g.Role}
+}
+
+// holder is the key of a user role grant in the index by role.
+type holder struct {
+	role model.RoleID
+	user model.UserID
 }
 
 // named is a name index entry: child id of parent has a name hashing to
@@ -83,9 +102,9 @@ func grantLess(a, b Grant) bool {
 		cmp.Compare(a.Object, b.Object), cmp.Compare(a.Priv, b.Priv)) < 0
 }
 
-func levelLess(a, b Grant) bool {
-	return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Object, b.Object),
-		cmp.Compare(a.Role, b.Role), cmp.Compare(a.Priv, b.Priv)) < 0
+func levelLess(a, b levelKey) bool {
+	return cmp.Or(cmp.Compare(a.scope, b.scope), cmp.Compare(a.object, b.object),
+		cmp.Compare(a.role, b.role), cmp.Compare(a.priv, b.priv)) < 0
 }
 
 func edgeLess(a, b RoleEdge) bool {
@@ -100,8 +119,8 @@ func userRoleLess(a, b UserRole) bool {
 	return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Role, b.Role)) < 0
 }
 
-func holderLess(a, b UserRole) bool {
-	return cmp.Or(cmp.Compare(a.Role, b.Role), cmp.Compare(a.User, b.User)) < 0
+func holderLess(a, b holder) bool {
+	return cmp.Or(cmp.Compare(a.role, b.role), cmp.Compare(a.user, b.user)) < 0
 }
 
 func newState() *state {
@@ -264,13 +283,13 @@ func (s *state) put(e *pvec.Edit, rec any) {
 		}
 	case *Grant:
 		s.grants.ReplaceOrInsert(*r)
-		s.levels.ReplaceOrInsert(*r)
+		s.levels.ReplaceOrInsert(levelOf(r))
 	case *RoleEdge:
 		s.edges.ReplaceOrInsert(*r)
 		s.edgesTo.ReplaceOrInsert(*r)
 	case *UserRole:
 		s.userRoles.ReplaceOrInsert(*r)
-		s.holders.ReplaceOrInsert(*r)
+		s.holders.ReplaceOrInsert(holder{role: r.Role, user: r.User})
 	}
 }
 
@@ -295,7 +314,7 @@ func (s *state) delete(e *pvec.Edit, rec any) bool {
 		s.columns.Delete(columns{id: r.ID})
 	case *Grant:
 		_, ok := s.grants.Delete(*r)
-		s.levels.Delete(*r)
+		s.levels.Delete(levelOf(r))
 		return ok
 	case *RoleEdge:
 		_, ok := s.edges.Delete(*r)
@@ -303,7 +322,7 @@ func (s *state) delete(e *pvec.Edit, rec any) bool {
 		return ok
 	case *UserRole:
 		_, ok := s.userRoles.Delete(*r)
-		s.holders.Delete(*r)
+		s.holders.Delete(holder{role: r.Role, user: r.User})
 		return ok
 	}
 	return true
