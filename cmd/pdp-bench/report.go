@@ -58,6 +58,7 @@ func WriteTable(out io.Writer, res *Result) error {
 		row("mutations", fmt.Sprintf("%d applied at %.0f/s, %d failed", res.MutApplied, res.MutRate, res.MutErrors))
 		row("mutation p50 / p99 / max", fmt.Sprintf("%s / %s / %s", nsString(res.MutUsP50*1e3), nsString(res.MutUsP99*1e3), nsString(res.MutUsMax*1e3)))
 		row("Check p50 / p99 / max", fmt.Sprintf("%s / %s / %s", nsString(res.CheckUnderMutNsP50), nsString(res.CheckUnderMutNsP99), nsString(res.CheckUnderMutNsMax)))
+		row("Check p99.9", nsString(res.CheckUnderMutNsP999))
 	}
 	return tw.Flush()
 }
