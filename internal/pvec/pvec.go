@@ -11,19 +11,30 @@ const (
 // after that.
 type Edit struct{ _ byte }
 
-// node is one trie node: inner nodes hold pointers to the level below,
-// leaves hold the elements.
+// node is one inner trie node: it holds pointers to the level below.
 type node[K any] struct {
 	edit *Edit
 	kids [fan]K
 }
 
-type leaf[T any] = node[T]
+// leaf holds the elements, and nothing else, so that a leaf of 16- or
+// 32-byte elements fills an allocation size class exactly; its parent
+// records which leaves its edit may change in place.
+type leaf[T any] struct {
+	kids [fan]T
+}
+
+// parent is the inner node above the leaves.
+type parent[T any] struct {
+	edit  *Edit
+	owned [fan / 64]uint64 // the leaves created by edit, writable in place
+	kids  [fan]*leaf[T]
+}
 
 // Vec is a persistent array over every uint32 index: a four-level trie.
 // The zero value is empty.
 type Vec[T any] struct {
-	root *node[*node[*node[*leaf[T]]]]
+	root *node[*node[*parent[T]]]
 }
 
 // At returns a pointer to the element at i inside the immutable trie, or
@@ -62,16 +73,39 @@ func writable[K any](n *node[K], e *Edit) *node[K] {
 	return n
 }
 
+// writableParent is writable for the parent of leaves: a copy forgets
+// which leaves were writable.
+func writableParent[T any](p *parent[T], e *Edit) *parent[T] {
+	switch {
+	case p == nil:
+		return &parent[T]{edit: e}
+	case p.edit != e:
+		c := *p
+		c.edit, c.owned = e, [fan / 64]uint64{}
+		return &c
+	}
+	return p
+}
+
 // Set returns a Vec with x at i. Only the nodes on i's path are copied, and
 // only once per Edit.
 func (v Vec[T]) Set(e *Edit, i uint32, x T) Vec[T] {
 	r := writable(v.root, e)
 	a := writable(r.kids[i>>(3*bits)], e)
 	r.kids[i>>(3*bits)] = a
-	b := writable(a.kids[(i>>(2*bits))&mask], e)
-	a.kids[(i>>(2*bits))&mask] = b
-	l := writable(b.kids[(i>>bits)&mask], e)
-	b.kids[(i>>bits)&mask] = l
+	p := writableParent(a.kids[(i>>(2*bits))&mask], e)
+	a.kids[(i>>(2*bits))&mask] = p
+	j := (i >> bits) & mask
+	l := p.kids[j]
+	if bit := uint64(1) << (j & 63); p.owned[j>>6]&bit == 0 {
+		c := new(leaf[T])
+		if l != nil {
+			*c = *l
+		}
+		l = c
+		p.kids[j] = l
+		p.owned[j>>6] |= bit
+	}
 	l.kids[i&mask] = x
 	return Vec[T]{root: r}
 }
