@@ -182,31 +182,35 @@ func (tx *Tx) count(rec any, by int) {
 		tx.grantsD[g.Role] += by
 		return
 	}
-	a, field := counted(rec)
-	if field == nil {
+	a, delta, ok := counted(rec, by)
+	if !ok {
 		return
 	}
 	if tx.deltas == nil {
 		tx.deltas = map[model.AccountID]Counts{}
 	}
 	d := tx.deltas[a]
-	*field(&d) += by
+	d.Users += delta.Users
+	d.Roles += delta.Roles
+	d.Databases += delta.Databases
+	d.Tables += delta.Tables
 	tx.deltas[a] = d
 }
 
-// counted returns the account of a counted record and its field in Counts.
-func counted(rec any) (model.AccountID, func(*Counts) *int) {
+// counted returns the account of a counted record and the change of its
+// counts when by such records are added.
+func counted(rec any, by int) (model.AccountID, Counts, bool) {
 	switch r := rec.(type) {
 	case *User:
-		return r.Account, func(c *Counts) *int { return &c.Users }
+		return r.Account, Counts{Users: by}, true
 	case *Role:
-		return r.Account, func(c *Counts) *int { return &c.Roles }
+		return r.Account, Counts{Roles: by}, true
 	case *Database:
-		return r.Account, func(c *Counts) *int { return &c.Databases }
+		return r.Account, Counts{Databases: by}, true
 	case *Table:
-		return r.Account, func(c *Counts) *int { return &c.Tables }
+		return r.Account, Counts{Tables: by}, true
 	}
-	return 0, nil
+	return 0, Counts{}, false
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases
