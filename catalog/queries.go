@@ -22,6 +22,16 @@ func (tx *Tx) Accounts() []*Account { return list[Account](tx, tAccounts, "id") 
 // User returns the user with ID id, or nil.
 func (tx *Tx) User(id model.UserID) *User { return tx.st.user(id) }
 
+// UserValue returns the user with ID id by value, and whether there is
+// one. Unlike User it allocates nothing, for callers reading many.
+func (tx *Tx) UserValue(id model.UserID) (User, bool) {
+	u := tx.st.users.At(uint32(id))
+	if u == nil || u.ID == 0 {
+		return User{}, false
+	}
+	return *u, true
+}
+
 // UserByName returns the user of account a named name, or nil.
 func (tx *Tx) UserByName(a model.AccountID, name string) *User {
 	return tx.st.user(model.UserID(lookup(tx.st.userNames, uint32(a), name, tx.st.userName)))
@@ -109,6 +119,16 @@ func (tx *Tx) DatabasesOwnedBy(r model.RoleID) []*Database {
 
 // Table returns the table with ID id, or nil.
 func (tx *Tx) Table(id model.TableID) *Table { return tx.st.table(id) }
+
+// TableValue returns the table with ID id by value, and whether there is
+// one. Unlike Table it allocates nothing, for callers reading millions.
+func (tx *Tx) TableValue(id model.TableID) (Table, bool) {
+	t := tx.st.tables.At(uint32(id))
+	if t == nil || t.ID == 0 {
+		return Table{}, false
+	}
+	return tx.st.fromRec(*t), true
+}
 
 // TableByName returns the table of database d named name, or nil.
 func (tx *Tx) TableByName(d model.DatabaseID, name string) *Table {

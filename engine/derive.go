@@ -150,11 +150,11 @@ func deref[T any](v *T) T {
 const noSlot = ^uint32(0)
 
 func (d *deriver) refreshUser(id model.UserID) {
-	rec := d.tx.User(id)
-	var view *userView
-	if rec != nil {
+	rec, ok := d.tx.UserValue(id)
+	var view userView
+	if ok {
 		if acc := d.tx.Account(rec.Account); acc != nil {
-			view = &userView{
+			view = userView{
 				account:   rec.Account,
 				locked:    rec.Locked,
 				admin:     acc.AdminUser == id,
@@ -168,7 +168,7 @@ func (d *deriver) refreshUser(id model.UserID) {
 			}
 		}
 	}
-	d.next.users = d.next.users.Set(d.edit, uint32(id), deref(view))
+	d.next.users = d.next.users.Set(d.edit, uint32(id), view)
 }
 
 // levelEntries returns the grants at level l grouped by role: rebuilt if
@@ -238,10 +238,10 @@ func (d *deriver) refreshDatabase(id model.DatabaseID) {
 }
 
 func (d *deriver) refreshTable(id model.TableID) {
-	rec := d.tx.Table(id)
-	var view *tableView
-	if rec != nil {
-		view = &tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
+	rec, ok := d.tx.TableValue(id)
+	var view tableView
+	if ok {
+		view = tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
 		if old := d.next.tableAt(uint32(id)); old != nil {
 			view.grants = old.grants
 		}
@@ -252,5 +252,5 @@ func (d *deriver) refreshTable(id model.TableID) {
 			}
 		}
 	}
-	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))
+	d.next.tables = d.next.tables.Set(d.edit, uint32(id), view)
 }
