@@ -248,7 +248,7 @@ func (d *deriver) refreshTable(id model.TableID) {
 		if l := (catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); d.ch.Levels[l] {
 			view.grants = nil
 			if grants := d.entries(l); len(grants) > 0 {
-				view.grants = &grants
+				view.grants = newGrantList(grants)
 			}
 		}
 	}
