@@ -17,7 +17,7 @@ var allowed = map[string][]string{
 	"password":          nil,
 	"internal/pvec":     nil,
 	"internal/depcheck": nil,
-	"catalog":           {"model"},
+	"catalog":           {"model", "internal/pvec"},
 	"hierarchy":         {"model", "catalog"},
 	"inherit":           {"model"},
 	"ownership":         {"model", "catalog"},
