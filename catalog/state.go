@@ -69,7 +69,9 @@ func namedLess(a, b named) bool {
 // live in memory only).
 var nameSeed = maphash.MakeSeed()
 
-func nameHash(name string) uint32 {
+// nameHash hashes a name for the name indexes (a variable, so that tests
+// can force collisions).
+var nameHash = func(name string) uint32 {
 	h := maphash.String(nameSeed, name)
 	return uint32(h ^ h>>32)
 }
