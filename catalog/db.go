@@ -81,6 +81,44 @@ type Tx struct {
 	// every read of an index the transaction changed, so that each later
 	// write copies whole paths again; most reads by ID are served here.
 	seen map[memKey]any
+	// seenNames caches the answers of reads by name the same way; an
+	// answer holds only while seen has no other record under its ID.
+	seenNames map[memName]any
+}
+
+// memName names a go-memdb record by table, account and name.
+type memName struct {
+	table   string
+	account uint32
+	name    string
+}
+
+// byName returns the go-memdb record of table named name in account
+// (args are the name index's arguments), or nil.
+func byName[T any](tx *Tx, table string, account uint32, name string, args ...any) *T {
+	key := memName{table, account, name}
+	if rec, ok := tx.seenNames[key]; ok {
+		r, _ := rec.(*T)
+		if r == nil {
+			return nil
+		}
+		if cur, ok := tx.seen[memKey{table, memID(r)}]; !ok || cur == rec {
+			return r
+		}
+	}
+	rec := first[T](tx, table, "name", args...)
+	if tx.edit != nil && tx.err == nil {
+		if tx.seenNames == nil {
+			tx.seenNames = map[memName]any{}
+		}
+		if rec != nil {
+			tx.seenNames[key] = rec
+			tx.remember(table, memID(rec), rec)
+		} else {
+			tx.seenNames[key] = nil
+		}
+	}
+	return rec
 }
 
 // memKey names a go-memdb record by table and ID.
@@ -111,6 +149,25 @@ func (tx *Tx) remember(table string, id uint32, rec any) {
 		tx.seen = map[memKey]any{}
 	}
 	tx.seen[memKey{table, id}] = rec
+}
+
+// rememberName caches rec under its name after a Put.
+func (tx *Tx) rememberName(table string, rec any) {
+	var key memName
+	switch r := rec.(type) {
+	case *Account:
+		key = memName{table, 0, r.Name}
+	case *Role:
+		key = memName{table, uint32(r.Account), r.Name}
+	case *Database:
+		key = memName{table, uint32(r.Account), r.Name}
+	default:
+		return
+	}
+	if tx.seenNames == nil {
+		tx.seenNames = map[memName]any{}
+	}
+	tx.seenNames[key] = rec
 }
 
 // memID returns the ID of a go-memdb record.
@@ -301,6 +358,7 @@ func (tx *Tx) Put(rec any) {
 			tx.err = fmt.Errorf("catalog put: %w", err)
 		}
 		tx.remember(t, memID(rec), rec)
+		tx.rememberName(t, rec)
 	} else {
 		tx.st.put(tx.edit, rec)
 	}

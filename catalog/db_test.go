@@ -201,3 +201,31 @@ func TestIDs(t *testing.T) {
 	c.Add(2)
 	assert.False(t, s.Has(2))
 }
+
+func TestWriteCachesFollowEveryChange(t *testing.T) {
+	db, err := Open()
+	require.NoError(t, err)
+	tx := db.Write()
+	a := &Account{ID: tx.NewAccountID(), Name: "acme"}
+	tx.Put(a)
+	assert.Nil(t, tx.RoleByName(a.ID, "x"), "cached as absent")
+	r := &Role{ID: tx.NewRoleID(), Account: a.ID, Name: "x"}
+	tx.Insert(r)
+	assert.Same(t, r, tx.RoleByName(a.ID, "x"))
+	owned := WithOwner(r, 7).(*Role)
+	tx.Put(owned)
+	assert.Same(t, owned, tx.RoleByName(a.ID, "x"))
+	assert.Same(t, owned, tx.Role(r.ID))
+	renamed := *owned
+	renamed.Name = "y"
+	tx.Put(&renamed)
+	assert.Nil(t, tx.RoleByName(a.ID, "x"), "a renamed record is not found by its old name")
+	assert.Equal(t, &renamed, tx.RoleByName(a.ID, "y"))
+	tx.Delete(&renamed)
+	assert.Nil(t, tx.RoleByName(a.ID, "y"))
+	assert.Nil(t, tx.Role(r.ID))
+	require.NoError(t, tx.Err())
+	tx.Commit()
+	assert.Nil(t, db.Read().RoleByName(a.ID, "x"))
+	assert.Equal(t, a, db.Read().AccountByName("acme"))
+}

@@ -13,7 +13,7 @@ func (tx *Tx) Account(id model.AccountID) *Account { return byID[Account](tx, tA
 
 // AccountByName returns the account named name, or nil.
 func (tx *Tx) AccountByName(name string) *Account {
-	return first[Account](tx, tAccounts, "name", name)
+	return byName[Account](tx, tAccounts, 0, name, name)
 }
 
 // Accounts returns every account, by ID.
@@ -75,7 +75,7 @@ func (tx *Tx) Role(id model.RoleID) *Role { return byID[Role](tx, tRoles, uint32
 
 // RoleByName returns the role of account a named name, or nil.
 func (tx *Tx) RoleByName(a model.AccountID, name string) *Role {
-	return first[Role](tx, tRoles, "name", a, name)
+	return byName[Role](tx, tRoles, uint32(a), name, a, name)
 }
 
 // RolesOf returns the roles of account a.
@@ -102,7 +102,7 @@ func (tx *Tx) Database(id model.DatabaseID) *Database {
 
 // DatabaseByName returns the database of account a named name, or nil.
 func (tx *Tx) DatabaseByName(a model.AccountID, name string) *Database {
-	return first[Database](tx, tDatabases, "name", a, name)
+	return byName[Database](tx, tDatabases, uint32(a), name, a, name)
 }
 
 // DatabasesOf returns the databases of account a.
