@@ -239,10 +239,13 @@ func (tx *Tx) count(rec any, by int) {
 		tx.grantsD[g.Role] += by
 		return
 	}
-	a, delta, ok := counted(rec, by)
-	if !ok {
-		return
+	if a, delta, ok := counted(rec, by); ok {
+		tx.addCounts(a, delta)
 	}
+}
+
+// addCounts adds delta to the counts of account a in the transaction.
+func (tx *Tx) addCounts(a model.AccountID, delta Counts) {
 	if tx.deltas == nil {
 		tx.deltas = map[model.AccountID]Counts{}
 	}
@@ -276,6 +279,18 @@ func counted(rec any, by int) (model.AccountID, Counts, bool) {
 func (tx *Tx) Insert(rec any) {
 	tx.Put(rec)
 	tx.count(rec, 1)
+}
+
+// InsertTable is Insert for a table given by value: unlike a record passed
+// to Insert, t is not allocated on the heap, which matters to bulk loads
+// of millions of tables.
+func (tx *Tx) InsertTable(t Table) {
+	if !tx.writable() {
+		return
+	}
+	tx.st.putTable(tx.edit, &t)
+	tx.Changes().Tables.Add(t.ID)
+	tx.addCounts(t.Account, Counts{Tables: 1})
 }
 
 // Abort discards a write transaction; it is a no-op after Commit. The

@@ -229,3 +229,18 @@ func TestWriteCachesFollowEveryChange(t *testing.T) {
 	assert.Nil(t, db.Read().RoleByName(a.ID, "x"))
 	assert.Equal(t, a, db.Read().AccountByName("acme"))
 }
+
+func TestInsertTableCountsAndTracks(t *testing.T) {
+	db, err := Open()
+	require.NoError(t, err)
+	tx := db.Write()
+	a := &Account{ID: tx.NewAccountID(), Name: "acme"}
+	tx.Put(a)
+	d := &Database{ID: tx.NewDatabaseID(), Account: a.ID, Name: "d"}
+	tx.Insert(d)
+	tb := Table{ID: tx.NewTableID(), Account: a.ID, Database: d.ID, Name: "t", Columns: "id int"}
+	tx.InsertTable(tb)
+	assert.Equal(t, &tb, tx.TableByName(d.ID, "t"))
+	assert.True(t, tx.Changes().Tables.Has(tb.ID))
+	assert.Equal(t, Counts{Databases: 1, Tables: 1}, tx.Count(a.ID))
+}

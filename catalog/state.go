@@ -230,6 +230,7 @@ func lookup(t *btree.BTreeG[named], parent uint32, name string, nameOf func(uint
 	return found
 }
 
+// user returns a copy of the user with ID id, or nil.
 func (s *state) user(id model.UserID) *User {
 	if u := s.users.At(uint32(id)); u != nil && u.ID != 0 {
 		c := *u
@@ -272,17 +273,7 @@ func (s *state) put(e *pvec.Edit, rec any) {
 		s.userNames.ReplaceOrInsert(nameKey(uint32(r.Account), r.Name, uint32(r.ID)))
 		s.users = s.users.Set(e, uint32(r.ID), *r)
 	case *Table:
-		if old := s.tables.At(uint32(r.ID)); old != nil && old.ID != 0 {
-			s.tableNames.Delete(nameKey(uint32(old.Database), old.Name, uint32(old.ID)))
-		}
-		s.tableNames.ReplaceOrInsert(nameKey(uint32(r.Database), r.Name, uint32(r.ID)))
-		s.tables = s.tables.Set(e, uint32(r.ID),
-			tableRec{ID: r.ID, Account: r.Account, Database: r.Database, Owner: r.Owner, Name: r.Name})
-		if r.Columns != "" {
-			s.columns.ReplaceOrInsert(columns{id: r.ID, text: r.Columns})
-		} else {
-			s.columns.Delete(columns{id: r.ID})
-		}
+		s.putTable(e, r)
 	case *Grant:
 		s.grants.ReplaceOrInsert(*r)
 		s.levels.ReplaceOrInsert(levelOf(r))
@@ -292,6 +283,21 @@ func (s *state) put(e *pvec.Edit, rec any) {
 	case *UserRole:
 		s.userRoles.ReplaceOrInsert(*r)
 		s.holders.ReplaceOrInsert(holder{role: r.Role, user: r.User})
+	}
+}
+
+// putTable inserts or replaces table r.
+func (s *state) putTable(e *pvec.Edit, r *Table) {
+	if old := s.tables.At(uint32(r.ID)); old != nil && old.ID != 0 {
+		s.tableNames.Delete(nameKey(uint32(old.Database), old.Name, uint32(old.ID)))
+	}
+	s.tableNames.ReplaceOrInsert(nameKey(uint32(r.Database), r.Name, uint32(r.ID)))
+	s.tables = s.tables.Set(e, uint32(r.ID),
+		tableRec{ID: r.ID, Account: r.Account, Database: r.Database, Owner: r.Owner, Name: r.Name})
+	if r.Columns != "" {
+		s.columns.ReplaceOrInsert(columns{id: r.ID, text: r.Columns})
+	} else if s.columns.Len() > 0 {
+		s.columns.Delete(columns{id: r.ID})
 	}
 }
 

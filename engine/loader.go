@@ -156,8 +156,8 @@ func (l *Loader) CreateTable(d model.DatabaseID, name string) (model.TableID, er
 	if err := l.w.limit(l.w.Count(acc.ID).Tables, l.w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
 		return 0, err
 	}
-	t := &catalog.Table{ID: l.w.NewTableID(), Account: db.Account, Database: d, Name: n, Owner: acc.AdminRole}
-	l.w.Insert(t)
+	t := catalog.Table{ID: l.w.NewTableID(), Account: db.Account, Database: d, Name: n, Owner: acc.AdminRole}
+	l.w.InsertTable(t)
 	return t.ID, nil
 }
 
