@@ -17,9 +17,11 @@ type node[K any] struct {
 	kids [fan]K
 }
 
-// leaf holds the elements, and nothing else, so that a leaf of 16- or
-// 32-byte elements fills an allocation size class exactly; its parent
-// records which leaves its edit may change in place.
+// leaf holds the elements, and nothing else: a leaf of 16- or 32-byte
+// elements without pointers fills an allocation size class exactly (the
+// runtime adds an 8-byte header to objects with pointers larger than 512
+// bytes, so those leaves still take the next class). Its parent records
+// which leaves its edit may change in place.
 type leaf[T any] struct {
 	kids [fan]T
 }
