@@ -166,9 +166,22 @@ func (d *deriver) refreshUser(id model.UserID) {
 					inherit.UnionInto(&view.secondary, rv.closure)
 				}
 			}
+			view.direct, view.secondary = packSets(view.direct, view.secondary)
 		}
 	}
 	d.next.users = d.next.users.Set(d.edit, uint32(id), view)
+}
+
+// packSets copies two sets into one allocation, so that a decision reading
+// both (SECONDARY ROLE ALL) finds them on one cache line.
+func packSets(a, b inherit.Set) (inherit.Set, inherit.Set) {
+	if len(a)+len(b) == 0 {
+		return a, b
+	}
+	buf := make(inherit.Set, len(a)+len(b))
+	copy(buf, a)
+	copy(buf[len(a):], b)
+	return buf[:len(a):len(a)], buf[len(a):]
 }
 
 // levelEntries returns the grants at level l grouped by role: rebuilt if
