@@ -260,9 +260,7 @@ func (d *deriver) refreshTable(id model.TableID) {
 		}
 		if l := (catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); d.ch.Levels[l] {
 			view.grants = nil
-			if grants := d.entries(l); len(grants) > 0 {
-				view.grants = newGrantList(grants)
-			}
+			view.grants = d.entries(l)
 		}
 	}
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), view)
