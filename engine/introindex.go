@@ -190,7 +190,7 @@ func (c *introCache) carry(base *Snapshot, tx *catalog.Tx) *introCache {
 	if len(built) == 0 {
 		return next
 	}
-	for a := range touchedAccounts(base, tx) {
+	for a := range touchedAccounts(base, tx).All() {
 		delete(built, a)
 	}
 	next.accounts = built
@@ -200,42 +200,41 @@ func (c *introCache) carry(base *Snapshot, tx *catalog.Tx) *introCache {
 // touchedAccounts returns the accounts whose roles, role edges, users, user
 // role grants, databases or tables tx changed, as they were before and as
 // they are in tx.
-func touchedAccounts(base *Snapshot, tx *catalog.Tx) map[model.AccountID]bool {
+func touchedAccounts(base *Snapshot, tx *catalog.Tx) catalog.IDs[model.AccountID] {
 	ch := tx.Changes()
-	out := maps.Clone(ch.Accounts)
-	if out == nil {
-		out = map[model.AccountID]bool{}
-	}
-	for id := range ch.Roles {
+	out := ch.Accounts.Clone()
+	for id := range ch.Roles.All() {
 		if r := tx.Role(id); r != nil {
-			out[r.Account] = true
+			out.Add(r.Account)
 		}
 		if v := base.roleAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Users {
-		if u := tx.User(id); u != nil {
-			out[u.Account] = true
+	for id := range ch.Users.All() {
+		if u, ok := tx.UserValue(id); ok {
+			out.Add(u.Account)
 		}
 		if v := base.userAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Databases {
+	for id := range ch.Databases.All() {
 		if d := tx.Database(id); d != nil {
-			out[d.Account] = true
+			out.Add(d.Account)
 		}
 		if v := base.dbAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Tables {
-		if t := tx.Table(id); t != nil {
-			out[t.Account] = true
+	for id := range ch.Tables.All() {
+		if t, ok := tx.TableValue(id); ok {
+			out.Add(t.Account)
 		}
 		if v := base.tableAt(uint32(id)); v != nil {
-			out[v.account] = true
+			if d := base.dbAt(uint32(v.db)); d != nil {
+				out.Add(d.account)
+			}
 		}
 	}
 	return out

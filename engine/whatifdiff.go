@@ -116,7 +116,7 @@ func (sd *side) entries(l catalog.LevelKey) []entry {
 		return d.tables
 	case catalog.ScopeTable:
 		if t := sd.s.tableAt(l.Object); t != nil {
-			return t.grants
+			return t.entries()
 		}
 	}
 	return nil
@@ -134,7 +134,7 @@ func (sd *side) levelAccount(l catalog.LevelKey) model.AccountID {
 		}
 	case catalog.ScopeTable:
 		if t := sd.s.tableAt(l.Object); t != nil {
-			return t.account
+			return sd.s.tableAccount(t)
 		}
 	}
 	return 0
@@ -255,13 +255,13 @@ func (d *differ) examine() {
 			}
 		}
 	}
-	for u := range d.ch.Users {
+	for u := range d.ch.Users.All() {
 		if b.user(u) != nil || a.user(u) != nil {
 			d.users[u] = true
 		}
 	}
 	var roots []uint32
-	for r := range d.ch.Roles {
+	for r := range d.ch.Roles.All() {
 		for _, sd := range []*side{b, a} {
 			if v := sd.s.roleAt(uint32(r)); v != nil && v.account == d.acc {
 				roots = append(roots, v.slot)
@@ -308,16 +308,16 @@ func (d *differ) changedObjects() []model.Object {
 			out = append(out, o)
 		}
 	}
-	for id := range d.ch.Databases {
+	for id := range d.ch.Databases.All() {
 		add(model.DatabaseObject(id))
 	}
-	for id := range d.ch.Tables {
+	for id := range d.ch.Tables.All() {
 		add(model.TableObject(id))
 	}
-	for id := range d.ch.Roles {
+	for id := range d.ch.Roles.All() {
 		add(model.RoleObject(id))
 	}
-	for id := range d.ch.Users {
+	for id := range d.ch.Users.All() {
 		add(model.UserObject(id))
 	}
 	return out
