@@ -137,9 +137,6 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 	if r == nil {
 		return ac.manageGrants()
 	}
-	if ac.manageGrants() && ac.powerless(r.ID) {
-		return true
-	}
 	if ac.owns(r.Owner) {
 		return true
 	}
@@ -164,7 +161,8 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 			stack = append(stack, e.Grantee)
 		}
 	}
-	return false
+	// Last: the other rules are cheaper than the scan of the account.
+	return ac.manageGrants() && ac.powerless(r.ID)
 }
 
 // mildAccountPrivs are the account privileges a role may carry and still be
