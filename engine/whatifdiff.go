@@ -41,12 +41,11 @@ type side struct {
 	x      *acctIndex
 	tx     *catalog.Tx
 	grants map[model.RoleID][]*catalog.Grant
-	owned  map[model.RoleID][]model.Object
 }
 
 func newSide(s *Snapshot, acc model.AccountID) *side {
 	return &side{s: s, a: s.accountAt(uint32(acc)), x: s.index(acc), tx: s.read(),
-		grants: map[model.RoleID][]*catalog.Grant{}, owned: map[model.RoleID][]model.Object{}}
+		grants: map[model.RoleID][]*catalog.Grant{}}
 }
 
 // user returns user id's view on this side, nil if it is not a user of the
@@ -66,28 +65,6 @@ func (sd *side) grantsOf(r model.RoleID) []*catalog.Grant {
 		sd.grants[r] = g
 	}
 	return g
-}
-
-// ownedBy returns what role r owns on this side.
-func (sd *side) ownedBy(r model.RoleID) []model.Object {
-	o, ok := sd.owned[r]
-	if ok {
-		return o
-	}
-	for _, d := range sd.tx.DatabasesOwnedBy(r) {
-		o = append(o, model.DatabaseObject(d.ID))
-	}
-	for _, t := range sd.tx.TablesOwnedBy(r) {
-		o = append(o, model.TableObject(t.ID))
-	}
-	for _, x := range sd.tx.RolesOwnedBy(r) {
-		o = append(o, model.RoleObject(x.ID))
-	}
-	for _, u := range sd.tx.UsersOwnedBy(r) {
-		o = append(o, model.UserObject(u.ID))
-	}
-	sd.owned[r] = o
-	return o
 }
 
 // entries returns the grant entries stored at level l on this side.
@@ -423,7 +400,7 @@ func (d *differ) keys(ud *userDiff, gained bool) *keys {
 		for _, g := range mine.grantsOf(r) {
 			levels[g.Level()] = true
 		}
-		for _, o := range mine.ownedBy(r) {
+		for _, o := range mine.x.ownedBy(slot) {
 			owned[o] = true
 		}
 	}
