@@ -37,20 +37,25 @@ func Open() (*DB, error) {
 }
 
 // Write opens the write transaction. The caller commits or aborts it.
-func (d *DB) Write() *Tx { return &Tx{txn: d.mem.Txn(true), db: d} }
+func (d *DB) Write() *Tx {
+	return &Tx{txn: d.mem.Txn(true), db: d, write: true, start: d.next, logged: d.next}
+}
 
 // Read opens a read transaction on the current state.
 func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d} }
 
 // Snapshot returns a read-only view of the current state that later writes
 // do not change. Open read transactions on it with [View.Read].
-func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot()} }
+func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot(), ids: d.next.ids()} }
 
 // View is a frozen catalog state, safe to read from many goroutines.
-type View struct{ mem *memdb.MemDB }
+type View struct {
+	mem *memdb.MemDB
+	ids IDs // the ID counters as of the view
+}
 
 // Read opens a read transaction on the view.
-func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false)} }
+func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false), frozen: &v.ids} }
 
 // Tx is one catalog transaction. The first store error sticks: later
 // writes are skipped and [Tx.Err] reports it, so callers check once.
@@ -61,6 +66,13 @@ type Tx struct {
 	changes *Changes
 	deltas  map[model.AccountID]Counts
 	grantsD map[model.RoleID]int
+
+	write  bool       // a write transaction
+	done   bool       // committed or aborted
+	start  idCounters // the ID counters when the write transaction began
+	logged idCounters // the ID counters as the log last recorded them
+	log    []Write    // the writes so far, in order (see Writes)
+	frozen *IDs       // the ID counters of a view's read transaction
 }
 
 // Err returns the first store error of the transaction.
@@ -77,6 +89,7 @@ func (tx *Tx) Commit() {
 		goneRoles[r] = tx.Role(r) == nil
 	}
 	tx.txn.Commit()
+	tx.done = true
 	for r, d := range tx.grantsD {
 		if n := tx.db.grants[r] + d; n > 0 && !goneRoles[r] {
 			tx.db.grants[r] = n
@@ -152,8 +165,16 @@ func (tx *Tx) Insert(rec any) {
 	tx.count(rec, 1)
 }
 
-// Abort discards a write transaction; it is a no-op after Commit.
-func (tx *Tx) Abort() { tx.txn.Abort() }
+// Abort discards a write transaction and gives back the IDs it handed out,
+// so that a change that was never made leaves no trace; it is a no-op
+// after Commit.
+func (tx *Tx) Abort() {
+	tx.txn.Abort()
+	if tx.write && !tx.done {
+		tx.db.next = tx.start
+	}
+	tx.done = true
+}
 
 // NewAccountID hands out a fresh account ID.
 func (tx *Tx) NewAccountID() model.AccountID {
@@ -213,24 +234,39 @@ func tableOf(rec any) string {
 }
 
 // Put inserts or replaces a record (a pointer to one of the record types).
+// A Put of [IDs] moves the ID counters.
 func (tx *Tx) Put(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Insert(tableOf(rec), rec); err != nil {
-			tx.err = fmt.Errorf("catalog put: %w", err)
-		}
-		tx.track(rec)
+	if tx.err != nil {
+		return
 	}
+	if ids, ok := rec.(*IDs); ok {
+		tx.putIDs(ids)
+		return
+	}
+	if err := tx.txn.Insert(tableOf(rec), rec); err != nil {
+		tx.err = fmt.Errorf("catalog put: %w", err)
+		return
+	}
+	tx.track(rec)
+	tx.logWrite(false, rec)
 }
 
 // Delete removes a record.
 func (tx *Tx) Delete(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Delete(tableOf(rec), rec); err != nil {
-			tx.err = fmt.Errorf("catalog delete: %w", err)
-		}
-		tx.track(rec)
-		tx.count(rec, -1)
+	if tx.err != nil {
+		return
 	}
+	if _, ok := rec.(*IDs); ok {
+		tx.err = fmt.Errorf("catalog delete: the ID counters can not be deleted")
+		return
+	}
+	if err := tx.txn.Delete(tableOf(rec), rec); err != nil {
+		tx.err = fmt.Errorf("catalog delete: %w", err)
+		return
+	}
+	tx.track(rec)
+	tx.count(rec, -1)
+	tx.logWrite(true, rec)
 }
 
 func first[T any](tx *Tx, table, index string, args ...any) *T {
