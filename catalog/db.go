@@ -67,12 +67,13 @@ type Tx struct {
 	deltas  map[model.AccountID]Counts
 	grantsD map[model.RoleID]int
 
-	write  bool       // a write transaction
-	done   bool       // committed or aborted
-	start  idCounters // the ID counters when the write transaction began
-	logged idCounters // the ID counters as the log last recorded them
-	log    []Write    // the writes so far, in order (see Writes)
-	frozen *IDs       // the ID counters of a view's read transaction
+	write    bool       // a write transaction
+	done     bool       // committed or aborted
+	start    idCounters // the ID counters when the write transaction began
+	logged   idCounters // the ID counters as the log last recorded them
+	log      []Write    // the writes so far, in order (see Writes)
+	frozen   *IDs       // the ID counters of a view's read transaction
+	unlogged bool       // keep no log (see Unlogged)
 }
 
 // Err returns the first store error of the transaction.

@@ -56,7 +56,43 @@ func (tx *Tx) IDs() IDs { return tx.db.next.ids() }
 
 // logWrite appends a successful write to the transaction's log.
 func (tx *Tx) logWrite(del bool, rec any) {
-	tx.log = append(tx.log, Write{Delete: del, Rec: rec})
+	if !tx.unlogged {
+		tx.log = append(tx.log, Write{Delete: del, Rec: rec})
+	}
+}
+
+// Unlogged makes a write transaction keep no log of its writes (a bulk
+// restore, which re-applies a state that is already recorded) and returns
+// it; its Writes hold only the ID counters.
+func (tx *Tx) Unlogged() *Tx {
+	tx.unlogged = true
+	return tx
+}
+
+// Known reports whether rec is a record a transaction can write: a
+// non-nil pointer to one of the record types or to [IDs].
+func Known(rec any) bool {
+	switch r := rec.(type) {
+	case *Account:
+		return r != nil
+	case *User:
+		return r != nil
+	case *Role:
+		return r != nil
+	case *Database:
+		return r != nil
+	case *Table:
+		return r != nil
+	case *Grant:
+		return r != nil
+	case *RoleEdge:
+		return r != nil
+	case *UserRole:
+		return r != nil
+	case *IDs:
+		return r != nil
+	}
+	return false
 }
 
 // Replay re-applies one write of another transaction (a change record's,
@@ -65,6 +101,10 @@ func (tx *Tx) logWrite(del bool, rec any) {
 // counters. It checks nothing else: the transaction that wrote it did.
 func (tx *Tx) Replay(w Write) {
 	switch {
+	case !Known(w.Rec):
+		if tx.err == nil {
+			tx.err = fmt.Errorf("catalog replay: %T is not a catalog record", w.Rec)
+		}
 	case w.Delete:
 		tx.Delete(w.Rec)
 	case tx.exists(w.Rec):

@@ -114,8 +114,9 @@ type tableView struct {
 	grants    []entry // ON TABLE d.t
 }
 
-// Revision returns the number of commits before this snapshot; it grows by
-// exactly one per committed change. A nil Snapshot has revision 0.
+// Revision returns the revision of this snapshot: the bootstrap is
+// revision 0 and every committed change adds exactly one (SPEC §20: the
+// state after change records 0..n). A nil Snapshot has revision 0.
 func (s *Snapshot) Revision() uint64 {
 	if s == nil {
 		return 0
