@@ -100,7 +100,7 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 	if recs == nil {
 		recs = []*record.Record{{Revision: rev, UnixNano: e.cfg.now().UnixNano(), Statement: w.statement(), Ops: recordOps(tx.Writes())}}
 	}
-	next.rev = recs[len(recs)-1].Revision
+	next.rev, next.at = recs[len(recs)-1].Revision, recs[len(recs)-1].UnixNano
 	c = &commit{snap: next, recs: recs, after: w.after}
 	if e.store != nil {
 		if c.wait, err = e.store.append(recs); err != nil {

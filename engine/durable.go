@@ -168,7 +168,7 @@ func (d *durable) published(e *Engine) {
 		defer d.running.Store(false)
 		snap := e.cur.Load() // the newest published state: durable
 		err := d.j.WriteSnapshot(snap.rev, func(w io.Writer) error {
-			return writeSnapshot(snap, e.cfg.now().UnixNano(), w)
+			return writeSnapshot(snap, w)
 		})
 		d.mu.Lock()
 		d.snapErr = err

@@ -14,6 +14,7 @@ import (
 // is empty: its lookups find nothing and its decisions deny.
 type Snapshot struct {
 	rev      uint64
+	at       int64 // the clock time of the commit that made it, in Unix nanoseconds
 	cat      *catalog.View
 	accounts pvec.Vec[accountView]
 	users    pvec.Vec[userView]

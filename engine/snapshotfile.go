@@ -17,7 +17,7 @@ import (
 // all carrying the snapshot's revision:
 //
 //	file   = magic:"pdp-snap" version:u8 first chunk* last
-//	first  = statement "snapshot", time: when it was written, ops: a Put of the ID counters
+//	first  = statement "snapshot", time: the revision's commit time, ops: a Put of the ID counters
 //	chunk  = statement "", ops: up to snapChunk Puts of catalog records
 //	last   = statement "end <n>", no ops, where n counts the Puts of the chunks
 //
@@ -42,11 +42,11 @@ func (e *Engine) WriteSnapshot(w io.Writer) error {
 	if snap.empty() {
 		return errNoEngine
 	}
-	return writeSnapshot(snap, e.cfg.now().UnixNano(), w)
+	return writeSnapshot(snap, w)
 }
 
 // writeSnapshot streams the state of snap to w.
-func writeSnapshot(snap *Snapshot, now int64, out io.Writer) error {
+func writeSnapshot(snap *Snapshot, out io.Writer) error {
 	w := bufio.NewWriterSize(out, 1<<20)
 	if _, err := w.WriteString(snapMagic); err != nil {
 		return err
@@ -68,7 +68,7 @@ func writeSnapshot(snap *Snapshot, now int64, out io.Writer) error {
 	n := 0
 	for rec := range tx.All() {
 		if ids, ok := rec.(*catalog.IDs); ok {
-			if err := put(&record.Record{Revision: snap.rev, UnixNano: now, Statement: snapFirst, Ops: []record.Op{record.Put(ids)}}); err != nil {
+			if err := put(&record.Record{Revision: snap.rev, UnixNano: snap.at, Statement: snapFirst, Ops: []record.Op{record.Put(ids)}}); err != nil {
 				return err
 			}
 			continue
@@ -168,7 +168,7 @@ func (e *Engine) restore(r io.Reader) error {
 	if err := tx.Err(); err != nil {
 		return snapErr("%s", err.Error())
 	}
-	next.rev = rev
+	next.rev, next.at = rev, first.UnixNano
 	next.intro = &introCache{}
 	tx.Commit()
 	next.cat = e.db.Snapshot()
