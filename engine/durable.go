@@ -203,3 +203,21 @@ func (e *Engine) Close() error {
 	defer d.mu.Unlock()
 	return errors.Join(err, d.snapErr)
 }
+
+// Create makes a durable engine directory dir (created if needed, holding
+// no journal yet) that starts from the state of a snapshot file read from
+// r, and opens it as [Open] does. The snapshot is checked as [Restore]
+// checks it (a refused file creates nothing); the directory then holds it
+// as its first snapshot, and its journal goes on from the revision after.
+func Create(dir string, r io.Reader, opts ...Option) (*Engine, error) {
+	mem, err := Restore(r, opts...)
+	if err != nil {
+		return nil, err
+	}
+	snap := mem.Snapshot()
+	err = journal.Create(dir, snap.rev, func(w io.Writer) error { return writeSnapshot(snap, w) })
+	if err != nil {
+		return nil, model.Errorf(model.ErrStorage, "create %s: %s", dir, err.Error())
+	}
+	return Open(dir, opts...)
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -267,4 +268,27 @@ func TestConcurrentDurableWriters(t *testing.T) {
 	again := openDurable(t, dir)
 	defer again.Close()
 	assert.Equal(t, want, snapshotBytes(t, again))
+}
+
+func TestCreateADirectoryFromASnapshot(t *testing.T) {
+	mem, err := New(wlOptions()...)
+	must.NoError(t, err)
+	runWorkload(t, mem, rngDraw(5), 100, nil)
+	file := snapshotBytes(t, mem)
+	dir := t.TempDir()
+	e, err := Create(dir, bytes.NewReader(file), wlOptions()...)
+	must.NoError(t, err)
+	assert.Equal(t, file, snapshotBytes(t, e))
+	root, err := e.Connect("root", "111")
+	must.NoError(t, err)
+	must.NoError(t, root.CreateRole(CreateRole{Names: []string{"after"}}))
+	want := snapshotBytes(t, e)
+	must.NoError(t, e.Close())
+
+	again := openDurable(t, dir)
+	assert.Equal(t, want, snapshotBytes(t, again))
+	must.NoError(t, again.Close())
+	_, err = Create(dir, bytes.NewReader(file), wlOptions()...)
+	must.ErrorIs(t, err, model.ErrStorage)
+	assert.Contains(t, err.Error(), journal.ErrNotEmpty.Error())
 }
