@@ -14,8 +14,9 @@ import (
 const defaultFeedSize = 4096
 
 // maxFeedOps bounds the operations the kept records hold together, so
-// that a few bulk loads do not keep millions of operations alive; the
-// newest record is always kept.
+// that bulk loads do not keep millions of operations alive. A record
+// larger than that is not kept at all: a subscriber asking for it must
+// resync from a snapshot.
 const maxFeedOps = 1 << 20
 
 // WithFeedSize sets how many recent change records the engine keeps for
@@ -60,6 +61,13 @@ func (f *feed) start(next uint64) {
 func (f *feed) add(rec *record.Record) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.wakeUp()
+	f.next = rec.Revision + 1
+	if len(rec.Ops) > maxFeedOps {
+		clear(f.ring)
+		f.first, f.n, f.ops = 0, 0, 0
+		return
+	}
 	for f.n > 0 && (f.n == len(f.ring) || f.ops+len(rec.Ops) > maxFeedOps) {
 		f.ops -= len(f.ring[f.first].Ops)
 		f.ring[f.first] = nil
@@ -69,7 +77,10 @@ func (f *feed) add(rec *record.Record) {
 	f.ring[(f.first+f.n)%len(f.ring)] = rec
 	f.n++
 	f.ops += len(rec.Ops)
-	f.next = rec.Revision + 1
+}
+
+// wakeUp wakes the subscribers waiting for a record.
+func (f *feed) wakeUp() {
 	close(f.wake)
 	f.wake = make(chan struct{})
 }
