@@ -206,18 +206,30 @@ func (e *Engine) Close() error {
 
 // Create makes a durable engine directory dir (created if needed, holding
 // no journal yet) that starts from the state of a snapshot file read from
-// r, and opens it as [Open] does. The snapshot is checked as [Restore]
-// checks it (a refused file creates nothing); the directory then holds it
-// as its first snapshot, and its journal goes on from the revision after.
+// r, and returns the engine open on it, as [Open] would. The snapshot is
+// checked as [Restore] checks it (a refused file creates nothing); the
+// directory then holds it as its first snapshot, and its journal goes on
+// from the revision after.
 func Create(dir string, r io.Reader, opts ...Option) (*Engine, error) {
-	mem, err := Restore(r, opts...)
+	e, err := Restore(r, opts...)
 	if err != nil {
 		return nil, err
 	}
-	snap := mem.Snapshot()
+	snap := e.Snapshot()
 	err = journal.Create(dir, snap.rev, func(w io.Writer) error { return writeSnapshot(snap, w) })
 	if err != nil {
 		return nil, model.Errorf(model.ErrStorage, "create %s: %s", dir, err.Error())
 	}
-	return Open(dir, opts...)
+	j, rec, err := journal.Open(dir, e.cfg.journalOpts...)
+	if err != nil {
+		return nil, model.Errorf(model.ErrStorage, "open %s: %s", dir, err.Error())
+	}
+	if rec.Snapshot == nil || rec.Snapshot.Revision != snap.rev || len(rec.Entries) > 0 {
+		j.Close()
+		return nil, model.Errorf(model.ErrStorage, "open %s: another process wrote to the new directory", dir)
+	}
+	st := &durable{j: j, every: uint64(e.cfg.snapEvery)}
+	st.lastSnap.Store(snap.rev)
+	e.store = st
+	return e, nil
 }
