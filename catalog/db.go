@@ -73,7 +73,9 @@ type Tx struct {
 	logged   idCounters // the ID counters as the log last recorded them
 	log      []Write    // the writes so far, in order (see Writes)
 	frozen   *IDs       // the ID counters of a view's read transaction
-	unlogged bool       // keep no log (see Unlogged)
+	unlogged bool       // keep no log (see Unlogged, LimitLog)
+	logLimit int        // the most writes to log; 0: no limit (see LimitLog)
+	overflow bool       // more writes than logLimit were made
 }
 
 // Err returns the first store error of the transaction.

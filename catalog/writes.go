@@ -40,7 +40,7 @@ type Write struct {
 // writes with [Tx.Replay] to the state the transaction started from gives
 // the state it commits.
 func (tx *Tx) Writes() []Write {
-	if tx.db == nil {
+	if tx.db == nil || tx.overflow {
 		return nil
 	}
 	out := tx.log
@@ -56,10 +56,27 @@ func (tx *Tx) IDs() IDs { return tx.db.next.ids() }
 
 // logWrite appends a successful write to the transaction's log.
 func (tx *Tx) logWrite(del bool, rec any) {
-	if !tx.unlogged {
-		tx.log = append(tx.log, Write{Delete: del, Rec: rec})
+	if tx.unlogged {
+		return
 	}
+	if tx.logLimit > 0 && len(tx.log) == tx.logLimit {
+		tx.log, tx.unlogged, tx.overflow = nil, true, true
+		return
+	}
+	tx.log = append(tx.log, Write{Delete: del, Rec: rec})
 }
+
+// LimitLog makes a write transaction stop logging once it has made more
+// than n writes (a bulk load, whose log nobody may need); Writes then
+// returns nothing and [Tx.Overflowed] reports it. It returns tx.
+func (tx *Tx) LimitLog(n int) *Tx {
+	tx.logLimit = n
+	return tx
+}
+
+// Overflowed reports whether the transaction made more writes than
+// [Tx.LimitLog] allowed, so that its log was dropped.
+func (tx *Tx) Overflowed() bool { return tx.overflow }
 
 // Unlogged makes a write transaction keep no log of its writes (a bulk
 // restore, which re-applies a state that is already recorded) and returns

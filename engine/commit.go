@@ -26,10 +26,11 @@ import (
 
 // commit is one committed change on its way to being published.
 type commit struct {
-	snap  *Snapshot
-	recs  []*record.Record // its change record; several when applied in one batch
-	after []func()         // effects outside the catalog (volatile login state)
-	wait  func() error     // waits until the records are durable; nil in memory
+	snap   *Snapshot
+	recs   []*record.Record // its change record; several when applied in one batch
+	unkept bool             // an in-memory engine's bulk load: its record's operations were not logged
+	after  []func()         // effects outside the catalog (volatile login state)
+	wait   func() error     // waits until the records are durable; nil in memory
 }
 
 // publisher holds the committed changes not yet published, in revision
@@ -84,6 +85,9 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 			tx.Abort()
 		}
 	}()
+	if e.store == nil && given == nil {
+		tx.LimitLog(maxFeedOps) // nothing could keep a larger record
+	}
 	w := &writer{Tx: tx, e: e, base: base, replaying: given}
 	if err = fn(w); err != nil {
 		return nil, err
@@ -101,7 +105,7 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 		recs = []*record.Record{{Revision: rev, UnixNano: e.cfg.now().UnixNano(), Statement: w.statement(), Ops: recordOps(tx.Writes())}}
 	}
 	next.rev, next.at = recs[len(recs)-1].Revision, recs[len(recs)-1].UnixNano
-	c = &commit{snap: next, recs: recs, after: w.after}
+	c = &commit{snap: next, recs: recs, unkept: tx.Overflowed(), after: w.after}
 	if e.store != nil {
 		if c.wait, err = e.store.append(recs); err != nil {
 			return nil, err
@@ -159,7 +163,11 @@ func (e *Engine) publish(upTo uint64) {
 		p.queue[0] = nil
 		p.queue = p.queue[1:]
 		for _, r := range c.recs {
-			e.feed.add(r)
+			if c.unkept {
+				e.feed.skip(r.Revision)
+			} else {
+				e.feed.add(r)
+			}
 		}
 		for _, fn := range c.after {
 			fn()

@@ -16,8 +16,9 @@ const defaultFeedSize = 4096
 // maxFeedOps bounds the operations the kept records hold together, so
 // that bulk loads do not keep millions of operations alive. A record
 // larger than that is not kept at all: a subscriber asking for it must
-// resync from a snapshot.
-const maxFeedOps = 1 << 20
+// resync from a snapshot. An in-memory engine does not even log the
+// operations of a larger transaction.
+const maxFeedOps = 1 << 16
 
 // WithFeedSize sets how many recent change records the engine keeps for
 // subscribers of [Engine.Changes] (default 4096): a subscriber that falls
@@ -64,8 +65,7 @@ func (f *feed) add(rec *record.Record) {
 	defer f.wakeUp()
 	f.next = rec.Revision + 1
 	if len(rec.Ops) > maxFeedOps {
-		clear(f.ring)
-		f.first, f.n, f.ops = 0, 0, 0
+		f.drop()
 		return
 	}
 	for f.n > 0 && (f.n == len(f.ring) || f.ops+len(rec.Ops) > maxFeedOps) {
@@ -77,6 +77,23 @@ func (f *feed) add(rec *record.Record) {
 	f.ring[(f.first+f.n)%len(f.ring)] = rec
 	f.n++
 	f.ops += len(rec.Ops)
+}
+
+// skip publishes revision rev without its record, which the engine did
+// not keep (an in-memory engine's bulk load): the records before it are
+// dropped too, as they would be for a record too large to keep.
+func (f *feed) skip(rev uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	defer f.wakeUp()
+	f.next = rev + 1
+	f.drop()
+}
+
+// drop forgets every record held.
+func (f *feed) drop() {
+	clear(f.ring)
+	f.first, f.n, f.ops = 0, 0, 0
 }
 
 // wakeUp wakes the subscribers waiting for a record.

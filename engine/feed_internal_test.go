@@ -32,3 +32,17 @@ func TestFeedDoesNotKeepBulkLoads(t *testing.T) {
 	must.NoError(t, err)
 	assert.Len(t, recs, 1)
 }
+
+func TestFeedSkipsAnUnkeptRecord(t *testing.T) {
+	f := newFeed(8)
+	f.add(&record.Record{Revision: 0})
+	f.skip(1)
+	_, _, err := f.since(0)
+	must.ErrorIs(t, err, model.ErrResync)
+	_, _, err = f.since(1)
+	must.ErrorIs(t, err, model.ErrResync)
+	recs, wake, err := f.since(2)
+	must.NoError(t, err)
+	assert.Empty(t, recs)
+	assert.NotNil(t, wake, "waits for revision 2")
+}
