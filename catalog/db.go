@@ -51,7 +51,7 @@ func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot(), ids: d.next.
 // View is a frozen catalog state, safe to read from many goroutines.
 type View struct {
 	mem *memdb.MemDB
-	ids IDs // the ID counters as of the view
+	ids IDCounters // the ID counters as of the view
 }
 
 // Read opens a read transaction on the view.
@@ -67,15 +67,15 @@ type Tx struct {
 	deltas  map[model.AccountID]Counts
 	grantsD map[model.RoleID]int
 
-	write    bool       // a write transaction
-	done     bool       // committed or aborted
-	start    idCounters // the ID counters when the write transaction began
-	logged   idCounters // the ID counters as the log last recorded them
-	log      []Write    // the writes so far, in order (see Writes)
-	frozen   *IDs       // the ID counters of a view's read transaction
-	unlogged bool       // keep no log (see Unlogged, LimitLog)
-	logLimit int        // the most writes to log; 0: no limit (see LimitLog)
-	overflow bool       // more writes than logLimit were made
+	write    bool        // a write transaction
+	done     bool        // committed or aborted
+	start    idCounters  // the ID counters when the write transaction began
+	logged   idCounters  // the ID counters as the log last recorded them
+	log      []Write     // the writes so far, in order (see Writes)
+	frozen   *IDCounters // the ID counters of a view's read transaction
+	unlogged bool        // keep no log (see Unlogged, LimitLog)
+	logLimit int         // the most writes to log; 0: no limit (see LimitLog)
+	overflow bool        // more writes than logLimit were made
 }
 
 // Err returns the first store error of the transaction.
@@ -237,12 +237,12 @@ func tableOf(rec any) string {
 }
 
 // Put inserts or replaces a record (a pointer to one of the record types).
-// A Put of [IDs] moves the ID counters.
+// A Put of [IDCounters] moves the ID counters.
 func (tx *Tx) Put(rec any) {
 	if tx.err != nil {
 		return
 	}
-	if ids, ok := rec.(*IDs); ok {
+	if ids, ok := rec.(*IDCounters); ok {
 		tx.putIDs(ids)
 		return
 	}
@@ -259,7 +259,7 @@ func (tx *Tx) Delete(rec any) {
 	if tx.err != nil {
 		return
 	}
-	if _, ok := rec.(*IDs); ok {
+	if _, ok := rec.(*IDCounters); ok {
 		tx.err = fmt.Errorf("catalog delete: the ID counters can not be deleted")
 		return
 	}

@@ -5,13 +5,13 @@ import (
 	"iter"
 )
 
-// IDs is the position of the catalog's ID counters: the last ID handed out
+// IDCounters is the position of the catalog's ID counters: the last ID handed out
 // of each kind (IDs are never reused). It is a record of its own so that
 // change records and snapshot files (SPEC §20) carry it: the records of
 // dropped objects no longer show which IDs were taken, and re-applying a
 // change must hand out the same IDs again. Role slots need no entry: they
 // are in each account's record (Account.NextSlot).
-type IDs struct {
+type IDCounters struct {
 	Account  uint32
 	User     uint32
 	Role     uint32
@@ -19,16 +19,16 @@ type IDs struct {
 	Table    uint32
 }
 
-func (c idCounters) ids() IDs {
-	return IDs{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table}
+func (c idCounters) ids() IDCounters {
+	return IDCounters{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table}
 }
 
-func (i IDs) counters() idCounters {
+func (i IDCounters) counters() idCounters {
 	return idCounters{account: i.Account, user: i.User, role: i.Role, database: i.Database, table: i.Table}
 }
 
 // Write is one write of a transaction: a Put (Delete false) or a Delete
-// of a full record, a pointer to one of the record types or to [IDs].
+// of a full record, a pointer to one of the record types or to [IDCounters].
 type Write struct {
 	Delete bool
 	Rec    any
@@ -50,9 +50,6 @@ func (tx *Tx) Writes() []Write {
 	}
 	return out
 }
-
-// IDs returns the position of the ID counters as the transaction sees them.
-func (tx *Tx) IDs() IDs { return tx.db.next.ids() }
 
 // logWrite appends a successful write to the transaction's log.
 func (tx *Tx) logWrite(del bool, rec any) {
@@ -87,7 +84,7 @@ func (tx *Tx) Unlogged() *Tx {
 }
 
 // Known reports whether rec is a record a transaction can write: a
-// non-nil pointer to one of the record types or to [IDs].
+// non-nil pointer to one of the record types or to [IDCounters].
 func Known(rec any) bool {
 	switch r := rec.(type) {
 	case *Account:
@@ -106,7 +103,7 @@ func Known(rec any) bool {
 		return r != nil
 	case *UserRole:
 		return r != nil
-	case *IDs:
+	case *IDCounters:
 		return r != nil
 	}
 	return false
@@ -114,7 +111,7 @@ func Known(rec any) bool {
 
 // Replay re-applies one write of another transaction (a change record's,
 // or a snapshot's): a Put of a record that does not exist yet counts
-// towards the limits as [Tx.Insert] does, a Put of [IDs] moves the ID
+// towards the limits as [Tx.Insert] does, a Put of [IDCounters] moves the ID
 // counters. It checks nothing else: the transaction that wrote it did.
 func (tx *Tx) Replay(w Write) {
 	switch {
@@ -193,18 +190,18 @@ func all[T any](tx *Tx, table string, yield func(any) bool) bool {
 // counters returns the ID counters of the state the transaction reads:
 // the live ones for a transaction of a [DB], the frozen ones for a
 // transaction of a [View]; false for a preview, which has none.
-func (tx *Tx) counters() (IDs, bool) {
+func (tx *Tx) counters() (IDCounters, bool) {
 	switch {
 	case tx.db != nil:
 		return tx.db.next.ids(), true
 	case tx.frozen != nil:
 		return *tx.frozen, true
 	}
-	return IDs{}, false
+	return IDCounters{}, false
 }
 
 // putIDs moves the ID counters to ids, a write of the transaction.
-func (tx *Tx) putIDs(ids *IDs) {
+func (tx *Tx) putIDs(ids *IDCounters) {
 	if tx.db == nil {
 		tx.err = fmt.Errorf("catalog put: the ID counters of a read transaction")
 		return

@@ -45,12 +45,12 @@ func TestEveryCommitIsOneRecord(t *testing.T) {
 	assert.Equal(t, rev+1, rec.Revision, "a failed statement makes no record")
 	assert.Equal(t, "CREATE ROLE clerk", rec.Statement)
 	var roles []string
-	var ids *catalog.IDs
+	var ids *catalog.IDCounters
 	for _, op := range rec.Ops {
 		switch r := op.Rec.(type) {
 		case *catalog.Role:
 			roles = append(roles, r.Name)
-		case *catalog.IDs:
+		case *catalog.IDCounters:
 			ids = r
 		}
 	}

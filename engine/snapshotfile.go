@@ -67,7 +67,7 @@ func writeSnapshot(snap *Snapshot, out io.Writer) error {
 	chunk := &record.Record{Revision: snap.rev, Ops: make([]record.Op, 0, snapChunk)}
 	n := 0
 	for rec := range tx.All() {
-		if ids, ok := rec.(*catalog.IDs); ok {
+		if ids, ok := rec.(*catalog.IDCounters); ok {
 			if err := put(&record.Record{Revision: snap.rev, UnixNano: snap.at, Statement: snapFirst, Ops: []record.Op{record.Put(ids)}}); err != nil {
 				return err
 			}
@@ -131,7 +131,7 @@ func (e *Engine) restore(r io.Reader) error {
 	if first.Statement != snapFirst || len(first.Ops) != 1 {
 		return snapErr("the first record is not a snapshot's")
 	}
-	if _, ok := first.Ops[0].Rec.(*catalog.IDs); !ok || first.Ops[0].Action != record.ActionPut {
+	if _, ok := first.Ops[0].Rec.(*catalog.IDCounters); !ok || first.Ops[0].Action != record.ActionPut {
 		return snapErr("the first record does not hold the ID counters")
 	}
 	tx.Insert(first.Ops[0].Rec)
@@ -226,7 +226,7 @@ func (e *Engine) restorable(op record.Op) error {
 		return snapErr("a chunk holds a %s of %T", op.Action, op.Rec)
 	}
 	switch rec := op.Rec.(type) {
-	case *catalog.IDs:
+	case *catalog.IDCounters:
 		return snapErr("the ID counters twice")
 	case *catalog.User:
 		return e.acceptHash(rec)

@@ -85,9 +85,9 @@ func userRoleFields(c coder, r *catalog.UserRole) {
 	u32(c, &r.GrantorUser)
 }
 
-// idsFields are the catalog's ID counters, which a change record carries
+// idCounterFields are the catalog's ID counters, which a change record carries
 // when its transaction handed out IDs and a snapshot always carries.
-func idsFields(c coder, r *catalog.IDs) {
+func idCounterFields(c coder, r *catalog.IDCounters) {
 	u32(c, &r.Account)
 	u32(c, &r.User)
 	u32(c, &r.Role)
@@ -107,5 +107,5 @@ var kinds = [...]kind{
 	7: kindOf("role edge", roleEdgeFields),
 	8: kindOf("user role", userRoleFields),
 
-	16: kindOf("ID counters", idsFields),
+	16: kindOf("ID counters", idCounterFields),
 }

@@ -19,7 +19,7 @@
 // length is the length of body and crc its CRC-32C (Castagnoli). action is
 // 1 for Put and 2 for Delete; kind is 1 account, 2 user, 3 role,
 // 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 16 ID counters
-// (catalog.IDs; a kind added later keeps the bytes of the others, so a
+// (catalog.IDCounters; a kind added later keeps the bytes of the others, so a
 // decoder reads what was written before it). The fields of
 // each kind follow in the order of its field list in fields.go: IDs and
 // other 32-bit numbers are uvarints, small enumerations one byte, flags
@@ -87,7 +87,7 @@ func (a Action) String() string {
 // Op is one catalog write: an action and a pointer to a full catalog record
 // (*catalog.Account, *catalog.User, *catalog.Role, *catalog.Database,
 // *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole)
-// or to the ID counters (*catalog.IDs).
+// or to the ID counters (*catalog.IDCounters).
 type Op struct {
 	Action Action
 	Rec    any

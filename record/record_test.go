@@ -312,7 +312,7 @@ func genCatalogRecord() *rapid.Generator[any] {
 
 // goldenIDs is a record holding only a Put of the ID counters, kind 16.
 func goldenIDs() *Record {
-	return &Record{Revision: 7, Ops: []Op{Put(&catalog.IDs{Account: 2, User: 5, Role: 300, Database: 7, Table: 8})}}
+	return &Record{Revision: 7, Ops: []Op{Put(&catalog.IDCounters{Account: 2, User: 5, Role: 300, Database: 7, Table: 8})}}
 }
 
 // goldenIDsHex is goldenIDs() in format version 1; kind 16 was added to
