@@ -151,7 +151,9 @@ func (tx *Tx) exists(rec any) bool {
 // counters first (for a write transaction or a view of a [DB]), then
 // accounts, roles, users, databases, tables, grants, role edges and user
 // role grants, each kind in the order of its key. Replaying them in this
-// order into an empty catalog rebuilds the state.
+// order into an empty catalog rebuilds the state. A record yielded may be
+// reused by the next iteration: a caller that keeps one copies it. A
+// store error ends the iteration; [Tx.Err] reports it.
 func (tx *Tx) All() iter.Seq[any] {
 	return func(yield func(any) bool) {
 		if ids, ok := tx.counters(); ok && !yield(&ids) {

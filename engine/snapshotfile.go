@@ -55,42 +55,42 @@ func writeSnapshot(snap *Snapshot, out io.Writer) error {
 		return err
 	}
 	var buf []byte
-	put := func(rec *record.Record) error {
+	put := func(b *record.Builder, stmt string, at int64) error {
 		var err error
-		if buf, err = record.Append(buf[:0], rec); err != nil {
+		if buf, err = b.Finish(buf[:0], snap.rev, at, stmt); err != nil {
 			return err
 		}
 		_, err = w.Write(buf)
 		return err
 	}
-	tx := snap.cat.Read()
-	chunk := &record.Record{Revision: snap.rev, Ops: make([]record.Op, 0, snapChunk)}
+	var chunk record.Builder
 	n := 0
+	tx := snap.cat.Read()
 	for rec := range tx.All() {
-		if ids, ok := rec.(*catalog.IDCounters); ok {
-			if err := put(&record.Record{Revision: snap.rev, UnixNano: snap.at, Statement: snapFirst, Ops: []record.Op{record.Put(ids)}}); err != nil {
+		if err := chunk.Add(record.Put(rec)); err != nil {
+			return err
+		}
+		if _, ok := rec.(*catalog.IDCounters); ok {
+			if err := put(&chunk, snapFirst, snap.at); err != nil {
 				return err
 			}
 			continue
 		}
-		chunk.Ops = append(chunk.Ops, record.Put(rec))
-		n++
-		if len(chunk.Ops) == snapChunk {
-			if err := put(chunk); err != nil {
+		if n++; chunk.Len() == snapChunk {
+			if err := put(&chunk, "", 0); err != nil {
 				return err
 			}
-			chunk.Ops = chunk.Ops[:0]
 		}
 	}
 	if err := tx.Err(); err != nil {
 		return err
 	}
-	if len(chunk.Ops) > 0 {
-		if err := put(chunk); err != nil {
+	if chunk.Len() > 0 {
+		if err := put(&chunk, "", 0); err != nil {
 			return err
 		}
 	}
-	if err := put(&record.Record{Revision: snap.rev, Statement: fmt.Sprintf("%s %d", snapEnd, n)}); err != nil {
+	if err := put(&chunk, fmt.Sprintf("%s %d", snapEnd, n), 0); err != nil {
 		return err
 	}
 	return w.Flush()

@@ -51,3 +51,24 @@ func TestReadRefusesDamage(t *testing.T) {
 	_, err = Read(bytes.NewReader(bad))
 	assert.ErrorIs(t, err, ErrCorrupt)
 }
+
+func TestBuilderWritesWhatAppendWrites(t *testing.T) {
+	var b Builder
+	for _, op := range golden().Ops {
+		require.NoError(t, b.Add(op))
+	}
+	assert.Equal(t, len(golden().Ops), b.Len())
+	g := golden()
+	got, err := b.Finish([]byte("x"), g.Revision, g.UnixNano, g.Statement)
+	require.NoError(t, err)
+	want, err := Append([]byte("x"), g)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.Zero(t, b.Len(), "Finish empties the builder")
+	require.ErrorIs(t, b.Add(Put("text")), ErrInvalid)
+	empty, err := b.Finish(nil, 1, 0, "")
+	require.NoError(t, err)
+	rec, err := Decode(empty)
+	require.NoError(t, err)
+	assert.Empty(t, rec.Ops)
+}
