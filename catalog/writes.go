@@ -161,12 +161,12 @@ func (tx *Tx) All() iter.Seq[any] {
 		}
 		_ = all[Account](tx, tAccounts, yield) &&
 			all[Role](tx, tRoles, yield) &&
-			all[User](tx, tUsers, yield) &&
+			tx.st.allUsers(yield) &&
 			all[Database](tx, tDatabases, yield) &&
-			all[Table](tx, tTables, yield) &&
-			all[Grant](tx, tGrants, yield) &&
-			all[RoleEdge](tx, tEdges, yield) &&
-			all[UserRole](tx, tUserRoles, yield)
+			tx.st.allTables(yield) &&
+			ascend(tx.st.grants, yield) &&
+			ascend(tx.st.edges, yield) &&
+			ascend(tx.st.userRoles, yield)
 	}
 }
 

@@ -68,10 +68,14 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		return a.onDatabase(set, d, p)
 	case model.KindTable:
 		t := s.tableAt(on.ID)
-		if t == nil || t.account != a.id {
+		if t == nil {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, s.dbAt(uint32(t.db)), t, p)
+		d := s.dbAt(uint32(t.db))
+		if d == nil || d.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onTable(set, d, t, p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -148,7 +152,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p mod
 		return allow(ReasonAdmin)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
-	case t != nil && held(t.grants, set, want),
+	case t != nil && held(t.entries(), set, want),
 		d != nil && held(d.tables, set, want),
 		held(a.anyTable, set, want):
 		return allow(ReasonGrant)

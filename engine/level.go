@@ -62,7 +62,7 @@ func (l level) covering(ac *actor) [][]entry {
 			out = append(out, d.tables)
 		}
 		if t := ac.tableView(l.table); t != nil && l.scope == catalog.ScopeTable {
-			out = append(out, t.grants)
+			out = append(out, t.entries())
 		}
 	}
 	return out

@@ -2,11 +2,13 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	must "github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/record"
 )
 
@@ -103,4 +105,45 @@ func TestRecordsReplayToTheLiveState(t *testing.T) {
 		}
 		requireSameState(t, live, restored, qs, "a snapshot and the records after it")
 	})
+}
+
+// TestBulkLoadsReplay applies the record of a Loader run, whose tables the
+// catalog inserts by value, to a second engine.
+func TestBulkLoadsReplay(t *testing.T) {
+	live, err := New(wlOptions()...)
+	must.NoError(t, err)
+	replica, err := New(wlOptions(WithBootstrap(roundTrip(t, published(t, live, 0)[0])))...)
+	must.NoError(t, err)
+	err = live.Load(func(l *Loader) error {
+		a, err := l.CreateAccount("bulk", "adm", "pw")
+		if err != nil {
+			return err
+		}
+		r, err := l.CreateRole(a, "reader")
+		if err != nil {
+			return err
+		}
+		for i := range 3 {
+			d, err := l.CreateDatabase(a, fmt.Sprintf("d%d", i))
+			if err != nil {
+				return err
+			}
+			for j := range 50 {
+				tb, err := l.CreateTable(d, fmt.Sprintf("t%d", j))
+				if err != nil {
+					return err
+				}
+				if err := l.GrantPrivilege(r, model.PrivSelect, Level{Kind: model.LevelTable, Account: a, Database: d, Table: tb}, PlainGrant); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	must.NoError(t, err)
+	recs := published(t, live, 1)
+	must.Len(t, recs, 1)
+	must.Equal(t, "LOAD", recs[0].Statement)
+	must.NoError(t, replica.Apply(roundTrip(t, recs[0])))
+	requireSameState(t, live, replica, wlQuestions(rngDraw(3), live.Snapshot(), 100), "a bulk load")
 }

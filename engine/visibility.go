@@ -46,7 +46,7 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.grants, set)) {
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.entries(), set)) {
 			return true
 		}
 	}
@@ -63,7 +63,7 @@ func (a *accountView) seesAllTables(set inherit.Set, d *dbView) bool {
 // table of d, or holds a privilege on t (from any level covering it, DROP
 // and ALTER TABLE from the database levels) or owns it.
 func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView) bool {
-	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || heldAny(t.grants, set) ||
+	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || heldAny(t.entries(), set) ||
 		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
 		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase)
 }
