@@ -20,6 +20,7 @@ type DurableResult struct {
 	SnapshotBytes      int64   `json:"snapshot_bytes"`
 	SnapshotWriteS     float64 `json:"snapshot_write_s"`
 	RestoreS           float64 `json:"restore_s"`
+	RestoreCPUS        float64 `json:"restore_cpu_s"`
 	RestoreMismatches  int     `json:"restore_mismatches"`
 	CreateS            float64 `json:"create_s"`
 	Commit1PerS        float64 `json:"commit_1_per_s"`
@@ -33,6 +34,7 @@ type DurableResult struct {
 	CommitErrors       int     `json:"commit_errors"`
 	TailRecords        uint64  `json:"tail_records"`
 	RecoverS           float64 `json:"recover_s"`
+	RecoverCPUS        float64 `json:"recover_cpu_s"`
 	RecoverMismatches  int     `json:"recover_mismatches"`
 	CheckNsP50         float64 `json:"check_ns_p50"`
 	CheckNsP99         float64 `json:"check_ns_p99"`
@@ -70,6 +72,7 @@ func (b *Bench) runDurable(dir string, tail int) error {
 	}
 	b.logf("snapshot file: %s in %.2f s", bytesString(uint64(d.SnapshotBytes)), d.SnapshotWriteS)
 	var restored *engine.Engine
+	cpu := startCPU()
 	err := b.timed(&d.RestoreS, func() (err error) {
 		restored, err = readFile(file, func(r io.Reader) (*engine.Engine, error) { return engine.Restore(r, durableOptions()...) })
 		return err
@@ -77,8 +80,9 @@ func (b *Bench) runDurable(dir string, tail int) error {
 	if err != nil {
 		return err
 	}
+	d.RestoreCPUS = cpu()
 	d.RestoreMismatches = b.compare(mem, restored)
-	b.logf("restore: %.2f s, %d decisions differ", d.RestoreS, d.RestoreMismatches)
+	b.logf("restore: %.2f s (CPU %.2f s), %d decisions differ", d.RestoreS, d.RestoreCPUS, d.RestoreMismatches)
 	restored = nil
 
 	data := filepath.Join(dir, "engine")
@@ -99,6 +103,7 @@ func (b *Bench) runDurable(dir string, tail int) error {
 		return err
 	}
 
+	cpu = startCPU()
 	err = b.timed(&d.RecoverS, func() (err error) {
 		eng, err = engine.Open(data, durableOptions()...)
 		return err
@@ -106,16 +111,31 @@ func (b *Bench) runDurable(dir string, tail int) error {
 	if err != nil {
 		return err
 	}
+	d.RecoverCPUS = cpu()
 	defer eng.Close()
 	d.TailRecords = eng.Snapshot().Revision() - start
 	d.RecoverMismatches = b.compare(mem, eng)
-	b.logf("recovery of the snapshot and %d records: %.2f s, %d decisions differ", d.TailRecords, d.RecoverS, d.RecoverMismatches)
+	b.logf("recovery of the snapshot and %d records: %.2f s (CPU %.2f s), %d decisions differ", d.TailRecords, d.RecoverS, d.RecoverCPUS, d.RecoverMismatches)
 	b.eng = eng
 	b.latency()
 	b.allocs()
 	d.CheckNsP50, d.CheckNsP99, d.CheckAllocs = b.res.CheckNsP50, b.res.CheckNsP99, b.res.CheckAllocs
 	b.res.CheckNsP50, b.res.CheckNsP99 = d.InMemoryCheckNsP50, d.InMemoryCheckNsP99
 	return nil
+}
+
+// startCPU starts measuring the process's CPU time; the function it
+// returns gives the seconds used since (-1 where unknown). The garbage
+// collector's work counts, on every core.
+func startCPU() func() float64 {
+	before, ok := cpuTime()
+	return func() float64 {
+		after, ok2 := cpuTime()
+		if !ok || !ok2 {
+			return -1
+		}
+		return (after - before).Seconds()
+	}
 }
 
 // timed runs fn and stores its duration in seconds.
