@@ -68,10 +68,14 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		return a.onDatabase(set, d, p)
 	case model.KindTable:
 		t := s.tableAt(on.ID)
-		if t == nil || t.account != a.id {
+		if t == nil {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, s.dbAt(uint32(t.db)), t, s.tableACLFor(a, on.ID), p)
+		d := s.dbAt(uint32(t.db))
+		if d == nil || d.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onTable(set, d, t, s.tableACLFor(a, on.ID), p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -90,10 +94,14 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 			return deny(ReasonNoSuchObject)
 		}
 		t := s.tableAt(uint32(c.table))
-		if t == nil || t.account != a.id {
+		if t == nil {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onColumn(set, s.dbAt(uint32(t.db)), t, s.tableACLFor(a, uint32(c.table)), c, p)
+		d := s.dbAt(uint32(t.db))
+		if d == nil || d.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
+		return a.onColumn(set, d, t, s.tableACLFor(a, uint32(c.table)), c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -166,7 +174,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, acl *
 		return deny(ReasonDenied)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
-	case t != nil && held(t.grants, set, want),
+	case t != nil && held(t.entries(), set, want),
 		d != nil && held(d.tables, set, want),
 		held(a.anyTable, set, want):
 		return allow(ReasonGrant)

@@ -44,12 +44,16 @@ func (d *deriver) accountDeny(id model.AccountID) *accountDeny {
 	}
 }
 
-// dbDeny returns the denials at database id's levels, nil when none.
-func (d *deriver) dbDeny(id model.DatabaseID) *dbDeny {
-	v := &dbDeny{
-		db:     d.denialEntries(catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: uint32(id)}),
-		tables: d.denialEntries(catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: uint32(id)}),
+// dbDenyOf returns the denials at database id's levels, nil when none:
+// old, the previous snapshot's, unless the transaction wrote at one of
+// those levels (a new database has none unless written there).
+func (d *deriver) dbDenyOf(id uint32, old *dbDeny) *dbDeny {
+	lDB := catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: id}
+	lTables := catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: id}
+	if !d.ch.Levels[lDB] && !d.ch.Levels[lTables] {
+		return old
 	}
+	v := &dbDeny{db: d.denialEntries(lDB), tables: d.denialEntries(lTables)}
 	if v.db == nil && v.tables == nil {
 		return nil
 	}
@@ -79,11 +83,11 @@ func (d *deriver) tableACL(t *catalog.Table) *tableACL {
 	return v
 }
 
-// refreshTableACL stores the ACL of table id (nil rec: a dropped table).
-func (d *deriver) refreshTableACL(id model.TableID, rec *catalog.Table) {
+// refreshTableACL rebuilds the ACL of table id (none for a dropped table).
+func (d *deriver) refreshTableACL(id model.TableID) {
 	var acl *tableACL
-	if rec != nil {
-		acl = d.tableACL(rec)
+	if rec, ok := d.tx.TableValue(id); ok {
+		acl = d.tableACL(&rec)
 	}
 	if acl != nil || d.next.tableACLAt(uint32(id)) != nil {
 		d.next.tableACLs = d.next.tableACLs.Set(d.edit, uint32(id), acl)
@@ -107,52 +111,62 @@ func (d *deriver) columnACL(c model.ColumnID) *columnACL {
 	return v
 }
 
-// refreshColumns brings the column views up to date: the columns of the
-// tables whose record changed (added, dropped, or gone with their table)
-// and the columns whose grants or denials changed. It adds to tables the
-// tables whose unions of column grants and denials must be recomputed.
-func (d *deriver) refreshColumns(old *Snapshot, ch *catalog.Changes, tables map[model.TableID]bool) {
+// refreshColumns brings the column views and the table ACLs up to date:
+// the columns of the tables whose record changed (added, dropped, or gone
+// with their table), the columns whose grants or denials changed, and the
+// ACLs of their tables and of the tables whose denials changed. Tables and
+// columns nothing touched keep their views; a bulk load of tables without
+// grants on their columns reads no grant or denial per column.
+func (d *deriver) refreshColumns(old *Snapshot) {
+	acls := map[model.TableID]bool{}
 	var before *catalog.Tx
-	if !old.empty() {
-		before = old.read()
-	}
-	for id := range ch.Tables {
-		var was, is []catalog.Column
-		if before != nil {
-			if t := before.Table(id); t != nil {
-				was = t.Columns
+	for id := range d.ch.Tables.All() {
+		is, live := d.tx.TableValue(id)
+		var was catalog.Table
+		if !old.empty() {
+			if before == nil {
+				before = old.read()
 			}
+			was, _ = before.TableValue(id)
 		}
-		if t := d.tx.Table(id); t != nil {
-			is = t.Columns
+		if d.relinkColumns(id, was.Columns, is.Columns) || !live {
+			acls[id] = true
 		}
-		d.relinkColumns(id, was, is)
 	}
-	for l := range ch.Levels {
-		if l.Scope != catalog.ScopeColumn {
-			continue
+	for l := range d.ch.Levels {
+		switch l.Scope {
+		case catalog.ScopeTable:
+			acls[model.TableID(l.Object)] = true
+		case catalog.ScopeColumn:
+			cv := d.next.columnAt(l.Object)
+			if cv == nil {
+				continue // dropped, with its grants and denials
+			}
+			table := cv.table
+			d.next.columns = d.next.columns.Set(d.edit, l.Object, columnView{table: table, acl: d.columnACL(model.ColumnID(l.Object))})
+			acls[table] = true
 		}
-		cv := d.next.columnAt(l.Object)
-		if cv == nil {
-			continue // dropped, with its grants and denials
-		}
-		table := cv.table
-		d.next.columns = d.next.columns.Set(d.edit, l.Object, columnView{table: table, acl: d.columnACL(model.ColumnID(l.Object))})
-		tables[table] = true
+	}
+	for id := range acls {
+		d.refreshTableACL(id)
 	}
 }
 
 // relinkColumns updates the views of table id's columns from was to is:
-// dropped columns vanish, new ones appear.
-func (d *deriver) relinkColumns(id model.TableID, was, is []catalog.Column) {
+// dropped columns vanish, new ones appear. It reports whether any did.
+func (d *deriver) relinkColumns(id model.TableID, was, is []catalog.Column) bool {
 	if slices.EqualFunc(was, is, func(a, b catalog.Column) bool { return a.ID == b.ID }) {
-		return
+		return false
 	}
 	live := make(map[model.ColumnID]bool, len(is))
 	for _, c := range is {
 		live[c.ID] = true
 		if d.next.columnAt(uint32(c.ID)) == nil {
-			d.next.columns = d.next.columns.Set(d.edit, uint32(c.ID), columnView{table: id, acl: d.columnACL(c.ID)})
+			var acl *columnACL
+			if d.ch.Levels[catalog.LevelKey{Scope: catalog.ScopeColumn, Object: uint32(c.ID)}] {
+				acl = d.columnACL(c.ID)
+			}
+			d.next.columns = d.next.columns.Set(d.edit, uint32(c.ID), columnView{table: id, acl: acl})
 		}
 	}
 	for _, c := range was {
@@ -160,4 +174,5 @@ func (d *deriver) relinkColumns(id model.TableID, was, is []catalog.Column) {
 			d.next.columns = d.next.columns.Set(d.edit, uint32(c.ID), columnView{})
 		}
 	}
+	return true
 }

@@ -244,7 +244,7 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 // grantColumns runs a GRANT whose privilege list names columns.
 func (s *Session) grantColumns(st GrantPrivilege) error {
 	var cs columnStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if cs, err = s.prepareColumns(st.Privileges, st.Columns, st.On, st.To, verbGrant); err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func (w *writer) grantColumn(s *Session, r *catalog.Role, t target, opt GrantOpt
 // EXISTS.
 func (s *Session) revokeColumns(st RevokePrivilege) error {
 	var cs columnStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		cs, err = s.prepareColumns(st.Privileges, st.Columns, st.On, st.From, verbRevoke)
 		return err
 	}, func(w *writer, ac *actor) error {

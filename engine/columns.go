@@ -115,7 +115,7 @@ func (ac *actor) onTable(l level, p model.Privilege) Decision {
 func (s *Session) AlterTable(st AlterTable) error {
 	var sp levelSpec
 	var col string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if st.Action != TableAddColumn && st.Action != TableDropColumn {
 			return invalidOption("the ALTER TABLE action %d is invalid", st.Action)
 		}

@@ -52,7 +52,7 @@ func (ac *actor) inS(name string) bool {
 // CONNECT (or ALL on the account) to public.
 func (s *Session) Deny(st Deny) error {
 	var cs columnStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		cs, err = s.prepareColumns(st.Privileges, st.Columns, st.On, st.To, verbDeny)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -138,7 +138,7 @@ func publicMayBeDenied(targets []target) error {
 // or role fails unless IF EXISTS.
 func (s *Session) RevokeDeny(st RevokeDeny) error {
 	var cs columnStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		cs, err = s.prepareColumns(st.Privileges, st.Columns, st.On, st.From, verbRevoke)
 		return err
 	}, func(w *writer, ac *actor) error {

@@ -113,9 +113,12 @@ func (s *Snapshot) columnDeciders(on model.Object, add func([]entry)) []uint32 {
 	if t == nil {
 		return nil
 	}
-	a := s.accountAt(uint32(t.account))
+	a := s.accountAt(uint32(s.tableAccount(t)))
+	if a == nil {
+		return nil
+	}
 	add(a.anyTable)
-	add(t.grants)
+	add(t.entries())
 	if d := s.dbAt(uint32(t.db)); d != nil {
 		add(d.tables)
 	}

@@ -91,10 +91,10 @@ func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 		return s.grantColumns(st)
 	}
 	if hasOwnership(st.Privileges) {
-		return s.transfer(st.On, st.To, func() error { return ownershipForm(st) })
+		return s.transfer(st, st.On, st.To, func() error { return ownershipForm(st) })
 	}
 	var p privStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if p, err = s.prepareGrant(st.Privileges, st.On, st.To, false); err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (s *Session) RevokePrivilege(st RevokePrivilege) error {
 		return s.revokeColumns(st)
 	}
 	var p privStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if hasOwnership(st.Privileges) {
 			if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), true); err != nil {
 				return err

@@ -160,17 +160,23 @@ func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, 
 		}
 	}
 	tx := s.read()
-	for r := range x.rolesOf(set) {
+	for slot := range slotsOf(set) {
 		if all {
 			break
+		}
+		r := x.role(slot)
+		if r == 0 {
+			continue
 		}
 		for _, g := range tx.GrantsOf(r) {
 			if g.Scope == catalog.ScopeDatabase && want.Has(g.Priv) {
 				pick(model.DatabaseID(g.Object))
 			}
 		}
-		for _, d := range tx.DatabasesOwnedBy(r) {
-			pick(d.ID)
+		for _, o := range x.ownedBy(slot) {
+			if o.Kind == model.KindDatabase {
+				pick(model.DatabaseID(o.ID))
+			}
 		}
 	}
 	var out []uint32
@@ -209,7 +215,11 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 		}
 	}
 	tx := s.read()
-	for r := range x.rolesOf(set) {
+	for slot := range slotsOf(set) {
+		r := x.role(slot)
+		if r == 0 {
+			continue
+		}
 		for _, g := range tx.GrantsOf(r) {
 			if !want.Has(g.Priv) {
 				continue
@@ -221,12 +231,12 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 				pickDB(model.DatabaseID(g.Object))
 			}
 		}
-		for _, t := range tx.TablesOwnedBy(r) {
-			pick(t.ID)
-		}
-		if dbLevel {
-			for _, d := range tx.DatabasesOwnedBy(r) {
-				pickDB(d.ID)
+		for _, o := range x.ownedBy(slot) {
+			switch {
+			case o.Kind == model.KindTable:
+				pick(model.TableID(o.ID))
+			case o.Kind == model.KindDatabase && dbLevel:
+				pickDB(model.DatabaseID(o.ID))
 			}
 		}
 	}
@@ -235,15 +245,4 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 		out = append(out, uint32(x.tables[i]))
 	}
 	return out
-}
-
-// rolesOf yields the IDs of the roles of set.
-func (x *acctIndex) rolesOf(set inherit.Set) iter.Seq[model.RoleID] {
-	return func(yield func(model.RoleID) bool) {
-		for slot := range slotsOf(set) {
-			if id := x.role(slot); id != 0 && !yield(id) {
-				return
-			}
-		}
-	}
 }

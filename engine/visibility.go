@@ -48,7 +48,7 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.grants, set) ||
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.entries(), set) ||
 			s.columnGranted(uint32(t), set)) {
 			return true
 		}
@@ -77,7 +77,7 @@ func (s *Snapshot) tableHeld(a *accountView, set inherit.Set, d *dbView, t *tabl
 	if a.deny != nil {
 		return s.tableHeldDenied(a, set, d, t, id)
 	}
-	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || set.Has(d.ownerSlot) || heldAny(t.grants, set) ||
+	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || set.Has(d.ownerSlot) || heldAny(t.entries(), set) ||
 		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
 		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase) ||
 		s.columnGranted(uint32(id), set)

@@ -67,7 +67,7 @@ func (sd *side) columnsOf(t model.TableID) []catalog.Column {
 // examineColumns records the exact changes on the columns created or
 // dropped with the tables the statement touched.
 func (d *differ) examineColumns() {
-	for id := range d.ch.Tables {
+	for id := range d.ch.Tables.All() {
 		if d.b.objectAccount(model.TableObject(id)) != d.acc && d.a.objectAccount(model.TableObject(id)) != d.acc {
 			continue
 		}

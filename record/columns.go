@@ -58,3 +58,27 @@ func denialFields(c coder, r *catalog.Denial) {
 	u32(c, &r.GrantorRole)
 	u32(c, &r.GrantorUser)
 }
+
+// readable reports whether this build reads format version v.
+func readable(v byte) bool { return v >= OldestVersion && v <= Version }
+
+// oldFormat reports whether c decodes a version 1 record, whose tables
+// kept their column definitions as one text and whose ID counters had no
+// column counter.
+func oldFormat(c coder) bool {
+	r, ok := c.(*reader)
+	return ok && r.version == 1
+}
+
+// tableColumns codes a table's columns: as a list, or in a version 1
+// record as the text of the column definitions, which is read and
+// dropped (no decision ever read it).
+func tableColumns(c coder, p *[]catalog.Column) {
+	if oldFormat(c) {
+		var text string
+		str(c, &text)
+		*p = nil
+		return
+	}
+	columnList(c, p)
+}

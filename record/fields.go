@@ -52,7 +52,7 @@ func tableFields(c coder, r *catalog.Table) {
 	u32(c, &r.Account)
 	u32(c, &r.Database)
 	str(c, &r.Name)
-	columnList(c, &r.Columns)
+	tableColumns(c, &r.Columns)
 	u32(c, &r.Owner)
 }
 
@@ -85,17 +85,33 @@ func userRoleFields(c coder, r *catalog.UserRole) {
 	u32(c, &r.GrantorUser)
 }
 
+// idCounterFields are the catalog's ID counters, which a change record carries
+// when its transaction handed out IDs and a snapshot always carries.
+func idCounterFields(c coder, r *catalog.IDCounters) {
+	u32(c, &r.Account)
+	u32(c, &r.User)
+	u32(c, &r.Role)
+	u32(c, &r.Database)
+	u32(c, &r.Table)
+	if !oldFormat(c) {
+		u32(c, &r.Column)
+	}
+}
+
 // kinds maps each kind code of the format to its record type. The codes
 // are part of the format; 0 is never used.
 var kinds = [...]kind{
-	1:  kindOf("account", accountFields),
-	2:  kindOf("user", userFields),
-	3:  kindOf("role", roleFields),
-	4:  kindOf("database", databaseFields),
-	5:  kindOf("table", tableFields),
-	6:  kindOf("grant", grantFields),
-	7:  kindOf("role edge", roleEdgeFields),
-	8:  kindOf("user role", userRoleFields),
-	9:  kindOf("column grant", columnGrantFields),
-	10: kindOf("denial", denialFields),
+	1: kindOf("account", accountFields),
+	2: kindOf("user", userFields),
+	3: kindOf("role", roleFields),
+	4: kindOf("database", databaseFields),
+	5: kindOf("table", tableFields),
+	6: kindOf("grant", grantFields),
+	7: kindOf("role edge", roleEdgeFields),
+	8: kindOf("user role", userRoleFields),
+
+	13: kindOf("column grant", columnGrantFields),
+	14: kindOf("denial", denialFields),
+
+	16: kindOf("ID counters", idCounterFields),
 }

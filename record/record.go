@@ -18,16 +18,20 @@
 //
 // length is the length of body and crc its CRC-32C (Castagnoli). action is
 // 1 for Put and 2 for Delete; kind is 1 account, 2 user, 3 role,
-// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 9 column grant,
-// 10 denial. The fields of each kind follow in the order of its field list
-// in fields.go: IDs and other 32-bit numbers are uvarints, small
+// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 13 column
+// grant, 14 denial, 16 ID counters (catalog.IDCounters; a kind added later
+// keeps the bytes of the others, so a decoder reads what was written
+// before it). The fields of each kind follow in the order of its field
+// list in fields.go: IDs and other 32-bit numbers are uvarints, small
 // enumerations one byte, flags one byte (0 or 1), texts strings; a table's
 // columns are their count (a uvarint) and then each column's ID, name and
 // type.
 //
 // Version 2 gave tables their columns as a list (SPEC §18), where version 1
-// kept the column definitions as one text, and added kinds 9 and 10. No
-// engine wrote version 1 records, so this build reads version 2 only.
+// kept the column definitions as one text, gave the ID counters the column
+// counter, and added kinds 13 and 14. This build writes version 2 and
+// reads both: a version 1 table's column text, which no decision ever
+// read, is dropped, and its column counter is 0.
 //
 // Encoding is deterministic: one record always encodes to the same bytes,
 // and a decoder accepts only bytes the encoder could have written.
@@ -38,8 +42,12 @@ import (
 	"fmt"
 )
 
-// Version is the format version this package writes and the only one it reads.
+// Version is the format version this package writes; it reads it and
+// every version from [OldestVersion].
 const Version = 2
+
+// OldestVersion is the oldest format version this package reads.
+const OldestVersion = 1
 
 // The decoding errors. Every error Decode returns wraps exactly one of them.
 var (
@@ -90,7 +98,8 @@ func (a Action) String() string {
 
 // Op is one catalog write: an action and a pointer to a full catalog record
 // (*catalog.Account, *catalog.User, *catalog.Role, *catalog.Database,
-// *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole).
+// *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole)
+// or to the ID counters (*catalog.IDCounters).
 type Op struct {
 	Action Action
 	Rec    any

@@ -41,7 +41,7 @@ func golden() *Record {
 // changed: old files would no longer read. Bump Version and keep a decoder
 // for the old one instead of editing this constant.
 const goldenHex = "" +
-	"d002" + "be000000" + "2c7ea0cc" + // magic, version, length 190, CRC-32C
+	"d002" + "be000000" + "eb6260cf" + // magic, version, length 190, CRC-32C
 	"2a" + "aab4aed8c7bfce972f" + // revision 42, time (zig-zag)
 	"2d" + "6772616e742073656c656374206f6e207461626c652073616c65732e6f726465727320746f20616e616c797374" +
 	"0a" + // ops
@@ -53,8 +53,46 @@ const goldenHex = "" +
 	"0106" + "ac02" + "02" + "06" + "08" + "16" + "01" + "03" + "05" +
 	"0207" + "04" + "ac02" + "02" + "00" + "03" + "05" +
 	"0208" + "ac02" + "05" + "02" + "01" + "03" + "00" +
-	"0109" + "ac02" + "02" + "08" + "09" + "18" + "01" + "03" + "05" +
-	"010a" + "04" + "02" + "10" + "09" + "08" + "16" + "03" + "05"
+	"010d" + "ac02" + "02" + "08" + "09" + "18" + "01" + "03" + "05" +
+	"010e" + "04" + "02" + "10" + "09" + "08" + "16" + "03" + "05"
+
+// goldenV1Hex is a record of format version 1, where a table's columns
+// were one text ("id int", dropped when read) and kinds 13 and 14 did not
+// exist: golden() without its last two ops and its table's columns.
+const goldenV1Hex = "" +
+	"d001" + "a7000000" + "30706a6d" + // magic, version, length 167, CRC-32C
+	"2a" + "aab4aed8c7bfce972f" + // revision 42, time (zig-zag)
+	"2d" + "6772616e742073656c656374206f6e207461626c652073616c65732e6f726465727320746f20616e616c797374" +
+	"08" + // ops
+	"0101" + "02" + "0461636d65" + "03" + "0163" + "03" + "04" + "05" + "02" +
+	"0102" + "05" + "02" + "0561646d696e" + "03682431" + "00" + "03" + "03" + "01" +
+	"0103" + "ac02" + "02" + "07616e616c797374" + "02" + "03" +
+	"0104" + "07" + "02" + "0573616c6573" + "ac02" +
+	"0105" + "08" + "02" + "07" + "066f7264657273" + "06696420696e74" + "ac02" +
+	"0106" + "ac02" + "02" + "06" + "08" + "16" + "01" + "03" + "05" +
+	"0207" + "04" + "ac02" + "02" + "00" + "03" + "05" +
+	"0208" + "ac02" + "05" + "02" + "01" + "03" + "00"
+
+func TestVersion1StillReads(t *testing.T) {
+	b, err := hex.DecodeString(goldenV1Hex)
+	require.NoError(t, err)
+	rec, err := Decode(b)
+	require.NoError(t, err)
+	want := golden()
+	want.Ops = want.Ops[:8]
+	table := *want.Ops[4].Rec.(*catalog.Table)
+	table.Columns = nil
+	want.Ops[4] = Put(&table)
+	assert.Equal(t, want, rec)
+
+	ids, err := hex.DecodeString(goldenIDsV1Hex)
+	require.NoError(t, err)
+	rec, err = Decode(ids)
+	require.NoError(t, err)
+	wantIDs := goldenIDs()
+	wantIDs.Ops[0].Rec.(*catalog.IDCounters).Column = 0
+	assert.Equal(t, wantIDs, rec)
+}
 
 func TestGoldenBytes(t *testing.T) {
 	want, err := hex.DecodeString(goldenHex)
@@ -147,7 +185,7 @@ func TestDecodeRefusals(t *testing.T) {
 	}{
 		{"empty input", nil, ErrTruncated, "0 bytes"},
 		{"one byte", valid[:1], ErrTruncated, ""},
-		{"a future version", with(1, 3), ErrVersion, "version 3 (this build reads version 2)"},
+		{"a future version", with(1, 3), ErrVersion, "version 3 (this build reads versions 1 to 2)"},
 		{"version 0", with(1, 0), ErrVersion, ""},
 		{"a future version, truncated", []byte{magic, 7}, ErrVersion, ""},
 		{"not a record", with(0, 'x'), ErrCorrupt, "does not start a record"},
@@ -337,4 +375,31 @@ func genCatalogRecord() *rapid.Generator[any] {
 				GrantorRole: id[model.RoleID](t, "grantor"), GrantorUser: id[model.UserID](t, "grantoruser")}
 		}),
 	)
+}
+
+// goldenIDs is a record holding only a Put of the ID counters, kind 16.
+func goldenIDs() *Record {
+	return &Record{Revision: 7, Ops: []Op{Put(&catalog.IDCounters{Account: 2, User: 5, Role: 300, Database: 7, Table: 8, Column: 9})}}
+}
+
+// goldenIDsHex is goldenIDs() in format version 2, which gave the ID
+// counters the column counter.
+const goldenIDsHex = "" +
+	"d002" + "0d000000" + "ce27a166" + // magic, version, length 13, CRC-32C
+	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
+	"0110" + "02" + "05" + "ac02" + "07" + "08" + "09"
+
+// goldenIDsV1Hex is goldenIDs() in format version 1, without the column counter.
+const goldenIDsV1Hex = "" +
+	"d001" + "0c000000" + "fdf58c28" + // magic, version, length 12, CRC-32C
+	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
+	"0110" + "02" + "05" + "ac02" + "07" + "08"
+
+func TestGoldenIDsBytes(t *testing.T) {
+	got, err := Encode(goldenIDs())
+	require.NoError(t, err)
+	require.Equal(t, goldenIDsHex, hex.EncodeToString(got))
+	rec, err := Decode(got)
+	require.NoError(t, err)
+	assert.Equal(t, goldenIDs(), rec)
 }
