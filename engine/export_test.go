@@ -28,6 +28,12 @@ func SnapshotDump(s *Snapshot) []string {
 			for _, e := range tx.EdgesOf(r.ID) {
 				add("edge %+v", *e)
 			}
+			for _, g := range tx.ColumnGrantsOf(r.ID) {
+				add("column grant %+v", *g)
+			}
+			for _, d := range tx.DenialsOf(r.ID) {
+				add("denial %+v", *d)
+			}
 		}
 		for _, u := range tx.UsersOf(a.ID) {
 			add("user %+v", *u)
@@ -50,8 +56,8 @@ func viewLines(s *Snapshot) []string {
 	var out []string
 	for i := uint32(1); i <= maxTestID; i++ {
 		if v := s.accountAt(i); v != nil {
-			out = append(out, fmt.Sprintf("account view %d: %v %v %v %d %d %d %v %v %v", i, v.id, v.status, v.sys,
-				v.adminRole, v.adminSlot, v.publicSlot, v.grants, v.anyDB, v.anyTable))
+			out = append(out, fmt.Sprintf("account view %d: %v %v %v %d %d %d %v %v %v %s", i, v.id, v.status, v.sys,
+				v.adminRole, v.adminSlot, v.publicSlot, v.grants, v.anyDB, v.anyTable, denyString(v.deny)))
 		}
 		if v := s.userAt(i); v != nil {
 			out = append(out, fmt.Sprintf("user view %d: %v %v %v %d %s %s", i, v.account, v.locked, v.admin,
@@ -62,13 +68,40 @@ func viewLines(s *Snapshot) []string {
 				setString(v.closure)))
 		}
 		if v := s.dbAt(i); v != nil {
-			out = append(out, fmt.Sprintf("database view %d: %v %d %v %v", i, v.account, v.ownerSlot, v.grants, v.tables))
+			out = append(out, fmt.Sprintf("database view %d: %v %d %v %v %s", i, v.account, v.ownerSlot, v.grants, v.tables,
+				dbDenyString(v.deny)))
 		}
 		if v := s.tableAt(i); v != nil {
 			out = append(out, fmt.Sprintf("table view %d: %v %d %v", i, v.db, v.ownerSlot, v.entries()))
 		}
+		if acl := s.tableACLAt(i); acl != nil {
+			out = append(out, fmt.Sprintf("table ACL %d: %v %v %v", i, acl.deny, acl.colDeny, acl.colGrants))
+		}
+		if v := s.columnAt(i); v != nil {
+			line := fmt.Sprintf("column view %d: %v", i, v.table)
+			if v.acl != nil {
+				line += fmt.Sprintf(" %v %v", v.acl.grants, v.acl.deny)
+			}
+			out = append(out, line)
+		}
 	}
 	return out
+}
+
+// denyString prints the denial part of an account view.
+func denyString(d *accountDeny) string {
+	if d == nil {
+		return "no denials"
+	}
+	return fmt.Sprintf("denials %v %v %v", d.account, d.anyDB, d.anyTable)
+}
+
+// dbDenyString prints the denial part of a database view.
+func dbDenyString(d *dbDeny) string {
+	if d == nil {
+		return "no denials"
+	}
+	return fmt.Sprintf("denials %v %v", d.db, d.tables)
 }
 
 // setString lists the slots of a set.
@@ -95,6 +128,12 @@ func VerifySnapshot(s *Snapshot) error {
 			all.Roles.Add(r.ID)
 			for _, g := range tx.GrantsOf(r.ID) {
 				all.Levels[g.Level()] = true
+			}
+			for _, g := range tx.ColumnGrantsOf(r.ID) {
+				all.Levels[g.Level()] = true
+			}
+			for _, d := range tx.DenialsOf(r.ID) {
+				all.Levels[d.Level()] = true
 			}
 		}
 		for _, u := range tx.UsersOf(a.ID) {

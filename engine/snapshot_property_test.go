@@ -47,9 +47,19 @@ func statementGen(t *rapid.T) string {
 		"DROP ACCOUNT beta",
 		"ALTER ACCOUNT beta SUSPEND",
 		"ALTER ACCOUNT beta OPEN",
+		"ALTER TABLE " + tb + " ADD COLUMN c int",
+		"ALTER TABLE " + tb + " DROP COLUMN " + columnName(t),
+		fmt.Sprintf("GRANT SELECT (%s), UPDATE ON TABLE %s TO %s", columnName(t), tb, role("to")),
+		fmt.Sprintf("REVOKE SELECT (%s) ON TABLE %s FROM %s", columnName(t), tb, role("from")),
+		fmt.Sprintf("DENY %s ON %s TO %s", priv, level, role("to")),
+		fmt.Sprintf("DENY SELECT (%s) ON TABLE %s TO %s", columnName(t), tb, role("to")),
+		fmt.Sprintf("REVOKE DENY %s ON %s FROM %s", priv, level, role("from")),
 	}
 	return rapid.SampledFrom(forms).Draw(t, "statement")
 }
+
+// columnName draws a column name of the statements' tables.
+func columnName(t *rapid.T) string { return rapid.SampledFrom([]string{"id", "c"}).Draw(t, "column") }
 
 // setupStatements give the account acme something to work on, so that
 // most random statements find what they name.
