@@ -21,10 +21,22 @@ type DB struct {
 // SPEC §10 so that a limit check never scans.
 type Counts struct {
 	Users, Roles, Databases, Tables int
+	Groups, Patterns                int // custom privilege groups, pattern levels
+}
+
+// add adds the counts of d to c.
+func (c *Counts) add(d Counts) {
+	c.Users += d.Users
+	c.Roles += d.Roles
+	c.Databases += d.Databases
+	c.Tables += d.Tables
+	c.Groups += d.Groups
+	c.Patterns += d.Patterns
 }
 
 type idCounters struct {
 	account, user, role, database, table uint32
+	group, alias, pattern                uint32
 }
 
 // Open returns an empty catalog.
@@ -90,18 +102,16 @@ func (tx *Tx) Commit() {
 			continue
 		}
 		c := tx.db.counts[a]
-		c.Users += d.Users
-		c.Roles += d.Roles
-		c.Databases += d.Databases
-		c.Tables += d.Tables
+		c.add(d)
 		tx.db.counts[a] = c
 	}
 }
 
 // Count returns the object counts of account a as the transaction sees them.
 func (tx *Tx) Count(a model.AccountID) Counts {
-	c, d := tx.db.counts[a], tx.deltas[a]
-	return Counts{c.Users + d.Users, c.Roles + d.Roles, c.Databases + d.Databases, c.Tables + d.Tables}
+	c := tx.db.counts[a]
+	c.add(tx.deltas[a])
+	return c
 }
 
 // GrantCount returns the number of privilege grants role r holds, as the
@@ -110,11 +120,11 @@ func (tx *Tx) GrantCount(r model.RoleID) int { return tx.db.grants[r] + tx.grant
 
 // count adjusts the transaction's object counts for a counted record.
 func (tx *Tx) count(rec any, by int) {
-	if g, ok := rec.(*Grant); ok {
+	if r, ok := grantee(rec); ok {
 		if tx.grantsD == nil {
 			tx.grantsD = map[model.RoleID]int{}
 		}
-		tx.grantsD[g.Role] += by
+		tx.grantsD[r] += by
 		return
 	}
 	a, field := counted(rec)
@@ -141,7 +151,7 @@ func counted(rec any) (model.AccountID, func(*Counts) *int) {
 	case *Table:
 		return r.Account, func(c *Counts) *int { return &c.Tables }
 	}
-	return 0, nil
+	return countedMilvus(rec)
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases
@@ -208,6 +218,14 @@ func tableOf(rec any) string {
 		return tEdges
 	case *UserRole:
 		return tUserRoles
+	case *PrivilegeGroup:
+		return tGroups
+	case *GroupGrant:
+		return tGroupGrants
+	case *Pattern:
+		return tPatterns
+	case *Alias:
+		return tAliases
 	}
 	panic(fmt.Sprintf("catalog: no table for %T", rec))
 }
@@ -274,6 +292,9 @@ type Changes struct {
 	Databases map[model.DatabaseID]bool
 	Tables    map[model.TableID]bool
 	Levels    map[LevelKey]bool
+	// Patterns are the accounts and databases whose pattern records
+	// changed: their prefix indexes are rebuilt.
+	Patterns map[PatternOwner]bool
 }
 
 func newChanges() *Changes {
@@ -281,6 +302,7 @@ func newChanges() *Changes {
 		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
 		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
 		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
+		Patterns: map[PatternOwner]bool{},
 	}
 }
 
@@ -311,5 +333,7 @@ func (tx *Tx) track(rec any) {
 		c.Roles[r.Grantee] = true
 	case *UserRole:
 		c.Users[r.User] = true
+	default:
+		trackMilvus(c, rec)
 	}
 }

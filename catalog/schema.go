@@ -53,7 +53,7 @@ func schema() *memdb.DBSchema {
 			index("name", true, compound(prefixIdx(parent), strIdx("Name"))),
 			index("owner", false, uintIdx("Owner")))
 	}
-	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,
 			index("id", true, uintIdx("ID")),
 			index("name", true, strIdx("Name"))),
@@ -71,4 +71,8 @@ func schema() *memdb.DBSchema {
 			index("id", true, compound(prefixIdx("User"), uintIdx("Role"))),
 			index("role", false, uintIdx("Role"))),
 	}}
+	for _, t := range milvusTables() {
+		s.Tables[t.Name] = t
+	}
+	return s
 }
