@@ -292,6 +292,8 @@ type Changes struct {
 	Databases map[model.DatabaseID]bool
 	Tables    map[model.TableID]bool
 	Levels    map[LevelKey]bool
+	// Groups are the accounts whose custom privilege groups changed.
+	Groups map[model.AccountID]bool
 	// Patterns are the accounts and databases whose pattern records
 	// changed: their prefix indexes are rebuilt.
 	Patterns map[PatternOwner]bool
@@ -302,7 +304,7 @@ func newChanges() *Changes {
 		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
 		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
 		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
-		Patterns: map[PatternOwner]bool{},
+		Groups: map[model.AccountID]bool{}, Patterns: map[PatternOwner]bool{},
 	}
 }
 

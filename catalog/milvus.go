@@ -51,6 +51,7 @@ func trackMilvus(c *Changes, rec any) {
 	switch r := rec.(type) {
 	case *PrivilegeGroup:
 		c.Accounts[r.Account] = true
+		c.Groups[r.Account] = true
 	case *GroupGrant:
 		c.Levels[r.Level()] = true
 	case *Pattern:

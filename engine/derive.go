@@ -52,6 +52,7 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 	for id := range tables {
 		d.refreshTable(id)
 	}
+	d.refreshMilvus(s, accounts, dbs)
 	next := d.next
 	next.rev++
 	return &next
@@ -183,7 +184,7 @@ func (d *deriver) entries(l catalog.LevelKey) []entry {
 			out[i].options |= g.Priv.Bit()
 		}
 	}
-	return out
+	return d.groupEntries(l, out)
 }
 
 func (d *deriver) refreshAccount(id model.AccountID) {

@@ -82,7 +82,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 		}
 		dv := snap.dbAt(uint32(d.ID))
 		for _, t := range tx.TablesOf(d.ID) {
-			if tv := snap.tableAt(uint32(t.ID)); tv != nil && ac.a.tableVisible(ac.set, dv, tv) {
+			if tv := snap.tableAt(uint32(t.ID)); tv != nil && ac.a.tableVisible(ac.set, dv, tv, t.Name) {
 				rows = append(rows, model.Quote(t.Name))
 			}
 		}

@@ -78,7 +78,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 			return err
 		}
 		l := w.resolve(s.account, sp)
-		if err := require(ac.a.databaseGrant(ac.primary, ac.dbView(l.db), model.PrivCreateTable)); err != nil {
+		if err := require(ac.a.databaseGrant(ac.primary, ac.dbView(l.db), l.dbName, model.PrivCreateTable)); err != nil {
 			return err
 		}
 		if l.db == 0 {
@@ -89,7 +89,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 			if st.IfNotExists {
 				return nil
 			}
-			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(l.tbName))
+			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(sp.tbName))
 		}
 		if err := w.limit(w.Count(acc.ID).Tables, w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Session) DropTable(st DropTable) error {
 		}
 		l := w.resolve(s.account, sp)
 		d, t := ac.dbView(l.db), ac.tableView(l.table)
-		allowed := t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, model.PrivDropTable).Allowed
+		allowed := t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, l.dbName, model.PrivDropTable).Allowed
 		if !allowed {
 			return errDenied
 		}

@@ -20,6 +20,7 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
+	names    pvec.Vec[string] // table names, for decisions with table-name patterns
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
@@ -63,11 +64,14 @@ func (s *Snapshot) tableAt(i uint32) *tableView {
 	return nil
 }
 
-// entry is one role's privileges at one grant level.
+// entry is one role's privileges at one grant level, or one privilege
+// group granted to the role there (groupview.go). Read it through
+// [accountView.privsOf] and [accountView.optionsOf].
 type entry struct {
 	slot    uint32
-	privs   model.PrivSet
-	options model.PrivSet // the privileges held WITH GRANT OPTION
+	group   uint32        // the group's slot in the account; 0 for the direct grants
+	privs   model.PrivSet // the privileges granted directly
+	options model.PrivSet // the privileges held WITH GRANT OPTION (allPrivs for a group granted so)
 }
 
 type accountView struct {
@@ -77,9 +81,11 @@ type accountView struct {
 	adminRole  model.RoleID
 	adminSlot  uint32
 	publicSlot uint32
-	grants     []entry // ON ACCOUNT
-	anyDB      []entry // ON DATABASE *
-	anyTable   []entry // ON TABLE *.*
+	grants     []entry         // ON ACCOUNT
+	anyDB      []entry         // ON DATABASE *
+	anyTable   []entry         // ON TABLE *.*
+	groups     []model.PrivSet // the members of each privilege group, by slot
+	patterns   *prefixIndex    // ON DATABASE p* and ON TABLE p*.*, by database-name prefix
 }
 
 type userView struct {
@@ -104,6 +110,8 @@ type dbView struct {
 	ownerSlot uint32
 	grants    []entry // ON DATABASE d
 	tables    []entry // ON TABLE d.*
+	name      string
+	patterns  *prefixIndex // ON TABLE d.q*, by table-name prefix
 }
 
 type tableView struct {
