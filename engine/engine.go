@@ -35,6 +35,8 @@ type Limits struct {
 	GrantsPerRole       int
 	NamesPerStatement   int
 	StatementBytes      int
+	GroupsPerAccount    int // custom privilege groups (SPEC §15)
+	PatternsPerAccount  int // name pattern levels (SPEC §16)
 }
 
 // DefaultLimits are the limits of SPEC §10.
@@ -46,6 +48,8 @@ var DefaultLimits = Limits{
 	GrantsPerRole:       100_000,
 	NamesPerStatement:   1_000,
 	StatementBytes:      1 << 20,
+	GroupsPerAccount:    1_000,
+	PatternsPerAccount:  1_000,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -61,6 +65,8 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.GrantsPerRole, DefaultLimits.GrantsPerRole)
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
+	fill(&l.GroupsPerAccount, DefaultLimits.GroupsPerAccount)
+	fill(&l.PatternsPerAccount, DefaultLimits.PatternsPerAccount)
 	return l
 }
 

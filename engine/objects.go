@@ -32,8 +32,8 @@ func (s *Session) CreateDatabase(st CreateDatabase) error {
 	})
 }
 
-// DropDatabase runs DROP DATABASE: its tables and every grant on it or in
-// it go with it.
+// DropDatabase runs DROP DATABASE: its tables, aliases and pattern levels
+// and every grant on it or in it go with it.
 func (s *Session) DropDatabase(st DropDatabase) error {
 	var name string
 	return s.exec(func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
@@ -100,7 +100,8 @@ func (s *Session) CreateTable(st CreateTable) error {
 	})
 }
 
-// DropTable runs DROP TABLE: the table's grants go with it.
+// DropTable runs DROP TABLE: the table's grants go with it. A table with
+// aliases is not dropped (SPEC §17); naming an alias names its table.
 func (s *Session) DropTable(st DropTable) error {
 	var sp levelSpec
 	return s.exec(func() (err error) {
@@ -121,6 +122,9 @@ func (s *Session) DropTable(st DropTable) error {
 				return nil
 			}
 			return l.missing
+		}
+		if w.HasAliases(l.table) {
+			return model.Errorf(model.ErrInUse, "the table %s.%s has aliases", model.Quote(l.dbName), model.Quote(l.tbName))
 		}
 		hierarchy.DropTable(w.Tx, w.Table(l.table))
 		return nil

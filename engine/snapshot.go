@@ -202,7 +202,8 @@ func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, b
 	return 0, false
 }
 
-// Table returns the ID of the table of database d named name (folded).
+// Table returns the ID of the table of database d named name (folded), or
+// of the table an alias of that name points at now (SPEC §17).
 func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
 	if s.empty() {
 		return 0, false
@@ -211,7 +212,7 @@ func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) 
 	if err != nil {
 		return 0, false
 	}
-	if t := s.read().TableByName(d, n); t != nil {
+	if t := tableOrAlias(s.read(), d, n); t != nil {
 		return t.ID, true
 	}
 	return 0, false
