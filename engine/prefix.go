@@ -2,7 +2,6 @@ package engine
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/pdp-authz/pdp/inherit"
 	"github.com/pdp-authz/pdp/model"
@@ -23,35 +22,57 @@ const (
 	patternTables   = 1 // TABLE p*.* (account index) or TABLE d.q* (database index)
 )
 
-// prefixIndex is an immutable trie over the prefixes of an account's or a
-// database's pattern levels. nodes[0] is the root, the empty prefix, which
-// is never a pattern.
+// prefixIndex is an immutable radix tree over the prefixes of an account's
+// or a database's pattern levels: a node stands for the prefix spelt by
+// the labels from the root, and exists where prefixes branch or end. It is
+// laid out flat, so that a walk stays within three small arrays: the
+// nodes (the children of a node are consecutive), their labels back to
+// back in text, and the levels. nodes[0] is the root, the empty prefix,
+// which is never a pattern.
 type prefixIndex struct {
-	nodes []prefixNode
+	nodes  []prefixNode
+	text   string
+	levels []patternLevel
 }
 
-// prefixNode is one prefix: the bytes leading to its children (sorted)
-// and the pattern levels ending at it.
+// prefixNode is one prefix: the label of the edge leading to it (lead is
+// its first byte), its children, and the pattern levels ending at it by
+// kind (indexes into levels, -1 for none).
 type prefixNode struct {
-	labels   string
-	children []int32
-	levels   [2]patternLevel
+	lead     byte
+	labelLen uint16
+	labelOff uint32
+	first    uint32
+	count    uint32
+	level    [2]int32
 }
 
-// patternLevel is one pattern level in an index: its pattern's ID (0 when
-// none ends at the node) and its grant entries.
+// patternLevel is one pattern level in an index: its pattern's ID, its
+// grant entries, and the union of what they may give (every privilege
+// when a group is among them), to skip the entries quickly.
 type patternLevel struct {
 	id      uint32
 	entries []entry
+	mask    model.PrivSet
 }
 
-// child returns the node reached from n by byte b, or nil.
-func (x *prefixIndex) child(n *prefixNode, b byte) *prefixNode {
-	j := strings.IndexByte(n.labels, b)
-	if j < 0 {
-		return nil
+// step follows name from node n at byte i: it returns the child whose
+// label name continues with, and the position after that label; nil when
+// none does.
+func (x *prefixIndex) step(n *prefixNode, name string, i int) (*prefixNode, int) {
+	b := name[i]
+	for j := n.first; j < n.first+n.count; j++ {
+		c := &x.nodes[j]
+		if c.lead != b {
+			continue
+		}
+		end := i + int(c.labelLen)
+		if end > len(name) || c.labelLen > 1 && name[i+1:end] != x.text[c.labelOff+1:c.labelOff+uint32(c.labelLen)] {
+			return nil, 0
+		}
+		return c, end
 	}
-	return &x.nodes[n.children[j]]
+	return nil, 0
 }
 
 // heldAlong reports whether a role of set holds one of want at a pattern
@@ -63,12 +84,14 @@ func (a *accountView) heldAlong(x *prefixIndex, k int, name string, set inherit.
 		return false
 	}
 	n := &x.nodes[0]
-	for i := 0; i < len(name); i++ {
-		if n = x.child(n, name[i]); n == nil {
+	for i := 0; i < len(name); {
+		if n, i = x.step(n, name, i); n == nil {
 			return false
 		}
-		if a.held(n.levels[k].entries, set, want) {
-			return true
+		if li := n.level[k]; li >= 0 {
+			if l := &x.levels[li]; l.mask&want != 0 && a.held(l.entries, set, want) {
+				return true
+			}
 		}
 	}
 	return false
@@ -82,12 +105,12 @@ func (x *prefixIndex) along(k int, name string) []patternLevel {
 	}
 	var out []patternLevel
 	n := &x.nodes[0]
-	for i := 0; i < len(name); i++ {
-		if n = x.child(n, name[i]); n == nil {
+	for i := 0; i < len(name); {
+		if n, i = x.step(n, name, i); n == nil {
 			break
 		}
-		if n.levels[k].id != 0 {
-			out = append(out, n.levels[k])
+		if li := n.level[k]; li >= 0 {
+			out = append(out, x.levels[li])
 		}
 	}
 	return out
@@ -99,28 +122,23 @@ func (x *prefixIndex) exact(k int, prefix string) (patternLevel, bool) {
 		return patternLevel{}, false
 	}
 	n := &x.nodes[0]
-	for i := 0; i < len(prefix); i++ {
-		if n = x.child(n, prefix[i]); n == nil {
+	for i := 0; i < len(prefix); {
+		if n, i = x.step(n, prefix, i); n == nil {
 			return patternLevel{}, false
 		}
 	}
-	return n.levels[k], n.levels[k].id != 0
+	if li := n.level[k]; li >= 0 {
+		return x.levels[li], true
+	}
+	return patternLevel{}, false
 }
 
-// levels yields every pattern level of the index.
+// all returns every pattern level of the index.
 func (x *prefixIndex) all() []patternLevel {
 	if x == nil {
 		return nil
 	}
-	var out []patternLevel
-	for i := range x.nodes {
-		for _, l := range x.nodes[i].levels {
-			if l.id != 0 {
-				out = append(out, l)
-			}
-		}
-	}
-	return out
+	return x.levels
 }
 
 // patternEntry is one pattern level to put in an index.
@@ -130,42 +148,73 @@ type patternEntry struct {
 	level  patternLevel
 }
 
+// entriesMask returns the union of what entries may give: their
+// privileges, and every privilege if a group is among them (its members
+// may change without the index being rebuilt).
+func entriesMask(entries []entry) model.PrivSet {
+	var m model.PrivSet
+	for _, e := range entries {
+		m |= e.privs
+		if e.group != 0 {
+			m = allPrivs
+		}
+	}
+	return m
+}
+
 // buildPrefixIndex returns the index of the given levels; nil for none.
 func buildPrefixIndex(levels []patternEntry) *prefixIndex {
 	if len(levels) == 0 {
 		return nil
 	}
+	// A byte trie first, then compressed: chains of nodes with one child
+	// and no level become one edge; nodes are laid out breadth first.
 	type draft struct {
-		next   map[byte]int32
-		levels [2]patternLevel
+		next  map[byte]int
+		level [2]int32
 	}
-	drafts := []draft{{next: map[byte]int32{}}}
+	x := &prefixIndex{}
+	drafts := []draft{{next: map[byte]int{}, level: [2]int32{-1, -1}}}
 	for _, l := range levels {
-		n := int32(0)
+		n := 0
 		for i := 0; i < len(l.prefix); i++ {
 			c, ok := drafts[n].next[l.prefix[i]]
 			if !ok {
-				c = int32(len(drafts))
-				drafts = append(drafts, draft{next: map[byte]int32{}})
+				c = len(drafts)
+				drafts = append(drafts, draft{next: map[byte]int{}, level: [2]int32{-1, -1}})
 				drafts[n].next[l.prefix[i]] = c
 			}
 			n = c
 		}
-		drafts[n].levels[l.kind] = l.level
+		lv := l.level
+		lv.mask = entriesMask(lv.entries)
+		drafts[n].level[l.kind] = int32(len(x.levels))
+		x.levels = append(x.levels, lv)
 	}
-	x := &prefixIndex{nodes: make([]prefixNode, len(drafts))}
-	for i, d := range drafts {
+	var text []byte
+	x.nodes = []prefixNode{{level: drafts[0].level}}
+	queue := []int{0} // the draft of each node, in node order
+	for at := 0; at < len(x.nodes); at++ {
+		d := drafts[queue[at]]
 		labels := make([]byte, 0, len(d.next))
 		for b := range d.next {
 			labels = append(labels, b)
 		}
 		slices.Sort(labels)
-		n := &x.nodes[i]
-		n.labels, n.levels = string(labels), d.levels
-		n.children = make([]int32, len(labels))
-		for j, b := range labels {
-			n.children[j] = d.next[b]
+		x.nodes[at].first, x.nodes[at].count = uint32(len(x.nodes)), uint32(len(labels))
+		for _, b := range labels {
+			label := []byte{b}
+			c := d.next[b]
+			for len(drafts[c].next) == 1 && drafts[c].level == [2]int32{-1, -1} {
+				for nb, nc := range drafts[c].next {
+					label, c = append(label, nb), nc
+				}
+			}
+			x.nodes = append(x.nodes, prefixNode{lead: b, labelLen: uint16(len(label)), labelOff: uint32(len(text)), level: drafts[c].level})
+			text = append(text, label...)
+			queue = append(queue, c)
 		}
 	}
+	x.text = string(text)
 	return x
 }
