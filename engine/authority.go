@@ -172,7 +172,8 @@ func (ac *actor) powerless(r model.RoleID) bool {
 		return rv == nil
 	}
 	for i := range ac.a.grants {
-		if e := &ac.a.grants[i]; ac.a.privsOf(e)&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
+		e := &ac.a.grants[i]
+		if ac.a.privsOf(e)&levelPrivileges[model.LevelAccount]&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
 			return false
 		}
 	}

@@ -232,8 +232,8 @@ func (s *Session) AlterPrivilegeGroup(st AlterPrivilegeGroup) error {
 func (w *writer) publicMayAdd(g *catalog.PrivilegeGroup, added model.PrivSet) error {
 	acc := w.Account(g.Account)
 	var levels [model.LevelTable + 1]bool
-	for _, gg := range w.GrantsOfGroup(g.Account, g.ID) {
-		if gg.Role == acc.PublicRole {
+	for _, gg := range w.GroupGrantsOf(acc.PublicRole) {
+		if gg.Group == g.ID {
 			levels[scopeLevel(gg.Scope)] = true
 		}
 	}

@@ -71,10 +71,11 @@ func (a *accountView) heldWithOption(entries []entry, set inherit.Set, want mode
 	return false
 }
 
-// heldAny reports whether a role of set holds any privilege in entries (a
-// group without members there gives none).
-func (a *accountView) heldAny(entries []entry, set inherit.Set) bool {
-	return a.held(entries, set, allPrivs)
+// heldAny reports whether a role of set holds any privilege of level lvl
+// in entries, entries of that level (a group without members of the level
+// gives none there).
+func (a *accountView) heldAny(entries []entry, set inherit.Set, lvl model.Level) bool {
+	return a.held(entries, set, levelPrivileges[lvl])
 }
 
 // groupSlot returns the slot of group id in its account, 0 if it does not

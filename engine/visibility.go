@@ -31,26 +31,27 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 	case d == nil || d.account != a.id:
 		return false
 	case a.seesAllDatabases(set), set.Has(d.ownerSlot),
-		a.heldAny(a.anyDB, set), a.heldAny(d.grants, set), a.heldAny(a.anyTable, set), a.heldAny(d.tables, set),
+		a.heldAny(a.anyDB, set, model.LevelDatabase), a.heldAny(d.grants, set, model.LevelDatabase),
+		a.heldAny(a.anyTable, set, model.LevelTable), a.heldAny(d.tables, set, model.LevelTable),
 		a.held(a.grants, set, model.PrivDropDatabase.Satisfying()),
-		a.heldAlong(a.patterns, patternDatabase, d.name, set, allPrivs),
-		a.heldAlong(a.patterns, patternTables, d.name, set, allPrivs),
+		a.heldAlong(a.patterns, patternDatabase, d.name, set, levelPrivileges[model.LevelDatabase]),
+		a.heldAlong(a.patterns, patternTables, d.name, set, levelPrivileges[model.LevelTable]),
 		a.heldAnyPattern(d.patterns, set):
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.grants, set)) {
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.grants, set, model.LevelTable)) {
 			return true
 		}
 	}
 	return false
 }
 
-// heldAnyPattern reports whether a role of set holds a privilege at any
-// pattern level of index x.
+// heldAnyPattern reports whether a role of set holds a table privilege at
+// any pattern level of x, a database's index of TABLE d.q* levels.
 func (a *accountView) heldAnyPattern(x *prefixIndex, set inherit.Set) bool {
 	for _, l := range x.all() {
-		if a.heldAny(l.entries, set) {
+		if a.heldAny(l.entries, set, model.LevelTable) {
 			return true
 		}
 	}
@@ -68,10 +69,11 @@ func (a *accountView) seesAllTables(set inherit.Set, d *dbView) bool {
 // covering it, patterns included; DROP and ALTER TABLE from the database
 // levels) or owns it.
 func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView, tname string) bool {
-	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.grants, set) ||
-		a.heldAny(d.tables, set) || a.heldAny(a.anyTable, set) ||
+	tablePrivs := levelPrivileges[model.LevelTable]
+	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.grants, set, model.LevelTable) ||
+		a.heldAny(d.tables, set, model.LevelTable) || a.heldAny(a.anyTable, set, model.LevelTable) ||
 		a.held(d.grants, set, tablePrivsFromDatabase) || a.held(a.anyDB, set, tablePrivsFromDatabase) ||
-		a.heldAlong(d.patterns, patternTables, tname, set, allPrivs) ||
-		a.heldAlong(a.patterns, patternTables, d.name, set, allPrivs) ||
+		a.heldAlong(d.patterns, patternTables, tname, set, tablePrivs) ||
+		a.heldAlong(a.patterns, patternTables, d.name, set, tablePrivs) ||
 		a.heldAlong(a.patterns, patternDatabase, d.name, set, tablePrivsFromDatabase)
 }
