@@ -87,3 +87,20 @@ func (l *Loader) GrantPrivilegeGroup(role model.RoleID, group model.GroupID, on 
 	}
 	return l.w.grantGroup(l.adminSession(l.w.Account(r.Account)), g, privs, lv, r.Name, opt)
 }
+
+// AddToPrivilegeGroup adds privs to custom group g.
+func (l *Loader) AddToPrivilegeGroup(g model.GroupID, privs model.PrivSet) error {
+	rec := l.w.Group(g)
+	if rec == nil {
+		return model.Errorf(model.ErrNotFound, "there is no privilege group %d", g)
+	}
+	for p := range privilegesOf(privs) {
+		if !p.Groupable() {
+			return model.Errorf(model.ErrInvalidPrivilege, "the privilege %s can not be added to a privilege group", p)
+		}
+	}
+	c := *rec
+	c.Privs |= privs
+	l.w.Put(&c)
+	return nil
+}
