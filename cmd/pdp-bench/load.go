@@ -67,9 +67,9 @@ func NewEngine() (*engine.Engine, error) {
 
 // loadIDs holds the IDs the loader returned, by name, for one account.
 type loadIDs struct {
-	id    model.AccountID
-	users map[string]model.UserID
-	roles map[string]model.RoleID
+	id     model.AccountID
+	users  map[string]model.UserID
+	roles  map[string]model.RoleID
 	dbs    map[string]model.DatabaseID
 	groups map[string]model.GroupID
 }
