@@ -72,9 +72,9 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 			return deny(ReasonNoSuchObject)
 		}
 		d := s.dbAt(uint32(t.db))
-		var tname string
-		if d.patterns != nil {
-			tname = s.tableName(model.TableID(on.ID))
+		var tname string // read only for a walk of d's table-name patterns
+		if p.Level() == model.LevelTable && d.patterns.mayHold(patternTables, p.Satisfying()) {
+			tname = t.name
 		}
 		return a.onTable(set, d, t, tname, p)
 	case model.KindRole:
@@ -130,7 +130,7 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p m
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
 	case d != nil && a.held(d.grants, set, want), a.held(a.anyDB, set, want),
-		a.heldAlong(a.patterns, patternDatabase, name, set, want):
+		a.patterns.mayHold(patternDatabase, want) && a.walk(&a.patterns, patternDatabase, name, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
@@ -138,7 +138,8 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p m
 
 // tableGrant decides a table privilege on table t named tname of database
 // d named dname; either may be nil for a missing target. tname is needed
-// only when d has table-name patterns.
+// only when d has table-name patterns. The pattern indexes are tested
+// before the call to their walk, which then stays out of most decisions.
 func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
@@ -149,8 +150,8 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 	case t != nil && a.held(t.grants, set, want),
 		d != nil && a.held(d.tables, set, want),
 		a.held(a.anyTable, set, want),
-		d != nil && a.heldAlong(d.patterns, patternTables, tname, set, want),
-		a.heldAlong(a.patterns, patternTables, dname, set, want):
+		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want),
+		a.patterns.mayHold(patternTables, want) && a.walk(&a.patterns, patternTables, dname, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)

@@ -231,6 +231,7 @@ func (d *deriver) refreshTable(id model.TableID) {
 			db:        rec.Database,
 			ownerSlot: d.slotOf(rec.Owner),
 			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
+			name:      rec.Name,
 		}
 	}
 	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))

@@ -123,8 +123,8 @@ func groupTable(tx *catalog.Tx, a model.AccountID) []model.PrivSet {
 
 // refreshMilvus completes the views derive rebuilt, and those whose groups
 // or pattern levels changed, with what SPEC §15–§17 add: an account's group
-// table and prefix index, a database's name and prefix index, a table's
-// name. Unchanged parts are carried from base, the previous snapshot.
+// table and prefix index, a database's name and prefix index. Unchanged
+// parts are carried from base, the previous snapshot.
 func (d *deriver) refreshMilvus(base *Snapshot, accounts map[model.AccountID]bool, dbs map[model.DatabaseID]bool) {
 	ch := d.tx.Changes()
 	owners := maps.Clone(ch.Patterns)
@@ -149,13 +149,6 @@ func (d *deriver) refreshMilvus(base *Snapshot, accounts map[model.AccountID]boo
 	for id := range databases {
 		d.completeDatabase(base, id, owners)
 	}
-	for id := range ch.Tables {
-		name := ""
-		if t := d.tx.Table(id); t != nil {
-			name = t.Name
-		}
-		d.next.names = d.next.names.Set(d.edit, uint32(id), name)
-	}
 }
 
 func (d *deriver) completeAccount(base *Snapshot, id model.AccountID, groups, patterns bool) {
@@ -174,7 +167,7 @@ func (d *deriver) completeAccount(base *Snapshot, id model.AccountID, groups, pa
 		view.groups = groupTable(d.tx, id)
 	}
 	if patterns {
-		view.patterns = d.patternIndex(catalog.PatternOwner{Account: id}, old.patterns)
+		view.patterns = d.patternIndex(catalog.PatternOwner{Account: id}, &old.patterns)
 	}
 	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), view)
 }
@@ -194,14 +187,14 @@ func (d *deriver) completeDatabase(base *Snapshot, id model.DatabaseID, owners m
 	}
 	view.name, view.patterns = old.name, old.patterns
 	if o := (catalog.PatternOwner{Account: view.account, Database: id}); owners[o] {
-		view.patterns = d.patternIndex(o, old.patterns)
+		view.patterns = d.patternIndex(o, &old.patterns)
 	}
 	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), view)
 }
 
 // patternIndex builds the prefix index of the pattern levels of o, reusing
 // the entries of old for the levels whose grants did not change.
-func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) *prefixIndex {
+func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) prefixIndex {
 	ch := d.tx.Changes()
 	var levels []patternEntry
 	for _, p := range d.tx.PatternsOf(o) {
@@ -219,11 +212,10 @@ func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) *prefix
 	return buildPrefixIndex(levels)
 }
 
-// tableName returns the name of table id, "" if it does not exist. Only
-// decisions in a database with table-name patterns ask.
+// tableName returns the name of table id, "" if it does not exist.
 func (s *Snapshot) tableName(id model.TableID) string {
-	if n := s.names.At(uint32(id)); n != nil {
-		return *n
+	if t := s.tableAt(uint32(id)); t != nil {
+		return t.name
 	}
 	return ""
 }

@@ -66,7 +66,7 @@ func (l level) covering(ac *actor) [][]entry {
 	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase, catalog.ScopeDatabasePattern:
 		out = append(out, a.anyDB)
 		if l.scope != catalog.ScopeAnyDatabase {
-			along(a.patterns, patternDatabase, l.dbName)
+			along(&a.patterns, patternDatabase, l.dbName)
 		}
 		if d := ac.dbView(l.db); d != nil && l.scope == catalog.ScopeDatabase {
 			out = append(out, d.grants)
@@ -74,14 +74,14 @@ func (l level) covering(ac *actor) [][]entry {
 	default:
 		out = append(out, a.anyTable)
 		if l.scope != catalog.ScopeAnyTable {
-			along(a.patterns, patternTables, l.dbName)
+			along(&a.patterns, patternTables, l.dbName)
 		}
 		d := ac.dbView(l.db)
 		if d != nil && l.scope != catalog.ScopeAnyTable && l.scope != catalog.ScopeAnyTablePattern {
 			out = append(out, d.tables)
 		}
 		if d != nil && (l.scope == catalog.ScopeTable || l.scope == catalog.ScopeTablePattern) {
-			along(d.patterns, patternTables, l.tbName)
+			along(&d.patterns, patternTables, l.tbName)
 		}
 		if t := ac.tableView(l.table); t != nil && l.scope == catalog.ScopeTable {
 			out = append(out, t.grants)

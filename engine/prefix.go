@@ -25,31 +25,40 @@ const (
 // prefixIndex is an immutable radix tree over the prefixes of an account's
 // or a database's pattern levels: a node stands for the prefix spelt by
 // the labels from the root, and exists where prefixes branch or end. It is
-// laid out flat, so that a walk stays within three small arrays: the
-// nodes (the children of a node are consecutive), their labels back to
-// back in text, and the levels. nodes[0] is the root, the empty prefix,
-// which is never a pattern.
+// laid out flat and held by value in its view, so that a walk touches few
+// cache lines: the nodes (the children of a node are consecutive; short
+// labels and the first bytes of a node's first children are inline, the
+// rest in text) and one array of entries shared by every level. nodes[0]
+// is the root, the empty prefix, which is never a pattern. The zero value
+// is an empty index.
 type prefixIndex struct {
-	nodes  []prefixNode
-	text   string
-	levels []patternLevel
+	nodes []prefixNode
+	text  string
+	masks [2]model.PrivSet // by kind: the union of the levels' masks
 }
 
-// prefixNode is one prefix: the label of the edge leading to it (lead is
-// its first byte), its children, and the pattern levels ending at it by
-// kind (indexes into levels, -1 for none).
+// inline is how many bytes of a label, and how many children's first
+// bytes, a node holds itself; longer ones continue in text.
+const inline = 8
+
+// prefixNode is one prefix: the label of the edge leading to it, its
+// children (count nodes from first; their labels' first bytes in leads, or
+// at leadsOff in text past inline), and the pattern levels ending at it,
+// by kind.
 type prefixNode struct {
-	lead     byte
+	label    [inline]byte
+	leads    [inline]byte
 	labelLen uint16
-	labelOff uint32
+	labelOff uint32 // the label in text, when longer than inline
+	leadsOff uint32 // the leads in text, when more than inline
 	first    uint32
 	count    uint32
-	level    [2]int32
+	levels   [2]patternLevel
 }
 
-// patternLevel is one pattern level in an index: its pattern's ID, its
-// grant entries, and the union of what they may give (every privilege
-// when a group is among them), to skip the entries quickly.
+// patternLevel is one pattern level in an index: its pattern's ID (0 for
+// none), its grant entries, and the union of what they may give (every
+// privilege when a group is among them), to skip the entries quickly.
 type patternLevel struct {
 	id      uint32
 	entries []entry
@@ -61,18 +70,42 @@ type patternLevel struct {
 // none does.
 func (x *prefixIndex) step(n *prefixNode, name string, i int) (*prefixNode, int) {
 	b := name[i]
-	for j := n.first; j < n.first+n.count; j++ {
-		c := &x.nodes[j]
-		if c.lead != b {
-			continue
+	j := 0
+	for ; j < int(n.count) && j < inline && n.leads[j] != b; j++ {
+	}
+	if j == inline {
+		for ; j < int(n.count) && x.text[n.leadsOff+uint32(j-inline)] != b; j++ {
 		}
-		end := i + int(c.labelLen)
-		if end > len(name) || c.labelLen > 1 && name[i+1:end] != x.text[c.labelOff+1:c.labelOff+uint32(c.labelLen)] {
+	}
+	if j == int(n.count) {
+		return nil, 0
+	}
+	c := &x.nodes[n.first+uint32(j)]
+	end := i + int(c.labelLen)
+	if end > len(name) {
+		return nil, 0
+	}
+	for k := 1; k < int(c.labelLen); k++ {
+		want := x.label(c, k)
+		if name[i+k] != want {
 			return nil, 0
 		}
-		return c, end
 	}
-	return nil, 0
+	return c, end
+}
+
+// label returns byte k of node c's label.
+func (x *prefixIndex) label(c *prefixNode, k int) byte {
+	if k < inline {
+		return c.label[k]
+	}
+	return x.text[c.labelOff+uint32(k-inline)]
+}
+
+// mayHold reports whether a level of kind k of x may give one of want: a
+// cheap test before a walk.
+func (x *prefixIndex) mayHold(k int, want model.PrivSet) bool {
+	return x.masks[k]&want != 0
 }
 
 // heldAlong reports whether a role of set holds one of want at a pattern
@@ -80,18 +113,20 @@ func (x *prefixIndex) step(n *prefixNode, name string, i int) (*prefixNode, int)
 // every name starting with its prefix, and a shorter prefix a longer
 // one). It walks name's bytes once and never allocates.
 func (a *accountView) heldAlong(x *prefixIndex, k int, name string, set inherit.Set, want model.PrivSet) bool {
-	if x == nil {
-		return false
-	}
+	return x.mayHold(k, want) && a.walk(x, k, name, set, want)
+}
+
+// walk is heldAlong past the cheap test, kept apart so that the test
+// inlines in the decisions: most meet no index, or one that holds nothing
+// they want.
+func (a *accountView) walk(x *prefixIndex, k int, name string, set inherit.Set, want model.PrivSet) bool {
 	n := &x.nodes[0]
 	for i := 0; i < len(name); {
 		if n, i = x.step(n, name, i); n == nil {
 			return false
 		}
-		if li := n.level[k]; li >= 0 {
-			if l := &x.levels[li]; l.mask&want != 0 && a.held(l.entries, set, want) {
-				return true
-			}
+		if l := &n.levels[k]; l.mask&want != 0 && a.held(l.entries, set, want) {
+			return true
 		}
 	}
 	return false
@@ -100,7 +135,7 @@ func (a *accountView) heldAlong(x *prefixIndex, k int, name string, set inherit.
 // along returns the pattern levels of kind k whose prefix starts name,
 // shortest first.
 func (x *prefixIndex) along(k int, name string) []patternLevel {
-	if x == nil {
+	if x == nil || len(x.nodes) == 0 {
 		return nil
 	}
 	var out []patternLevel
@@ -109,8 +144,8 @@ func (x *prefixIndex) along(k int, name string) []patternLevel {
 		if n, i = x.step(n, name, i); n == nil {
 			break
 		}
-		if li := n.level[k]; li >= 0 {
-			out = append(out, x.levels[li])
+		if n.levels[k].id != 0 {
+			out = append(out, n.levels[k])
 		}
 	}
 	return out
@@ -118,7 +153,7 @@ func (x *prefixIndex) along(k int, name string) []patternLevel {
 
 // exact returns the pattern level of kind k with exactly prefix, if any.
 func (x *prefixIndex) exact(k int, prefix string) (patternLevel, bool) {
-	if x == nil || prefix == "" {
+	if x == nil || len(x.nodes) == 0 || prefix == "" {
 		return patternLevel{}, false
 	}
 	n := &x.nodes[0]
@@ -127,10 +162,7 @@ func (x *prefixIndex) exact(k int, prefix string) (patternLevel, bool) {
 			return patternLevel{}, false
 		}
 	}
-	if li := n.level[k]; li >= 0 {
-		return x.levels[li], true
-	}
-	return patternLevel{}, false
+	return n.levels[k], n.levels[k].id != 0
 }
 
 // all returns every pattern level of the index.
@@ -138,7 +170,15 @@ func (x *prefixIndex) all() []patternLevel {
 	if x == nil {
 		return nil
 	}
-	return x.levels
+	var out []patternLevel
+	for i := range x.nodes {
+		for _, l := range x.nodes[i].levels {
+			if l.id != 0 {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
 
 // patternEntry is one pattern level to put in an index.
@@ -162,56 +202,77 @@ func entriesMask(entries []entry) model.PrivSet {
 	return m
 }
 
-// buildPrefixIndex returns the index of the given levels; nil for none.
-func buildPrefixIndex(levels []patternEntry) *prefixIndex {
+// buildPrefixIndex returns the index of the given levels; the zero index
+// for none.
+func buildPrefixIndex(levels []patternEntry) prefixIndex {
+	var x prefixIndex
 	if len(levels) == 0 {
-		return nil
+		return x
 	}
 	// A byte trie first, then compressed: chains of nodes with one child
 	// and no level become one edge; nodes are laid out breadth first.
 	type draft struct {
-		next  map[byte]int
-		level [2]int32
+		next   map[byte]int
+		levels [2]patternLevel
 	}
-	x := &prefixIndex{}
-	drafts := []draft{{next: map[byte]int{}, level: [2]int32{-1, -1}}}
+	// The entries of every level share one array, so that the levels along
+	// a name are near each other in memory.
+	total := 0
+	for _, l := range levels {
+		total += len(l.level.entries)
+	}
+	shared := make([]entry, 0, total)
+	drafts := []draft{{next: map[byte]int{}}}
 	for _, l := range levels {
 		n := 0
 		for i := 0; i < len(l.prefix); i++ {
 			c, ok := drafts[n].next[l.prefix[i]]
 			if !ok {
 				c = len(drafts)
-				drafts = append(drafts, draft{next: map[byte]int{}, level: [2]int32{-1, -1}})
+				drafts = append(drafts, draft{next: map[byte]int{}})
 				drafts[n].next[l.prefix[i]] = c
 			}
 			n = c
 		}
 		lv := l.level
+		at := len(shared)
+		shared = append(shared, lv.entries...)
+		lv.entries = shared[at:len(shared):len(shared)]
 		lv.mask = entriesMask(lv.entries)
-		drafts[n].level[l.kind] = int32(len(x.levels))
-		x.levels = append(x.levels, lv)
+		x.masks[l.kind] |= lv.mask
+		drafts[n].levels[l.kind] = lv
 	}
 	var text []byte
-	x.nodes = []prefixNode{{level: drafts[0].level}}
+	x.nodes = []prefixNode{{levels: drafts[0].levels}}
 	queue := []int{0} // the draft of each node, in node order
 	for at := 0; at < len(x.nodes); at++ {
 		d := drafts[queue[at]]
-		labels := make([]byte, 0, len(d.next))
+		leads := make([]byte, 0, len(d.next))
 		for b := range d.next {
-			labels = append(labels, b)
+			leads = append(leads, b)
 		}
-		slices.Sort(labels)
-		x.nodes[at].first, x.nodes[at].count = uint32(len(x.nodes)), uint32(len(labels))
-		for _, b := range labels {
+		slices.Sort(leads)
+		x.nodes[at].first, x.nodes[at].count = uint32(len(x.nodes)), uint32(len(leads))
+		copy(x.nodes[at].leads[:], leads)
+		if len(leads) > inline {
+			x.nodes[at].leadsOff = uint32(len(text))
+			text = append(text, leads[inline:]...)
+		}
+		for _, b := range leads {
 			label := []byte{b}
 			c := d.next[b]
-			for len(drafts[c].next) == 1 && drafts[c].level == [2]int32{-1, -1} {
+			for len(drafts[c].next) == 1 && drafts[c].levels[0].id == 0 && drafts[c].levels[1].id == 0 {
 				for nb, nc := range drafts[c].next {
 					label, c = append(label, nb), nc
 				}
 			}
-			x.nodes = append(x.nodes, prefixNode{lead: b, labelLen: uint16(len(label)), labelOff: uint32(len(text)), level: drafts[c].level})
-			text = append(text, label...)
+			n := prefixNode{labelLen: uint16(len(label)), levels: drafts[c].levels}
+			copy(n.label[:], label)
+			if len(label) > inline {
+				n.labelOff = uint32(len(text))
+				text = append(text, label[inline:]...)
+			}
+			x.nodes = append(x.nodes, n)
 			queue = append(queue, c)
 		}
 	}

@@ -20,7 +20,6 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
-	names    pvec.Vec[string] // table names, for decisions with table-name patterns
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
@@ -85,7 +84,7 @@ type accountView struct {
 	anyDB      []entry         // ON DATABASE *
 	anyTable   []entry         // ON TABLE *.*
 	groups     []model.PrivSet // the members of each privilege group, by slot
-	patterns   *prefixIndex    // ON DATABASE p* and ON TABLE p*.*, by database-name prefix
+	patterns   prefixIndex     // ON DATABASE p* and ON TABLE p*.*, by database-name prefix
 }
 
 type userView struct {
@@ -111,7 +110,7 @@ type dbView struct {
 	grants    []entry // ON DATABASE d
 	tables    []entry // ON TABLE d.*
 	name      string
-	patterns  *prefixIndex // ON TABLE d.q*, by table-name prefix
+	patterns  prefixIndex // ON TABLE d.q*, by table-name prefix
 }
 
 type tableView struct {
@@ -119,6 +118,7 @@ type tableView struct {
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
+	name      string  // for decisions in a database with table-name patterns (shares the catalog's string)
 }
 
 // Revision returns the number of commits before this snapshot; it grows by

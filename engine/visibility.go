@@ -34,9 +34,9 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 		a.heldAny(a.anyDB, set, model.LevelDatabase), a.heldAny(d.grants, set, model.LevelDatabase),
 		a.heldAny(a.anyTable, set, model.LevelTable), a.heldAny(d.tables, set, model.LevelTable),
 		a.held(a.grants, set, model.PrivDropDatabase.Satisfying()),
-		a.heldAlong(a.patterns, patternDatabase, d.name, set, levelPrivileges[model.LevelDatabase]),
-		a.heldAlong(a.patterns, patternTables, d.name, set, levelPrivileges[model.LevelTable]),
-		a.heldAnyPattern(d.patterns, set):
+		a.heldAlong(&a.patterns, patternDatabase, d.name, set, levelPrivileges[model.LevelDatabase]),
+		a.heldAlong(&a.patterns, patternTables, d.name, set, levelPrivileges[model.LevelTable]),
+		a.heldAnyPattern(&d.patterns, set):
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
@@ -73,7 +73,7 @@ func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView, tna
 	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.grants, set, model.LevelTable) ||
 		a.heldAny(d.tables, set, model.LevelTable) || a.heldAny(a.anyTable, set, model.LevelTable) ||
 		a.held(d.grants, set, tablePrivsFromDatabase) || a.held(a.anyDB, set, tablePrivsFromDatabase) ||
-		a.heldAlong(d.patterns, patternTables, tname, set, tablePrivs) ||
-		a.heldAlong(a.patterns, patternTables, d.name, set, tablePrivs) ||
-		a.heldAlong(a.patterns, patternDatabase, d.name, set, tablePrivsFromDatabase)
+		a.heldAlong(&d.patterns, patternTables, tname, set, tablePrivs) ||
+		a.heldAlong(&a.patterns, patternTables, d.name, set, tablePrivs) ||
+		a.heldAlong(&a.patterns, patternDatabase, d.name, set, tablePrivsFromDatabase)
 }

@@ -34,12 +34,12 @@ func (sd *side) patternIndex(p *catalog.Pattern) (*prefixIndex, int) {
 	}
 	if p.Database != 0 {
 		if d := sd.s.dbAt(uint32(p.Database)); d != nil {
-			return d.patterns, kind
+			return &d.patterns, kind
 		}
 		return nil, kind
 	}
 	if a := sd.s.accountAt(uint32(p.Account)); a != nil {
-		return a.patterns, kind
+		return &a.patterns, kind
 	}
 	return nil, kind
 }

@@ -137,7 +137,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 		add(a.anyDB)
 		if d := s.dbAt(on.ID); d != nil {
 			add(d.grants)
-			along(a.patterns, patternDatabase, d.name)
+			along(&a.patterns, patternDatabase, d.name)
 			cand = append(cand, d.ownerSlot)
 		}
 	case model.KindTable:
@@ -149,9 +149,9 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 			if d := s.dbAt(uint32(t.db)); d != nil {
 				add(d.grants)
 				add(d.tables)
-				along(a.patterns, patternDatabase, d.name)
-				along(a.patterns, patternTables, d.name)
-				along(d.patterns, patternTables, s.tableName(model.TableID(on.ID)))
+				along(&a.patterns, patternDatabase, d.name)
+				along(&a.patterns, patternTables, d.name)
+				along(&d.patterns, patternTables, s.tableName(model.TableID(on.ID)))
 				cand = append(cand, d.ownerSlot)
 			}
 		}
