@@ -58,75 +58,6 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 	return &next
 }
 
-// edges reads the role graph of the write transaction.
-func edges(tx *catalog.Tx) inherit.Edges {
-	return inherit.Edges{
-		Parents: func(r model.RoleID) []model.RoleID {
-			var out []model.RoleID
-			for _, e := range tx.EdgesTo(r) {
-				out = append(out, e.Role)
-			}
-			return out
-		},
-		Children: func(r model.RoleID) []model.RoleID {
-			var out []model.RoleID
-			for _, e := range tx.EdgesOf(r) {
-				out = append(out, e.Grantee)
-			}
-			return out
-		},
-	}
-}
-
-// refreshRoles recomputes the views of the changed roles and of every role
-// inheriting one of them, in dependency order, and returns the users
-// holding a role whose closure changed.
-func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]bool {
-	users := map[model.UserID]bool{}
-	if len(changed) == 0 {
-		return users
-	}
-	roots := make([]model.RoleID, 0, len(changed))
-	for r := range changed {
-		roots = append(roots, r)
-	}
-	g := edges(d.tx)
-	for _, id := range inherit.Dependents(g, roots) {
-		var before inherit.Set // copied out: Set may rewrite the slot in place
-		old := d.next.roleAt(uint32(id))
-		if old != nil {
-			before = old.closure
-		}
-		view := d.roleView(g, id)
-		d.next.roles = d.next.roles.Set(d.edit, uint32(id), deref(view))
-		if old == nil || view == nil || !before.Equal(view.closure) {
-			for _, h := range d.tx.HoldersOf(id) {
-				users[h.User] = true
-			}
-		}
-	}
-	return users
-}
-
-func (d *deriver) roleView(g inherit.Edges, id model.RoleID) *roleView {
-	rec := d.tx.Role(id)
-	if rec == nil {
-		return nil
-	}
-	acc := d.tx.Account(rec.Account)
-	if acc == nil {
-		return nil
-	}
-	pub := d.slotOf(acc.PublicRole)
-	closure := inherit.Closure(g, id, d.slotOf, pub, func(p model.RoleID) inherit.Set {
-		if v := d.next.roleAt(uint32(p)); v != nil {
-			return v.closure
-		}
-		return nil
-	})
-	return &roleView{id: id, account: rec.Account, slot: rec.Slot, ownerSlot: d.slotOf(rec.Owner), closure: closure}
-}
-
 // slotOf returns the slot of role r, or noSlot if it does not exist.
 func (d *deriver) slotOf(r model.RoleID) uint32 {
 	if rec := d.tx.Role(r); rec != nil {
@@ -159,6 +90,7 @@ func (d *deriver) refreshUser(id model.UserID) {
 				ownerSlot: d.slotOf(rec.Owner),
 			}
 			for _, ur := range d.tx.RolesOfUser(id) {
+				d.noteHolder(ur.Role)
 				if rv := d.next.roleAt(uint32(ur.Role)); rv != nil {
 					view.direct = view.direct.With(rv.slot)
 					inherit.UnionInto(&view.secondary, rv.closure)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pdp-authz/pdp/catalog"
+	"github.com/pdp-authz/pdp/inherit"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/password"
 )
@@ -34,22 +35,26 @@ type Limits struct {
 	TablesPerAccount    int
 	GrantsPerRole       int
 	NamesPerStatement   int
-	StatementBytes      int
-	GroupsPerAccount    int // custom privilege groups (SPEC §15)
-	PatternsPerAccount  int // name pattern levels (SPEC §16)
+	// RoleGrantPairsPerStatement bounds roles × grantees of one GRANT or
+	// REVOKE of roles.
+	RoleGrantPairsPerStatement int
+	StatementBytes             int
+	GroupsPerAccount           int // custom privilege groups (SPEC §15)
+	PatternsPerAccount         int // name pattern levels (SPEC §16)
 }
 
 // DefaultLimits are the limits of SPEC §10.
 var DefaultLimits = Limits{
-	UsersPerAccount:     100_000,
-	RolesPerAccount:     10_000,
-	DatabasesPerAccount: 10_000,
-	TablesPerAccount:    1_000_000,
-	GrantsPerRole:       100_000,
-	NamesPerStatement:   1_000,
-	StatementBytes:      1 << 20,
-	GroupsPerAccount:    1_000,
-	PatternsPerAccount:  1_000,
+	UsersPerAccount:            100_000,
+	RolesPerAccount:            10_000,
+	DatabasesPerAccount:        10_000,
+	TablesPerAccount:           1_000_000,
+	GrantsPerRole:              100_000,
+	NamesPerStatement:          1_000,
+	RoleGrantPairsPerStatement: 10_000,
+	StatementBytes:             1 << 20,
+	GroupsPerAccount:           1_000,
+	PatternsPerAccount:         1_000,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -64,6 +69,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.TablesPerAccount, DefaultLimits.TablesPerAccount)
 	fill(&l.GrantsPerRole, DefaultLimits.GrantsPerRole)
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
+	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
 	fill(&l.GroupsPerAccount, DefaultLimits.GroupsPerAccount)
 	fill(&l.PatternsPerAccount, DefaultLimits.PatternsPerAccount)
@@ -248,6 +254,9 @@ type writer struct {
 	e     *Engine
 	base  *Snapshot
 	after []func() // effects outside the catalog, run only once it commits
+
+	pending      *inherit.Pending // closures for cycle checks, made on first use
+	edgesRemoved bool             // a role edge was removed: pending is no longer exact
 }
 
 // afterCommit defers an effect outside the catalog until the transaction

@@ -443,3 +443,37 @@ func TestGrantsPerRoleLimit(t *testing.T) {
 	require.NoError(t, root.GrantPrivilege(grant([]string{"create table", "drop table", "alter table"}, database("d"), "r")),
 		"grants that died with their database are uncounted")
 }
+
+// TestRoleGrantPairsLimit: roles × grantees of one role GRANT or REVOKE
+// are limited, in stage 2: before existence and authority, REVOKE and IF
+// EXISTS included.
+func TestRoleGrantPairsLimit(t *testing.T) {
+	assert.Equal(t, 10_000, newEngine(t).Limits().RoleGrantPairsPerStatement, "the default")
+	eng := newEngine(t, engine.WithLimits(engine.Limits{RoleGrantPairsPerStatement: 4}))
+	root := connect(t, eng, "root", "111")
+	require.NoError(t, root.CreateAccount(engine.CreateAccount{Name: "acme", AdminName: "ann", AdminPassword: "pw"}))
+	ann := connect(t, eng, "acme:ann", "pw")
+	require.NoError(t, ann.CreateRole(engine.CreateRole{Names: []string{"a", "b", "c", "x", "y"}}))
+	require.NoError(t, ann.GrantRole(engine.GrantRole{Roles: []string{"a", "b"}, To: []string{"x", "y"}}), "4 pairs fit")
+	require.NoError(t, ann.CreateUser(engine.CreateUser{Users: []engine.UserCredential{{Name: "bob", Password: "pw"}}}))
+	bob := connect(t, eng, "acme:bob", "pw")
+	rev := eng.Snapshot().Revision()
+
+	const msg = "the role grant pairs per statement exceeds the limit 4"
+	err := ann.GrantRole(engine.GrantRole{Roles: []string{"a", "b", "c"}, To: []string{"x", "y"}})
+	require.ErrorIs(t, err, model.ErrLimit)
+	assert.EqualError(t, err, msg)
+	err = ann.GrantRole(engine.GrantRole{Roles: []string{"c", "c", "c", "c", "c"}, To: []string{"x"}})
+	assert.EqualError(t, err, msg, "pairs are counted as written")
+	err = ann.GrantRole(engine.GrantRole{Roles: []string{"m1", "m2", "m3"}, To: []string{"m4", "m5"}})
+	assert.EqualError(t, err, msg, "before existence")
+	err = ann.RevokeRole(engine.RevokeRole{Roles: []string{"a", "b", "c"}, From: []string{"x", "y"}})
+	assert.EqualError(t, err, msg, "REVOKE counts too")
+	err = ann.RevokeRole(engine.RevokeRole{IfExists: true, GrantOptionOnly: true, Roles: []string{"a", "b", "m"},
+		From: []string{"x", "y"}})
+	assert.EqualError(t, err, msg, "IF EXISTS does not skip it")
+	err = bob.GrantRole(engine.GrantRole{Roles: []string{"a", "b", "c"}, To: []string{"x", "y"}})
+	assert.EqualError(t, err, msg, "before authority")
+	assert.ErrorIs(t, bob.GrantRole(engine.GrantRole{Roles: []string{"a"}, To: []string{"x"}}), model.ErrDenied)
+	assert.Equal(t, rev, eng.Snapshot().Revision(), "nothing committed")
+}

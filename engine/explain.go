@@ -101,7 +101,7 @@ func (snap *Snapshot) explain(x Explanation, pr Principal, p model.Privilege, ob
 // path names the inheritance chain from the active role (or, for secondary
 // roles, the first direct role that reaches target) down to target.
 func (snap *Snapshot) path(tx *catalog.Tx, pr Principal, target model.RoleID) []string {
-	g := edges(tx)
+	g := snap.edges()
 	starts := []model.RoleID{pr.Role}
 	if pr.Secondary == SecondaryAll {
 		for _, ur := range tx.RolesOfUser(pr.User) {

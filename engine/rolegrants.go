@@ -23,7 +23,9 @@ func (w *writer) grantee(a model.AccountID, name string) (grantee, error) {
 	return grantee{name: name}, missingErr("there is no role or user %s", model.Quote(name))
 }
 
-// foldPair folds the role list and the grantee list of a role grant.
+// foldPair folds the role list and the grantee list of a role grant or
+// revoke (stage 2), then enforces the limit on their pairs, roles ×
+// grantees as written.
 func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) {
 	if err = checkNames(roles, "role"); err != nil {
 		return nil, nil, err
@@ -34,8 +36,13 @@ func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) 
 	if r, err = s.foldAll(model.NameRole, roles); err != nil {
 		return nil, nil, err
 	}
-	g, err = s.foldAll(model.NameRole, grantees)
-	return r, g, err
+	if g, err = s.foldAll(model.NameRole, grantees); err != nil {
+		return nil, nil, err
+	}
+	if n := s.e.cfg.limits.RoleGrantPairsPerStatement; len(r)*len(g) > n {
+		return nil, nil, model.Errorf(model.ErrLimit, "the role grant pairs per statement exceeds the limit %d", n)
+	}
+	return r, g, nil
 }
 
 // GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
@@ -97,7 +104,7 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 	if x.user != nil {
 		return w.grantToUser(s, r, x.user, opt)
 	}
-	if inherit.WouldCycle(edges(w.Tx), r.ID, x.role.ID) {
+	if w.wouldCycle(r, x.role) {
 		return model.Errorf(model.ErrCycle, "cannot grant role %s to %s", rn, xn)
 	}
 	if e := w.Edge(r.ID, x.role.ID); e != nil {
@@ -106,7 +113,49 @@ func (w *writer) grantRole(s *Session, r *catalog.Role, x grantee, opt GrantOpti
 	}
 	w.Put(&catalog.RoleEdge{Role: r.ID, Grantee: x.role.ID, Account: s.account, Option: opt == GrantWithOption,
 		GrantorRole: s.role, GrantorUser: s.user})
+	w.pendingGraph().Add(r.ID, x.role.ID)
 	return nil
+}
+
+// wouldCycle reports whether granting role r to role x closes a cycle: x
+// is r, or r already inherits x in the transaction's state. While the
+// transaction has only added edges, that is one bit test on the pending
+// closures; after a removal it walks the catalog.
+func (w *writer) wouldCycle(r, x *catalog.Role) bool {
+	if w.edgesRemoved {
+		return inherit.WouldCycle(txEdges(w.Tx), r.ID, x.ID)
+	}
+	return r.ID == x.ID || w.pendingGraph().Inherits(r.ID, x.Slot)
+}
+
+// pendingGraph returns the closures of the transaction's role graph as
+// seen by its cycle checks, starting from the snapshot it began on.
+func (w *writer) pendingGraph() *inherit.Pending {
+	if w.pending == nil {
+		w.pending = &inherit.Pending{
+			Committed: func(r model.RoleID) (inherit.Set, bool) {
+				if v := w.base.roleAt(uint32(r)); v != nil {
+					return v.closure, true
+				}
+				return nil, false
+			},
+			Children: w.base.children,
+			Slot: func(r model.RoleID) uint32 {
+				if rec := w.Role(r); rec != nil {
+					return rec.Slot
+				}
+				return noSlot
+			},
+		}
+	}
+	return w.pending
+}
+
+// deleteEdge removes a role edge. The pending closures know only additions,
+// so from then on cycle checks walk the catalog.
+func (w *writer) deleteEdge(e *catalog.RoleEdge) {
+	w.edgesRemoved = true
+	w.Delete(e)
 }
 
 func (w *writer) grantToUser(s *Session, r *catalog.Role, u *catalog.User, opt GrantOption) error {
@@ -213,7 +262,7 @@ func (w *writer) revokeRole(s *Session, r *catalog.Role, x grantee, optionOnly b
 	case optionOnly:
 		w.dropOption(e, e.Option)
 	default:
-		w.Delete(e)
+		w.deleteEdge(e)
 	}
 	return nil
 }

@@ -121,10 +121,10 @@ func (w *writer) removeRole(r *catalog.Role, public model.RoleID) {
 		w.sweepPattern(g.Level())
 	}
 	for _, e := range w.EdgesOf(r.ID) {
-		w.Delete(e)
+		w.deleteEdge(e)
 	}
 	for _, e := range w.EdgesTo(r.ID) {
-		w.Delete(e)
+		w.deleteEdge(e)
 	}
 	for _, ur := range w.HoldersOf(r.ID) {
 		w.Delete(ur)

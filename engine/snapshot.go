@@ -20,6 +20,7 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
+	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)

@@ -37,58 +37,6 @@ func WouldCycle(g Edges, role, grantee model.RoleID) bool {
 	return role == grantee || Reaches(g, role, grantee)
 }
 
-// Dependents returns the roots and every role that inherits one of them,
-// ordered so that each role comes after every role it inherits from within
-// the result: the order in which their closures must be recomputed.
-func Dependents(g Edges, roots []model.RoleID) []model.RoleID {
-	affected := map[model.RoleID]bool{}
-	stack := append([]model.RoleID(nil), roots...)
-	for _, r := range roots {
-		affected[r] = true
-	}
-	for len(stack) > 0 {
-		r := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, c := range g.Children(r) {
-			if !affected[c] {
-				affected[c] = true
-				stack = append(stack, c)
-			}
-		}
-	}
-	order := make([]model.RoleID, 0, len(affected))
-	done := map[model.RoleID]bool{}
-	var visit func(model.RoleID)
-	visit = func(r model.RoleID) {
-		if done[r] {
-			return
-		}
-		done[r] = true
-		for _, p := range g.Parents(r) {
-			if affected[p] {
-				visit(p)
-			}
-		}
-		order = append(order, r)
-	}
-	for r := range affected {
-		visit(r)
-	}
-	return order
-}
-
-// Closure computes the closure of r from its parents' closures: {r, public}
-// ∪ ⋃ closure(p). slot maps a role to its bit; parentClosure returns the
-// (already recomputed) closure of a parent.
-func Closure(g Edges, r model.RoleID, slot func(model.RoleID) uint32, public uint32,
-	parentClosure func(model.RoleID) Set) Set {
-	out := Set(nil).With(slot(r)).With(public)
-	for _, p := range g.Parents(r) {
-		UnionInto(&out, parentClosure(p))
-	}
-	return out
-}
-
 // Path returns a shortest chain of roles from r up to target (r first,
 // target last) along inheritance, or nil if r does not inherit target. It
 // serves explanations.

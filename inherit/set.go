@@ -18,6 +18,26 @@ func (s Set) With(slot uint32) Set {
 	return out
 }
 
+// Copy returns a copy of s at least words long, for a builder to own. Only
+// the words beyond s are zeroed.
+func Copy(s Set, words int) Set {
+	if words <= len(s) {
+		return append(Set(nil), s...)
+	}
+	return append(s[:len(s):len(s)], make(Set, words-len(s))...)
+}
+
+// Add adds slot to the mutable set s, growing it if needed, and returns
+// it. Only a builder that owns s may call it.
+func (s Set) Add(slot uint32) Set {
+	w := int(slot >> 6)
+	if w >= len(s) {
+		s = append(s, make(Set, w+1-len(s))...)
+	}
+	s[w] |= 1 << (slot & 63)
+	return s
+}
+
 // UnionInto ORs o into the mutable set *dst, growing it as needed. Only a
 // builder that owns *dst may call it.
 func UnionInto(dst *Set, o Set) {
@@ -42,6 +62,16 @@ func (s Set) Equal(o Set) bool {
 			v = o[i]
 		}
 		if w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Contains reports whether every slot of o is in s.
+func (s Set) Contains(o Set) bool {
+	for i, w := range o {
+		if w != 0 && (i >= len(s) || s[i]&w != w) {
 			return false
 		}
 	}

@@ -40,8 +40,9 @@ type Params struct {
 // defaultMix is the grant mix of the benchmark workloads.
 var defaultMix = [5]float64{0.72, 0.15, 0.005, 0.115, 0.01}
 
-// Presets are the parameters of the benchmark README's workloads. A
-// generated workload has their shape, not their exact content.
+// Presets are the parameters of the benchmark README's workloads, and
+// xlarge: three times large, with the same shape per account. A generated
+// workload has their shape, not their exact content.
 var Presets = map[string]Params{
 	"small": {Name: "small", Seed: 1, Accounts: 1, Users: 100, Roles: 20, Depth: 3, Fanout: 1.5, Skip: 0.15,
 		DBs: 10, Tables: 10, Grants: 10, RolesPerUser: 2, Mix: defaultMix, Checks: 20_000, Allow: 0.5,
@@ -50,6 +51,9 @@ var Presets = map[string]Params{
 		DBs: 20, Tables: 50, Grants: 10, RolesPerUser: 2, Mix: defaultMix, Checks: 20_000, Allow: 0.5,
 		SecondaryAll: 0.5, Mutations: 20_000, MutRole: 0.2},
 	"large": {Name: "large", Seed: 1, Accounts: 100, Users: 1000, Roles: 200, Depth: 8, Fanout: 1.5, Skip: 0.15,
+		DBs: 100, Tables: 100, Grants: 10, RolesPerUser: 2, Mix: defaultMix, Checks: 20_000, Allow: 0.5,
+		SecondaryAll: 0.5, Mutations: 20_000, MutRole: 0.2},
+	"xlarge": {Name: "xlarge", Seed: 1, Accounts: 300, Users: 1000, Roles: 200, Depth: 8, Fanout: 1.5, Skip: 0.15,
 		DBs: 100, Tables: 100, Grants: 10, RolesPerUser: 2, Mix: defaultMix, Checks: 20_000, Allow: 0.5,
 		SecondaryAll: 0.5, Mutations: 20_000, MutRole: 0.2},
 }

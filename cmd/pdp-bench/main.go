@@ -62,6 +62,7 @@ type options struct {
 	cpuProfile, memProfile string
 	jsonOut                bool
 	cfg                    Config
+	graph                  GraphConfig
 	params                 Params
 	generatorFlags         []string // generator flags given on the command line
 }
@@ -71,7 +72,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	o := &options{}
 	fs.StringVar(&o.workload, "workload", "", "load the workload in `FILE` (plain or gzip-compressed)")
-	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium or large")
+	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium, large or xlarge")
+	fs.StringVar(&o.graph.Shape, "graph", "", "instead of a workload, stress the role graph: `SHAPE` chain or wide")
+	fs.IntVar(&o.graph.Size, "graph-size", 10_000, "roles of the -graph chain, users holding the -graph wide role")
+	fs.IntVar(&o.graph.Ops, "graph-ops", 200, "timed runs of each -graph operation")
 	fs.StringVar(&o.dump, "dump", "", "write the workload to `FILE` (gzip-compressed if it ends in .gz)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load and the measurements to `FILE`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile taken after the load to `FILE`")
@@ -111,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fs.Var(f.Value, f.Name, "generator: "+f.Usage)
 	})
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: pdp-bench {-workload FILE | -preset small|medium|large [generator flags]} [flags]\n")
+		fmt.Fprintf(stderr, "usage: pdp-bench {-workload FILE | -preset small|medium|large|xlarge [generator flags] | -graph chain|wide} [flags]\n")
 		fmt.Fprintf(stderr, "Generator flags default to the preset's values.\n")
 		fs.PrintDefaults()
 	}
@@ -127,6 +131,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 	})
 	switch {
+	case o.graph.Shape != "" && (o.workload != "" || o.preset != "" || len(o.generatorFlags) > 0):
+		return nil, fmt.Errorf("%w: -graph takes no workload, preset or generator flags", errUsage)
+	case o.graph.Shape != "":
+		return o, nil
 	case o.workload == "" && o.preset == "":
 		fs.Usage()
 		return nil, fmt.Errorf("%w: give -workload FILE or -preset NAME", errUsage)
@@ -215,6 +223,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		table = stderr
 	}
 	o.cfg.Log = table
+	if o.graph.Shape != "" {
+		return runGraph(o, stdout, table)
+	}
 
 	start := time.Now()
 	var w *Workload
@@ -287,6 +298,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if res.Mismatches > 0 || res.MismatchesAfterMut > 0 || res.MutVerifyMismatches > 0 {
 		return fmt.Errorf("%d checks disagree with EXPECT (%d after the mutation phase, %d while replaying mutations step by step)",
 			res.Mismatches, res.MismatchesAfterMut, res.MutVerifyMismatches)
+	}
+	return nil
+}
+
+// runGraph runs the role graph stress and reports it.
+func runGraph(o *options, stdout, table io.Writer) error {
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	res, err := RunGraph(o.graph)
+	if err != nil {
+		return err
+	}
+	if err := WriteGraphTable(table, res); err != nil {
+		return err
+	}
+	if o.jsonOut {
+		return WriteGraphJSON(stdout, res)
 	}
 	return nil
 }
