@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"slices"
-
 	"github.com/pdp-authz/pdp/inherit"
 	"github.com/pdp-authz/pdp/model"
 )
@@ -10,11 +8,11 @@ import (
 // The name pattern levels of SPEC §16 in the decision snapshot. Each
 // account has a prefix index of its database-name patterns (DATABASE p*
 // and TABLE p*.*), each database one of its table-name patterns (TABLE
-// d.q*). A decision walks the index along the bytes of the database's or
-// the table's name, testing the levels that end on the way, so it costs at
-// most the name's length whatever the number of patterns or tables. A
-// grant at a pattern rebuilds only the index of its account or database;
-// creating a table touches no index at all.
+// d.q*). A decision walks along the bytes of the database's or the table's
+// name once, and at each length some prefix of the index has, looks that
+// prefix up: so it costs at most the name's length whatever the number of
+// patterns or tables. A grant at a pattern rebuilds only the index of its
+// account or database; creating a table touches no index at all.
 
 // The kinds of pattern level a node may hold.
 const (
@@ -22,38 +20,36 @@ const (
 	patternTables   = 1 // TABLE p*.* (account index) or TABLE d.q* (database index)
 )
 
-// prefixIndex is an immutable radix tree over the prefixes of an account's
-// or a database's pattern levels: a node stands for the prefix spelt by
-// the labels from the root, and exists where prefixes branch or end. It is
-// laid out flat and held by value in its view, so that a walk touches few
-// cache lines: the nodes (the children of a node are consecutive; short
-// labels and the first bytes of a node's first children are inline, the
-// rest in text) and one array of entries shared by every level. nodes[0]
-// is the root, the empty prefix, which is never a pattern. The zero value
+// prefixIndex is an immutable set of the prefixes of an account's or a
+// database's pattern levels, held by value in its view. The prefixes are
+// in an open-addressing hash table keyed by a hash that a walk computes
+// byte by byte along the name, and lens says which lengths exist, so a walk
+// looks up only the prefixes of the name that may be patterns. Lookups at
+// different lengths do not depend on each other, which keeps a walk from
+// waiting on one cache miss after another as a tree would. The zero value
 // is an empty index.
 type prefixIndex struct {
-	nodes []prefixNode
-	text  string
-	masks [2]model.PrivSet // by kind: the union of the levels' masks
+	lens   uint64 // bit L-1 set when a prefix of L bytes exists (L <= 64)
+	maxLen int    // the longest prefix, in bytes
+	slots  []prefixSlot
+	nodes  []prefixNode
+	text   string           // the prefixes, back to back
+	masks  [2]model.PrivSet // by kind: the union of the levels' masks
 }
 
-// inline is how many bytes of a label, and how many children's first
-// bytes, a node holds itself; longer ones continue in text.
-const inline = 8
+// prefixSlot is one slot of the hash table: the prefix's hash and its node
+// (index + 1; 0 for an empty slot).
+type prefixSlot struct {
+	hash uint32
+	node uint32
+}
 
-// prefixNode is one prefix: the label of the edge leading to it, its
-// children (count nodes from first; their labels' first bytes in leads, or
-// at leadsOff in text past inline), and the pattern levels ending at it,
+// prefixNode is one prefix (at off in text) and the pattern levels of it,
 // by kind.
 type prefixNode struct {
-	label    [inline]byte
-	leads    [inline]byte
-	labelLen uint16
-	labelOff uint32 // the label in text, when longer than inline
-	leadsOff uint32 // the leads in text, when more than inline
-	first    uint32
-	count    uint32
-	levels   [2]patternLevel
+	off    uint32
+	n      uint32
+	levels [2]patternLevel
 }
 
 // patternLevel is one pattern level in an index: its pattern's ID (0 for
@@ -65,41 +61,39 @@ type patternLevel struct {
 	mask    model.PrivSet
 }
 
-// step follows name from node n at byte i: it returns the child whose
-// label name continues with, and the position after that label; nil when
-// none does.
-func (x *prefixIndex) step(n *prefixNode, name string, i int) (*prefixNode, int) {
-	b := name[i]
-	j := 0
-	for ; j < int(n.count) && j < inline && n.leads[j] != b; j++ {
+// FNV-1a, 32 bits: computed one byte at a time along a name.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func hashOf(s string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
 	}
-	if j == inline {
-		for ; j < int(n.count) && x.text[n.leadsOff+uint32(j-inline)] != b; j++ {
-		}
-	}
-	if j == int(n.count) {
-		return nil, 0
-	}
-	c := &x.nodes[n.first+uint32(j)]
-	end := i + int(c.labelLen)
-	if end > len(name) {
-		return nil, 0
-	}
-	for k := 1; k < int(c.labelLen); k++ {
-		want := x.label(c, k)
-		if name[i+k] != want {
-			return nil, 0
-		}
-	}
-	return c, end
+	return h
 }
 
-// label returns byte k of node c's label.
-func (x *prefixIndex) label(c *prefixNode, k int) byte {
-	if k < inline {
-		return c.label[k]
+// has reports whether a prefix of l bytes may exist.
+func (x *prefixIndex) has(l int) bool {
+	return l <= x.maxLen && (l > 64 || x.lens&(1<<(l-1)) != 0)
+}
+
+// lookup returns the node of prefix, whose hash is h; nil if none.
+func (x *prefixIndex) lookup(h uint32, prefix string) *prefixNode {
+	mask := uint32(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := x.slots[i]
+		if sl.node == 0 {
+			return nil
+		}
+		if sl.hash == h {
+			if n := &x.nodes[sl.node-1]; int(n.n) == len(prefix) && x.text[n.off:n.off+n.n] == prefix {
+				return n
+			}
+		}
 	}
-	return x.text[c.labelOff+uint32(k-inline)]
 }
 
 // mayHold reports whether a level of kind k of x may give one of want: a
@@ -120,13 +114,17 @@ func (a *accountView) heldAlong(x *prefixIndex, k int, name string, set inherit.
 // inlines in the decisions: most meet no index, or one that holds nothing
 // they want.
 func (a *accountView) walk(x *prefixIndex, k int, name string, set inherit.Set, want model.PrivSet) bool {
-	n := &x.nodes[0]
-	for i := 0; i < len(name); {
-		if n, i = x.step(n, name, i); n == nil {
-			return false
+	end := min(len(name), x.maxLen)
+	h := uint32(fnvOffset)
+	for i := 0; i < end; i++ {
+		h = (h ^ uint32(name[i])) * fnvPrime
+		if !x.has(i + 1) {
+			continue
 		}
-		if l := &n.levels[k]; l.mask&want != 0 && a.held(l.entries, set, want) {
-			return true
+		if n := x.lookup(h, name[:i+1]); n != nil {
+			if l := &n.levels[k]; l.mask&want != 0 && a.held(l.entries, set, want) {
+				return true
+			}
 		}
 	}
 	return false
@@ -139,12 +137,14 @@ func (x *prefixIndex) along(k int, name string) []patternLevel {
 		return nil
 	}
 	var out []patternLevel
-	n := &x.nodes[0]
-	for i := 0; i < len(name); {
-		if n, i = x.step(n, name, i); n == nil {
-			break
+	end := min(len(name), x.maxLen)
+	h := uint32(fnvOffset)
+	for i := 0; i < end; i++ {
+		h = (h ^ uint32(name[i])) * fnvPrime
+		if !x.has(i + 1) {
+			continue
 		}
-		if n.levels[k].id != 0 {
+		if n := x.lookup(h, name[:i+1]); n != nil && n.levels[k].id != 0 {
 			out = append(out, n.levels[k])
 		}
 	}
@@ -153,16 +153,13 @@ func (x *prefixIndex) along(k int, name string) []patternLevel {
 
 // exact returns the pattern level of kind k with exactly prefix, if any.
 func (x *prefixIndex) exact(k int, prefix string) (patternLevel, bool) {
-	if x == nil || len(x.nodes) == 0 || prefix == "" {
+	if x == nil || len(x.nodes) == 0 || prefix == "" || !x.has(len(prefix)) {
 		return patternLevel{}, false
 	}
-	n := &x.nodes[0]
-	for i := 0; i < len(prefix); {
-		if n, i = x.step(n, prefix, i); n == nil {
-			return patternLevel{}, false
-		}
+	if n := x.lookup(hashOf(prefix), prefix); n != nil {
+		return n.levels[k], n.levels[k].id != 0
 	}
-	return n.levels[k], n.levels[k].id != 0
+	return patternLevel{}, false
 }
 
 // all returns every pattern level of the index.
@@ -209,30 +206,26 @@ func buildPrefixIndex(levels []patternEntry) prefixIndex {
 	if len(levels) == 0 {
 		return x
 	}
-	// A byte trie first, then compressed: chains of nodes with one child
-	// and no level become one edge; nodes are laid out breadth first.
-	type draft struct {
-		next   map[byte]int
-		levels [2]patternLevel
-	}
-	// The entries of every level share one array, so that the levels along
-	// a name are near each other in memory.
+	// The entries of every level share one array, so that the levels of a
+	// name are near each other in memory.
 	total := 0
 	for _, l := range levels {
 		total += len(l.level.entries)
 	}
 	shared := make([]entry, 0, total)
-	drafts := []draft{{next: map[byte]int{}}}
+	byPrefix := map[string]int{}
+	var text []byte
 	for _, l := range levels {
-		n := 0
-		for i := 0; i < len(l.prefix); i++ {
-			c, ok := drafts[n].next[l.prefix[i]]
-			if !ok {
-				c = len(drafts)
-				drafts = append(drafts, draft{next: map[byte]int{}})
-				drafts[n].next[l.prefix[i]] = c
+		i, ok := byPrefix[l.prefix]
+		if !ok {
+			i = len(x.nodes)
+			byPrefix[l.prefix] = i
+			x.nodes = append(x.nodes, prefixNode{off: uint32(len(text)), n: uint32(len(l.prefix))})
+			text = append(text, l.prefix...)
+			if n := len(l.prefix); n <= 64 {
+				x.lens |= 1 << (n - 1)
 			}
-			n = c
+			x.maxLen = max(x.maxLen, len(l.prefix))
 		}
 		lv := l.level
 		at := len(shared)
@@ -240,42 +233,22 @@ func buildPrefixIndex(levels []patternEntry) prefixIndex {
 		lv.entries = shared[at:len(shared):len(shared)]
 		lv.mask = entriesMask(lv.entries)
 		x.masks[l.kind] |= lv.mask
-		drafts[n].levels[l.kind] = lv
-	}
-	var text []byte
-	x.nodes = []prefixNode{{levels: drafts[0].levels}}
-	queue := []int{0} // the draft of each node, in node order
-	for at := 0; at < len(x.nodes); at++ {
-		d := drafts[queue[at]]
-		leads := make([]byte, 0, len(d.next))
-		for b := range d.next {
-			leads = append(leads, b)
-		}
-		slices.Sort(leads)
-		x.nodes[at].first, x.nodes[at].count = uint32(len(x.nodes)), uint32(len(leads))
-		copy(x.nodes[at].leads[:], leads)
-		if len(leads) > inline {
-			x.nodes[at].leadsOff = uint32(len(text))
-			text = append(text, leads[inline:]...)
-		}
-		for _, b := range leads {
-			label := []byte{b}
-			c := d.next[b]
-			for len(drafts[c].next) == 1 && drafts[c].levels[0].id == 0 && drafts[c].levels[1].id == 0 {
-				for nb, nc := range drafts[c].next {
-					label, c = append(label, nb), nc
-				}
-			}
-			n := prefixNode{labelLen: uint16(len(label)), levels: drafts[c].levels}
-			copy(n.label[:], label)
-			if len(label) > inline {
-				n.labelOff = uint32(len(text))
-				text = append(text, label[inline:]...)
-			}
-			x.nodes = append(x.nodes, n)
-			queue = append(queue, c)
-		}
+		x.nodes[i].levels[l.kind] = lv
 	}
 	x.text = string(text)
+	size := 8
+	for size < 2*len(x.nodes) {
+		size *= 2
+	}
+	x.slots = make([]prefixSlot, size)
+	mask := uint32(size - 1)
+	for i, n := range x.nodes {
+		h := hashOf(x.text[n.off : n.off+n.n])
+		j := h & mask
+		for x.slots[j].node != 0 {
+			j = (j + 1) & mask
+		}
+		x.slots[j] = prefixSlot{hash: h, node: uint32(i + 1)}
+	}
 	return x
 }
