@@ -301,4 +301,3 @@ func (s *Session) ShowPrivilegeGroups() ([]string, error) {
 	})
 	return rows, err
 }
-
