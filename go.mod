@@ -3,6 +3,7 @@ module github.com/pdp-authz/pdp
 go 1.26.0
 
 require (
+	github.com/google/btree v1.1.3
 	github.com/hashicorp/go-memdb v1.3.5
 	github.com/peterh/liner v1.2.3
 	github.com/stretchr/testify v1.12.1

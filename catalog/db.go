@@ -1,17 +1,21 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	memdb "github.com/hashicorp/go-memdb"
+	"github.com/pdp-authz/pdp/internal/pvec"
 	"github.com/pdp-authz/pdp/model"
 )
 
 // DB is the catalog store. Only one write transaction may be open at a time;
 // the engine's writer lock guarantees it.
 type DB struct {
-	mem    *memdb.MemDB
+	mem    *memdb.MemDB          // accounts, roles, databases
+	cur    atomic.Pointer[state] // the committed users, tables, grants, edges and user role grants
 	next   idCounters
 	counts map[model.AccountID]Counts // objects per account, for the limits
 	grants map[model.RoleID]int       // privilege grants per role, for the limit
@@ -45,34 +49,150 @@ func Open() (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog schema: %w", err)
 	}
-	return &DB{mem: mem, counts: map[model.AccountID]Counts{}, grants: map[model.RoleID]int{}}, nil
+	d := &DB{mem: mem, counts: map[model.AccountID]Counts{}, grants: map[model.RoleID]int{}}
+	d.cur.Store(newState())
+	return d, nil
 }
 
 // Write opens the write transaction. The caller commits or aborts it.
-func (d *DB) Write() *Tx { return &Tx{txn: d.mem.Txn(true), db: d} }
+func (d *DB) Write() *Tx {
+	return &Tx{txn: d.mem.Txn(true), db: d, st: d.cur.Load().clone(), edit: &pvec.Edit{}}
+}
 
 // Read opens a read transaction on the current state.
-func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d} }
+func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d, st: d.cur.Load()} }
 
 // Snapshot returns a read-only view of the current state that later writes
-// do not change. Open read transactions on it with [View.Read].
-func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot()} }
+// do not change. Open read transactions on it with [View.Read]. It must
+// not run concurrently with a commit (the engine's writer lock sees to it).
+func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot(), st: d.cur.Load()} }
 
 // View is a frozen catalog state, safe to read from many goroutines.
-type View struct{ mem *memdb.MemDB }
+type View struct {
+	mem *memdb.MemDB
+	st  *state
+}
 
 // Read opens a read transaction on the view.
-func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false)} }
+func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false), st: v.st} }
 
 // Tx is one catalog transaction. The first store error sticks: later
 // writes are skipped and [Tx.Err] reports it, so callers check once.
 type Tx struct {
-	txn     *memdb.Txn
-	db      *DB
-	err     error
-	changes *Changes
-	deltas  map[model.AccountID]Counts
-	grantsD map[model.RoleID]int
+	txn       *memdb.Txn
+	db        *DB
+	st        *state     // a private copy in a write transaction
+	edit      *pvec.Edit // nil in a read transaction
+	err       error
+	changes   *Changes
+	deltas    map[model.AccountID]Counts
+	grantsD   map[model.RoleID]int
+	goneRoles map[model.RoleID]model.AccountID // roles deleted by this transaction
+	// seen caches the go-memdb records of a write transaction by table and
+	// ID (nil: deleted). go-memdb drops its cache of writable nodes on
+	// every read of an index the transaction changed, so that each later
+	// write copies whole paths again; most reads by ID are served here.
+	seen map[memKey]any
+	// seenNames caches the answers of reads by name the same way; an
+	// answer holds only while seen has no other record under its ID.
+	seenNames map[memName]any
+}
+
+// memName names a go-memdb record by table, account and name.
+type memName struct {
+	table   string
+	account uint32
+	name    string
+}
+
+// byName returns the go-memdb record of table named name in account
+// (args are the name index's arguments), or nil.
+func byName[T any](tx *Tx, table string, account uint32, name string, args ...any) *T {
+	key := memName{table, account, name}
+	if rec, ok := tx.seenNames[key]; ok {
+		r, _ := rec.(*T)
+		if r == nil {
+			return nil
+		}
+		if cur, ok := tx.seen[memKey{table, memID(r)}]; !ok || cur == rec {
+			return r
+		}
+	}
+	rec := first[T](tx, table, "name", args...)
+	if tx.edit != nil && tx.err == nil {
+		if tx.seenNames == nil {
+			tx.seenNames = map[memName]any{}
+		}
+		if rec != nil {
+			tx.seenNames[key] = rec
+			tx.remember(table, memID(rec), rec)
+		} else {
+			tx.seenNames[key] = nil
+		}
+	}
+	return rec
+}
+
+// memKey names a go-memdb record by table and ID.
+type memKey struct {
+	table string
+	id    uint32
+}
+
+// byID returns the go-memdb record of table with ID id, or nil.
+func byID[T any](tx *Tx, table string, id uint32) *T {
+	if tx.seen != nil {
+		if rec, ok := tx.seen[memKey{table, id}]; ok {
+			r, _ := rec.(*T)
+			return r
+		}
+	}
+	rec := first[T](tx, table, "id", id)
+	if tx.edit != nil && tx.err == nil {
+		tx.remember(table, id, rec)
+	}
+	return rec
+}
+
+// remember caches rec (nil: absent) under table and id in a write
+// transaction.
+func (tx *Tx) remember(table string, id uint32, rec any) {
+	if tx.seen == nil {
+		tx.seen = map[memKey]any{}
+	}
+	tx.seen[memKey{table, id}] = rec
+}
+
+// rememberName caches rec under its name after a Put.
+func (tx *Tx) rememberName(table string, rec any) {
+	var key memName
+	switch r := rec.(type) {
+	case *Account:
+		key = memName{table, 0, r.Name}
+	case *Role:
+		key = memName{table, uint32(r.Account), r.Name}
+	case *Database:
+		key = memName{table, uint32(r.Account), r.Name}
+	default:
+		return
+	}
+	if tx.seenNames == nil {
+		tx.seenNames = map[memName]any{}
+	}
+	tx.seenNames[key] = rec
+}
+
+// memID returns the ID of a go-memdb record.
+func memID(rec any) uint32 {
+	switch r := rec.(type) {
+	case *Account:
+		return uint32(r.ID)
+	case *Role:
+		return uint32(r.ID)
+	case *Database:
+		return uint32(r.ID)
+	}
+	return 0
 }
 
 // Err returns the first store error of the transaction.
@@ -89,6 +209,8 @@ func (tx *Tx) Commit() {
 		goneRoles[r] = tx.Role(r) == nil
 	}
 	tx.txn.Commit()
+	tx.db.cur.Store(tx.st)
+	tx.edit = nil
 	for r, d := range tx.grantsD {
 		if n := tx.db.grants[r] + d; n > 0 && !goneRoles[r] {
 			tx.db.grants[r] = n
@@ -127,31 +249,35 @@ func (tx *Tx) count(rec any, by int) {
 		tx.grantsD[r] += by
 		return
 	}
-	a, field := counted(rec)
-	if field == nil {
-		return
+	if a, delta, ok := counted(rec, by); ok {
+		tx.addCounts(a, delta)
 	}
+}
+
+// addCounts adds delta to the counts of account a in the transaction.
+func (tx *Tx) addCounts(a model.AccountID, delta Counts) {
 	if tx.deltas == nil {
 		tx.deltas = map[model.AccountID]Counts{}
 	}
 	d := tx.deltas[a]
-	*field(&d) += by
+	d.add(delta)
 	tx.deltas[a] = d
 }
 
-// counted returns the account of a counted record and its field in Counts.
-func counted(rec any) (model.AccountID, func(*Counts) *int) {
+// counted returns the account of a counted record and the change of its
+// counts when by such records are added.
+func counted(rec any, by int) (model.AccountID, Counts, bool) {
 	switch r := rec.(type) {
 	case *User:
-		return r.Account, func(c *Counts) *int { return &c.Users }
+		return r.Account, Counts{Users: by}, true
 	case *Role:
-		return r.Account, func(c *Counts) *int { return &c.Roles }
+		return r.Account, Counts{Roles: by}, true
 	case *Database:
-		return r.Account, func(c *Counts) *int { return &c.Databases }
+		return r.Account, Counts{Databases: by}, true
 	case *Table:
-		return r.Account, func(c *Counts) *int { return &c.Tables }
+		return r.Account, Counts{Tables: by}, true
 	}
-	return countedMilvus(rec)
+	return countedMilvus(rec, by)
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases
@@ -162,8 +288,24 @@ func (tx *Tx) Insert(rec any) {
 	tx.count(rec, 1)
 }
 
-// Abort discards a write transaction; it is a no-op after Commit.
-func (tx *Tx) Abort() { tx.txn.Abort() }
+// InsertTable is Insert for a table given by value: unlike a record passed
+// to Insert, t is not allocated on the heap, which matters to bulk loads
+// of millions of tables.
+func (tx *Tx) InsertTable(t Table) {
+	if !tx.writable() {
+		return
+	}
+	tx.st.putTable(tx.edit, &t)
+	tx.Changes().Tables.Add(t.ID)
+	tx.addCounts(t.Account, Counts{Tables: 1})
+}
+
+// Abort discards a write transaction; it is a no-op after Commit. The
+// transaction's copies of the trees are dropped with it.
+func (tx *Tx) Abort() {
+	tx.txn.Abort()
+	tx.edit = nil
+}
 
 // NewAccountID hands out a fresh account ID.
 func (tx *Tx) NewAccountID() model.AccountID {
@@ -200,24 +342,16 @@ func (tx *Tx) newID(counter *uint32, kind string) uint32 {
 	return *counter
 }
 
-func tableOf(rec any) string {
+// memTable returns the go-memdb table of rec, or "" if rec is kept in
+// the trees.
+func memTable(rec any) string {
 	switch rec.(type) {
 	case *Account:
 		return tAccounts
-	case *User:
-		return tUsers
 	case *Role:
 		return tRoles
 	case *Database:
 		return tDatabases
-	case *Table:
-		return tTables
-	case *Grant:
-		return tGrants
-	case *RoleEdge:
-		return tEdges
-	case *UserRole:
-		return tUserRoles
 	case *PrivilegeGroup:
 		return tGroups
 	case *GroupGrant:
@@ -226,30 +360,66 @@ func tableOf(rec any) string {
 		return tPatterns
 	case *Alias:
 		return tAliases
+	case *User, *Table, *Grant, *RoleEdge, *UserRole:
+		return ""
 	}
 	panic(fmt.Sprintf("catalog: no table for %T", rec))
 }
 
+// errReadOnly is the error of a write in a read transaction.
+var errReadOnly = errors.New("cannot write in a read transaction")
+
+// writable reports whether the transaction may write, recording the error
+// of a write in a read transaction.
+func (tx *Tx) writable() bool {
+	if tx.err == nil && tx.edit == nil {
+		tx.err = fmt.Errorf("catalog write: %w", errReadOnly)
+	}
+	return tx.err == nil
+}
+
 // Put inserts or replaces a record (a pointer to one of the record types).
 func (tx *Tx) Put(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Insert(tableOf(rec), rec); err != nil {
+	if !tx.writable() {
+		return
+	}
+	if t := memTable(rec); t != "" {
+		if err := tx.txn.Insert(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog put: %w", err)
 		}
-		tx.track(rec)
+		tx.remember(t, memID(rec), rec)
+		tx.rememberName(t, rec)
+	} else {
+		tx.st.put(tx.edit, rec)
 	}
+	tx.track(rec)
 }
 
 // Delete removes a record.
 func (tx *Tx) Delete(rec any) {
-	if tx.err == nil {
-		if err := tx.txn.Delete(tableOf(rec), rec); err != nil {
+	if !tx.writable() {
+		return
+	}
+	if t := memTable(rec); t != "" {
+		if err := tx.txn.Delete(t, rec); err != nil {
 			tx.err = fmt.Errorf("catalog delete: %w", err)
 		}
-		tx.track(rec)
-		tx.count(rec, -1)
+		tx.remember(t, memID(rec), nil)
+	} else if !tx.st.delete(tx.edit, rec) {
+		tx.err = fmt.Errorf("catalog delete: %w", errNotFound)
 	}
+	if r, ok := rec.(*Role); ok && tx.err == nil {
+		if tx.goneRoles == nil {
+			tx.goneRoles = map[model.RoleID]model.AccountID{}
+		}
+		tx.goneRoles[r.ID] = r.Account
+	}
+	tx.track(rec)
+	tx.count(rec, -1)
 }
+
+// errNotFound is the error of deleting a record that is not there.
+var errNotFound = errors.New("not found")
 
 func first[T any](tx *Tx, table, index string, args ...any) *T {
 	if tx.err != nil {
@@ -280,62 +450,4 @@ func list[T any](tx *Tx, table, index string, args ...any) []*T {
 		out = append(out, raw.(*T))
 	}
 	return out
-}
-
-// Changes records what a write transaction touched, so that derived state
-// (the decision snapshot) is refreshed for exactly those records. Every Put
-// and Delete is recorded; nothing can be forgotten by a caller.
-type Changes struct {
-	Accounts  map[model.AccountID]bool
-	Users     map[model.UserID]bool
-	Roles     map[model.RoleID]bool // role records, and grantees of changed edges
-	Databases map[model.DatabaseID]bool
-	Tables    map[model.TableID]bool
-	Levels    map[LevelKey]bool
-	// Groups are the accounts whose custom privilege groups changed.
-	Groups map[model.AccountID]bool
-	// Patterns are the accounts and databases whose pattern records
-	// changed: their prefix indexes are rebuilt.
-	Patterns map[PatternOwner]bool
-}
-
-func newChanges() *Changes {
-	return &Changes{
-		Accounts: map[model.AccountID]bool{}, Users: map[model.UserID]bool{},
-		Roles: map[model.RoleID]bool{}, Databases: map[model.DatabaseID]bool{},
-		Tables: map[model.TableID]bool{}, Levels: map[LevelKey]bool{},
-		Groups: map[model.AccountID]bool{}, Patterns: map[PatternOwner]bool{},
-	}
-}
-
-// Changes returns what the transaction has touched so far.
-func (tx *Tx) Changes() *Changes {
-	if tx.changes == nil {
-		tx.changes = newChanges()
-	}
-	return tx.changes
-}
-
-func (tx *Tx) track(rec any) {
-	c := tx.Changes()
-	switch r := rec.(type) {
-	case *Account:
-		c.Accounts[r.ID] = true
-	case *User:
-		c.Users[r.ID] = true
-	case *Role:
-		c.Roles[r.ID] = true
-	case *Database:
-		c.Databases[r.ID] = true
-	case *Table:
-		c.Tables[r.ID] = true
-	case *Grant:
-		c.Levels[r.Level()] = true
-	case *RoleEdge:
-		c.Roles[r.Grantee] = true
-	case *UserRole:
-		c.Users[r.User] = true
-	default:
-		trackMilvus(c, rec)
-	}
 }

@@ -1,9 +1,18 @@
 // Package catalog is the catalog of record: accounts, users, roles,
 // databases, tables, privilege grants, role edges, user role grants and
-// owners, kept in a go-memdb store with the indexes the engine queries.
+// owners.
 //
-// A [Tx] wraps one go-memdb transaction. Records are immutable once
-// inserted: to change one, copy it, edit the copy and Put it. Writes go
-// through a single write transaction at a time; read transactions and
-// [DB.Snapshot] views are safe to use from many goroutines.
+// The named entities that stay few (accounts, roles, databases) are kept in
+// a go-memdb store with the indexes the engine queries. The many records
+// (users, tables, privilege grants, role edges, user role grants) are kept
+// by value in persistent structures: arrays by ID (internal/pvec) and
+// ordered google/btree trees, copied on write.
+//
+// A [Tx] wraps one go-memdb transaction and private copies of the trees.
+// Records are immutable once inserted: to change one, copy it, edit the
+// copy and Put it; queries return copies or shared immutable records,
+// never something a later write changes. Writes go through a single write
+// transaction at a time; an aborted transaction drops its copies, so a
+// failure changes nothing. Read transactions and [DB.Snapshot] views are
+// safe to use from many goroutines.
 package catalog

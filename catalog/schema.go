@@ -2,16 +2,11 @@ package catalog
 
 import memdb "github.com/hashicorp/go-memdb"
 
-// Table names of the store.
+// Table names of the go-memdb store.
 const (
 	tAccounts  = "accounts"
-	tUsers     = "users"
 	tRoles     = "roles"
 	tDatabases = "databases"
-	tTables    = "tables"
-	tGrants    = "grants"
-	tEdges     = "edges"
-	tUserRoles = "user_roles"
 )
 
 func uintIdx(field string) memdb.Indexer { return &memdb.UintFieldIndex{Field: field} }
@@ -44,32 +39,24 @@ func table(name string, idx ...*memdb.IndexSchema) *memdb.TableSchema {
 	return ts
 }
 
-// schema keeps indexes few: each index entry costs a radix-tree node, and
-// the compound indexes serve their leading fields by prefix scans.
+// schema holds the named, indexed entities that stay few: accounts, roles
+// and databases, by ID and by name. Each index entry costs a radix-tree
+// node (~400 bytes), so the many records (users, tables, grants, edges,
+// user role grants) live in the persistent trees of [state] instead, and
+// owners are found by scanning the account's objects (only DROP ROLE and
+// SHOW GRANTS ask).
 func schema() *memdb.DBSchema {
-	named := func(name, parent string) *memdb.TableSchema {
+	named := func(name string) *memdb.TableSchema {
 		return table(name,
 			index("id", true, uintIdx("ID")),
-			index("name", true, compound(prefixIdx(parent), strIdx("Name"))),
-			index("owner", false, uintIdx("Owner")))
+			index("name", true, compound(prefixIdx("Account"), strIdx("Name"))))
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,
 			index("id", true, uintIdx("ID")),
 			index("name", true, strIdx("Name"))),
-		tUsers:     named(tUsers, "Account"),
-		tRoles:     named(tRoles, "Account"),
-		tDatabases: named(tDatabases, "Account"),
-		tTables:    named(tTables, "Database"),
-		tGrants: table(tGrants,
-			index("id", true, compound(prefixIdx("Role"), uintIdx("Scope"), uintIdx("Object"), uintIdx("Priv"))),
-			index("level", false, compound(uintIdx("Scope"), uintIdx("Object")))),
-		tEdges: table(tEdges,
-			index("id", true, compound(prefixIdx("Role"), uintIdx("Grantee"))),
-			index("grantee", false, uintIdx("Grantee"))),
-		tUserRoles: table(tUserRoles,
-			index("id", true, compound(prefixIdx("User"), uintIdx("Role"))),
-			index("role", false, uintIdx("Role"))),
+		tRoles:     named(tRoles),
+		tDatabases: named(tDatabases),
 	}}
 	for _, t := range milvusTables() {
 		s.Tables[t.Name] = t

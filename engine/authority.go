@@ -126,9 +126,6 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 	if r == nil {
 		return ac.manageGrants()
 	}
-	if ac.manageGrants() && ac.powerless(r.ID) {
-		return true
-	}
 	if ac.owns(r.Owner) {
 		return true
 	}
@@ -153,7 +150,8 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 			stack = append(stack, e.Grantee)
 		}
 	}
-	return false
+	// Last: the other rules are cheaper than the scan of the account.
+	return ac.manageGrants() && ac.powerless(r.ID)
 }
 
 // mildAccountPrivs are the account privileges a role may carry and still be
@@ -177,22 +175,27 @@ func (ac *actor) powerless(r model.RoleID) bool {
 			return false
 		}
 	}
-	tx := ac.snap.read()
-	seen := map[model.RoleID]bool{r: true}
+	return !ac.snap.read().OwnsRoleOrUser(ac.a.id, ac.closureRoles(r))
+}
+
+// closureRoles returns role r and the roles it inherits in the statement's
+// base snapshot: the roles of its closure that may own something (public,
+// also in every closure, owns nothing).
+func (ac *actor) closureRoles(r model.RoleID) catalog.IDs[model.RoleID] {
+	var roles catalog.IDs[model.RoleID]
+	roles.Add(r)
+	parents := ac.snap.edges().Parents
 	for stack := []model.RoleID{r}; len(stack) > 0; {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if tx.OwnsRoleOrUser(x) {
-			return false
-		}
-		for _, e := range tx.EdgesTo(x) {
-			if !seen[e.Role] {
-				seen[e.Role] = true
-				stack = append(stack, e.Role)
+		for _, p := range parents(x) {
+			if !roles.Has(p) {
+				roles.Add(p)
+				stack = append(stack, p)
 			}
 		}
 	}
-	return true
+	return roles
 }
 
 // mayRevokeRole decides REVOKE r FROM x: MANAGE GRANTS or ownership of r.

@@ -68,13 +68,16 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		return a.onDatabase(set, d, p)
 	case model.KindTable:
 		t := s.tableAt(on.ID)
-		if t == nil || t.account != a.id {
+		if t == nil {
 			return deny(ReasonNoSuchObject)
 		}
 		d := s.dbAt(uint32(t.db))
+		if d == nil || d.account != a.id {
+			return deny(ReasonNoSuchObject)
+		}
 		var tname string // read only for a walk of d's table-name patterns
 		if p.Level() == model.LevelTable && d.patterns.mayHold(patternTables, p.Satisfying()) {
-			tname = t.name
+			tname = s.tableName(model.TableID(on.ID))
 		}
 		return a.onTable(set, d, t, tname, p)
 	case model.KindRole:
@@ -147,7 +150,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 		return allow(ReasonAdmin)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
-	case t != nil && a.held(t.grants, set, want),
+	case t != nil && a.held(t.entries(), set, want),
 		d != nil && a.held(d.tables, set, want),
 		a.held(a.anyTable, set, want),
 		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want),

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/pdp-authz/pdp/catalog"
@@ -14,42 +13,44 @@ import (
 // one write transaction: only the views those changes can affect are
 // rebuilt, everything else is shared with the previous snapshot.
 type deriver struct {
-	tx   *catalog.Tx
-	next Snapshot
-	edit *pvec.Edit
+	tx    *catalog.Tx
+	ch    *catalog.Changes
+	next  Snapshot
+	edit  *pvec.Edit
+	slots map[model.RoleID]uint32 // slots looked up so far (the transaction is complete)
 }
 
 // derive returns the snapshot that follows s once tx commits.
-func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
-	d := &deriver{tx: tx, next: *s, edit: &pvec.Edit{}}
-	ch := tx.Changes()
+func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot { return s.deriveWith(tx, tx.Changes()) }
+
+// deriveWith returns s with the views of the changes ch rebuilt from tx.
+func (s *Snapshot) deriveWith(tx *catalog.Tx, ch *catalog.Changes) *Snapshot {
+	d := &deriver{tx: tx, ch: ch, next: *s, edit: &pvec.Edit{}, slots: map[model.RoleID]uint32{}}
 	users := d.refreshRoles(ch.Roles)
-	for u := range ch.Users {
-		users[u] = true
+	for u := range ch.Users.All() {
+		users.Add(u)
 	}
-	for u := range users {
+	for u := range users.All() {
 		d.refreshUser(u)
 	}
-	accounts := maps.Clone(ch.Accounts)
-	dbs := maps.Clone(ch.Databases)
-	tables := maps.Clone(ch.Tables)
+	accounts, dbs, tables := ch.Accounts.Clone(), ch.Databases.Clone(), ch.Tables.Clone()
 	for l := range ch.Levels {
 		switch l.Scope {
 		case catalog.ScopeAccount, catalog.ScopeAnyDatabase, catalog.ScopeAnyTable:
-			accounts[model.AccountID(l.Object)] = true
+			accounts.Add(model.AccountID(l.Object))
 		case catalog.ScopeDatabase, catalog.ScopeDatabaseTables:
-			dbs[model.DatabaseID(l.Object)] = true
+			dbs.Add(model.DatabaseID(l.Object))
 		case catalog.ScopeTable:
-			tables[model.TableID(l.Object)] = true
+			tables.Add(model.TableID(l.Object))
 		}
 	}
-	for a := range accounts {
+	for a := range accounts.All() {
 		d.refreshAccount(a)
 	}
-	for id := range dbs {
+	for id := range dbs.All() {
 		d.refreshDatabase(id)
 	}
-	for id := range tables {
+	for id := range tables.All() {
 		d.refreshTable(id)
 	}
 	d.refreshMilvus(s, accounts, dbs)
@@ -60,10 +61,15 @@ func (s *Snapshot) derive(tx *catalog.Tx) *Snapshot {
 
 // slotOf returns the slot of role r, or noSlot if it does not exist.
 func (d *deriver) slotOf(r model.RoleID) uint32 {
-	if rec := d.tx.Role(r); rec != nil {
-		return rec.Slot
+	if s, ok := d.slots[r]; ok {
+		return s
 	}
-	return noSlot
+	s := uint32(noSlot)
+	if rec := d.tx.Role(r); rec != nil {
+		s = rec.Slot
+	}
+	d.slots[r] = s
+	return s
 }
 
 // deref returns *v, or the zero (absent) view for nil.
@@ -79,11 +85,11 @@ func deref[T any](v *T) T {
 const noSlot = ^uint32(0)
 
 func (d *deriver) refreshUser(id model.UserID) {
-	rec := d.tx.User(id)
-	var view *userView
-	if rec != nil {
+	rec, ok := d.tx.UserValue(id)
+	var view userView
+	if ok {
 		if acc := d.tx.Account(rec.Account); acc != nil {
-			view = &userView{
+			view = userView{
 				account:   rec.Account,
 				locked:    rec.Locked,
 				admin:     acc.AdminUser == id,
@@ -96,9 +102,33 @@ func (d *deriver) refreshUser(id model.UserID) {
 					inherit.UnionInto(&view.secondary, rv.closure)
 				}
 			}
+			view.direct, view.secondary = packSets(view.direct, view.secondary)
 		}
 	}
-	d.next.users = d.next.users.Set(d.edit, uint32(id), deref(view))
+	d.next.users = d.next.users.Set(d.edit, uint32(id), view)
+}
+
+// packSets copies two sets into one allocation, so that a decision reading
+// both (SECONDARY ROLE ALL) finds them on one cache line.
+func packSets(a, b inherit.Set) (inherit.Set, inherit.Set) {
+	if len(a)+len(b) == 0 {
+		return a, b
+	}
+	buf := make(inherit.Set, len(a)+len(b))
+	copy(buf, a)
+	copy(buf[len(a):], b)
+	return buf[:len(a):len(a)], buf[len(a):]
+}
+
+// levelEntries returns the grants at level l grouped by role: rebuilt if
+// the transaction changed grants at l, else old, the previous snapshot's
+// (a new object has no grants unless they were written at its level).
+func (d *deriver) levelEntries(scope catalog.Scope, object uint32, old []entry) []entry {
+	l := catalog.LevelKey{Scope: scope, Object: object}
+	if !d.ch.Levels[l] {
+		return old
+	}
+	return d.entries(l)
 }
 
 // entries groups the grants at level l by role.
@@ -124,6 +154,7 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 	var view *accountView
 	if rec != nil {
 		obj := uint32(id)
+		old := deref(d.next.accountAt(obj))
 		view = &accountView{
 			id:         id,
 			status:     rec.Status,
@@ -131,9 +162,9 @@ func (d *deriver) refreshAccount(id model.AccountID) {
 			adminRole:  rec.AdminRole,
 			adminSlot:  d.slotOf(rec.AdminRole),
 			publicSlot: d.slotOf(rec.PublicRole),
-			grants:     d.entries(catalog.LevelKey{Scope: catalog.ScopeAccount, Object: obj}),
-			anyDB:      d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyDatabase, Object: obj}),
-			anyTable:   d.entries(catalog.LevelKey{Scope: catalog.ScopeAnyTable, Object: obj}),
+			grants:     d.levelEntries(catalog.ScopeAccount, obj, old.grants),
+			anyDB:      d.levelEntries(catalog.ScopeAnyDatabase, obj, old.anyDB),
+			anyTable:   d.levelEntries(catalog.ScopeAnyTable, obj, old.anyTable),
 		}
 	}
 	d.next.accounts = d.next.accounts.Set(d.edit, uint32(id), deref(view))
@@ -144,27 +175,29 @@ func (d *deriver) refreshDatabase(id model.DatabaseID) {
 	var view *dbView
 	if rec != nil {
 		obj := uint32(id)
+		old := deref(d.next.dbAt(obj))
 		view = &dbView{
 			account:   rec.Account,
 			ownerSlot: d.slotOf(rec.Owner),
-			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabase, Object: obj}),
-			tables:    d.entries(catalog.LevelKey{Scope: catalog.ScopeDatabaseTables, Object: obj}),
+			grants:    d.levelEntries(catalog.ScopeDatabase, obj, old.grants),
+			tables:    d.levelEntries(catalog.ScopeDatabaseTables, obj, old.tables),
 		}
 	}
 	d.next.dbs = d.next.dbs.Set(d.edit, uint32(id), deref(view))
 }
 
 func (d *deriver) refreshTable(id model.TableID) {
-	rec := d.tx.Table(id)
-	var view *tableView
-	if rec != nil {
-		view = &tableView{
-			account:   rec.Account,
-			db:        rec.Database,
-			ownerSlot: d.slotOf(rec.Owner),
-			grants:    d.entries(catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}),
-			name:      rec.Name,
+	rec, ok := d.tx.TableValue(id)
+	var view tableView
+	if ok {
+		view = tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
+		if old := d.next.tableAt(uint32(id)); old != nil {
+			view.grants = old.grants
+		}
+		if l := (catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); d.ch.Levels[l] {
+			view.grants = nil
+			view.grants = d.entries(l)
 		}
 	}
-	d.next.tables = d.next.tables.Set(d.edit, uint32(id), deref(view))
+	d.next.tables = d.next.tables.Set(d.edit, uint32(id), view)
 }

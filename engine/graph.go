@@ -105,8 +105,8 @@ func (d *deriver) order() inherit.Order {
 // closures of the changed roles and, in topological order, of the roles
 // inheriting a closure that changed, and returns the users holding a role
 // whose closure changed.
-func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]bool {
-	users := map[model.UserID]bool{}
+func (d *deriver) refreshRoles(changed catalog.IDs[model.RoleID]) *catalog.IDs[model.UserID] {
+	users := &catalog.IDs[model.UserID]{}
 	seeds, added, gone := d.relink(changed)
 	for _, r := range gone {
 		d.next.graph = d.next.graph.Set(d.edit, uint32(r), nil)
@@ -124,8 +124,8 @@ func (d *deriver) refreshRoles(changed map[model.RoleID]bool) map[model.UserID]b
 // nodes on both sides of every added or removed edge. It returns the
 // changed roles that still exist, the added edges (role, grantee) and the
 // roles that are gone.
-func (d *deriver) relink(changed map[model.RoleID]bool) (seeds []model.RoleID, added [][2]model.RoleID, gone []model.RoleID) {
-	for r := range changed {
+func (d *deriver) relink(changed catalog.IDs[model.RoleID]) (seeds []model.RoleID, added [][2]model.RoleID, gone []model.RoleID) {
+	for r := range changed.All() {
 		var parents []model.RoleID
 		if d.tx.Role(r) == nil {
 			gone = append(gone, r)
@@ -178,7 +178,7 @@ func (d *deriver) noteHolder(r model.RoleID) {
 // closures, and its whole view if its record or its edges changed. It
 // reports whether the closure changed, adding the users holding r to users
 // if so.
-func (d *deriver) refreshRole(r model.RoleID, record bool, users map[model.UserID]bool) bool {
+func (d *deriver) refreshRole(r model.RoleID, record bool, users *catalog.IDs[model.UserID]) bool {
 	old := d.next.roleAt(uint32(r))
 	node := d.next.nodeAt(r)
 	var view roleView
@@ -208,7 +208,7 @@ func (d *deriver) refreshRole(r model.RoleID, record bool, users map[model.UserI
 	if changed && node.held {
 		holders := d.tx.HoldersOf(r)
 		for _, h := range holders {
-			users[h.User] = true
+			users.Add(h.User)
 		}
 		if len(holders) == 0 {
 			d.mutNode(r).held = false

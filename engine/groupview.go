@@ -125,9 +125,12 @@ func groupTable(tx *catalog.Tx, a model.AccountID) []model.PrivSet {
 // or pattern levels changed, with what SPEC §15–§17 add: an account's group
 // table and prefix index, a database's name and prefix index. Unchanged
 // parts are carried from base, the previous snapshot.
-func (d *deriver) refreshMilvus(base *Snapshot, accounts map[model.AccountID]bool, dbs map[model.DatabaseID]bool) {
-	ch := d.tx.Changes()
+func (d *deriver) refreshMilvus(base *Snapshot, accounts catalog.IDs[model.AccountID], dbs catalog.IDs[model.DatabaseID]) {
+	ch := d.ch
 	owners := maps.Clone(ch.Patterns)
+	if owners == nil {
+		owners = map[catalog.PatternOwner]bool{}
+	}
 	for l := range ch.Levels {
 		if l.Scope.IsPattern() {
 			if p := d.tx.Pattern(l.Object); p != nil {
@@ -135,20 +138,21 @@ func (d *deriver) refreshMilvus(base *Snapshot, accounts map[model.AccountID]boo
 			}
 		}
 	}
-	accts, databases := maps.Clone(accounts), maps.Clone(dbs)
+	accts, databases := accounts.Clone(), dbs.Clone()
 	for o := range owners {
 		if o.Database == 0 {
-			accts[o.Account] = true
+			accts.Add(o.Account)
 		} else {
-			databases[o.Database] = true
+			databases.Add(o.Database)
 		}
 	}
-	for id := range accts {
-		d.completeAccount(base, id, ch.Groups[id], owners[catalog.PatternOwner{Account: id}])
+	for id := range accts.All() {
+		d.completeAccount(base, id, ch.Groups.Has(id), owners[catalog.PatternOwner{Account: id}])
 	}
-	for id := range databases {
+	for id := range databases.All() {
 		d.completeDatabase(base, id, owners)
 	}
+	d.next.tableNames = d.tx.TableNames()
 }
 
 func (d *deriver) completeAccount(base *Snapshot, id model.AccountID, groups, patterns bool) {
@@ -195,7 +199,7 @@ func (d *deriver) completeDatabase(base *Snapshot, id model.DatabaseID, owners m
 // patternIndex builds the prefix index of the pattern levels of o, reusing
 // the entries of old for the levels whose grants did not change.
 func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) prefixIndex {
-	ch := d.tx.Changes()
+	ch := d.ch
 	var levels []patternEntry
 	for _, p := range d.tx.PatternsOf(o) {
 		kind := patternTables
@@ -212,13 +216,11 @@ func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) prefixI
 	return buildPrefixIndex(levels)
 }
 
-// tableName returns the name of table id, "" if it does not exist.
-func (s *Snapshot) tableName(id model.TableID) string {
-	if t := s.tableAt(uint32(id)); t != nil {
-		return t.name
-	}
-	return ""
-}
+// tableName returns the name of table id, "" if it does not exist. It
+// reads the catalog's array of tables of the snapshot's revision: no lock,
+// no allocation; only decisions in a database with table-name patterns
+// ask.
+func (s *Snapshot) tableName(id model.TableID) string { return s.tableNames.Name(id) }
 
 // groupMembers returns the current members of group id as tx sees it.
 func groupMembers(tx *catalog.Tx, id model.GroupID) model.PrivSet {

@@ -38,6 +38,10 @@ type acctIndex struct {
 	dbs      []model.DatabaseID           // by ID
 	tables   []model.TableID              // every table of the account, by ID
 	tablesOf map[model.DatabaseID][]int32 // positions of each database's tables
+	// owned lists by slot what each role owns: roles, users, databases and
+	// tables, grouped by kind. The catalog has no owner index, so a
+	// question about what a role owns would scan the account.
+	owned [][]model.Object
 }
 
 // bitmap is a mutable set of positions.
@@ -98,6 +102,15 @@ func (s *Snapshot) buildIndex(a model.AccountID) *acctIndex {
 	}
 	x.children = make([][]uint32, len(x.roles))
 	x.holders = make([][]int32, len(x.roles))
+	x.owned = make([][]model.Object, len(x.roles))
+	own := func(owner model.RoleID, o model.Object) {
+		if slot, ok := slots[owner]; ok {
+			x.owned[slot] = append(x.owned[slot], o)
+		}
+	}
+	for _, r := range roles {
+		own(r.Owner, model.RoleObject(r.ID))
+	}
 	for _, r := range roles {
 		for _, e := range tx.EdgesOf(r.ID) {
 			if g, ok := slots[e.Grantee]; ok {
@@ -110,6 +123,7 @@ func (s *Snapshot) buildIndex(a model.AccountID) *acctIndex {
 	x.locked = newBitmap(len(users))
 	for i, u := range users {
 		x.users = append(x.users, u.ID)
+		own(u.Owner, model.UserObject(u.ID))
 		if u.Locked {
 			x.locked.set(int32(i))
 		}
@@ -122,9 +136,11 @@ func (s *Snapshot) buildIndex(a model.AccountID) *acctIndex {
 	dbOf := map[model.TableID]model.DatabaseID{}
 	for _, d := range tx.DatabasesOf(a) {
 		x.dbs = append(x.dbs, d.ID)
+		own(d.Owner, model.DatabaseObject(d.ID))
 		for _, t := range tx.TablesOf(d.ID) {
 			x.tables = append(x.tables, t.ID)
 			dbOf[t.ID] = d.ID
+			own(t.Owner, model.TableObject(t.ID))
 		}
 	}
 	slices.Sort(x.dbs)
@@ -165,6 +181,14 @@ func (x *acctIndex) usersOf(b bitmap) []model.UserID {
 	return out
 }
 
+// ownedBy returns what the role of slot owns.
+func (x *acctIndex) ownedBy(slot uint32) []model.Object {
+	if int(slot) < len(x.owned) {
+		return x.owned[slot]
+	}
+	return nil
+}
+
 // role returns the role of slot, 0 for none.
 func (x *acctIndex) role(slot uint32) model.RoleID {
 	if int(slot) < len(x.roles) {
@@ -190,7 +214,7 @@ func (c *introCache) carry(base *Snapshot, tx *catalog.Tx) *introCache {
 	if len(built) == 0 {
 		return next
 	}
-	for a := range touchedAccounts(base, tx) {
+	for a := range touchedAccounts(base, tx).All() {
 		delete(built, a)
 	}
 	next.accounts = built
@@ -200,42 +224,41 @@ func (c *introCache) carry(base *Snapshot, tx *catalog.Tx) *introCache {
 // touchedAccounts returns the accounts whose roles, role edges, users, user
 // role grants, databases or tables tx changed, as they were before and as
 // they are in tx.
-func touchedAccounts(base *Snapshot, tx *catalog.Tx) map[model.AccountID]bool {
+func touchedAccounts(base *Snapshot, tx *catalog.Tx) catalog.IDs[model.AccountID] {
 	ch := tx.Changes()
-	out := maps.Clone(ch.Accounts)
-	if out == nil {
-		out = map[model.AccountID]bool{}
-	}
-	for id := range ch.Roles {
+	out := ch.Accounts.Clone()
+	for id := range ch.Roles.All() {
 		if r := tx.Role(id); r != nil {
-			out[r.Account] = true
+			out.Add(r.Account)
 		}
 		if v := base.roleAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Users {
-		if u := tx.User(id); u != nil {
-			out[u.Account] = true
+	for id := range ch.Users.All() {
+		if u, ok := tx.UserValue(id); ok {
+			out.Add(u.Account)
 		}
 		if v := base.userAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Databases {
+	for id := range ch.Databases.All() {
 		if d := tx.Database(id); d != nil {
-			out[d.Account] = true
+			out.Add(d.Account)
 		}
 		if v := base.dbAt(uint32(id)); v != nil {
-			out[v.account] = true
+			out.Add(v.account)
 		}
 	}
-	for id := range ch.Tables {
-		if t := tx.Table(id); t != nil {
-			out[t.Account] = true
+	for id := range ch.Tables.All() {
+		if t, ok := tx.TableValue(id); ok {
+			out.Add(t.Account)
 		}
 		if v := base.tableAt(uint32(id)); v != nil {
-			out[v.account] = true
+			if d := base.dbAt(uint32(v.db)); d != nil {
+				out.Add(d.account)
+			}
 		}
 	}
 	return out

@@ -153,9 +153,13 @@ func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, 
 	all := set.Has(a.adminSlot) || a.held(a.anyDB, set, want) || a.held(a.grants, set, want)
 	picked := newBitmap(len(x.dbs))
 	tx := s.read()
-	for r := range x.rolesOf(set) {
+	for slot := range slotsOf(set) {
 		if all {
 			break
+		}
+		r := x.role(slot)
+		if r == 0 {
+			continue
 		}
 		for _, h := range roleHoldings(tx, r) {
 			if h.privs&want == 0 {
@@ -168,8 +172,10 @@ func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, 
 				s.pickMatching(x, picked, tx.Pattern(h.level.Object))
 			}
 		}
-		for _, d := range tx.DatabasesOwnedBy(r) {
-			x.pickDatabase(picked, d.ID)
+		for _, o := range x.ownedBy(slot) {
+			if o.Kind == model.KindDatabase {
+				x.pickDatabase(picked, model.DatabaseID(o.ID))
+			}
 		}
 	}
 	var out []uint32
@@ -247,7 +253,11 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 		}
 	}
 	tx := s.read()
-	for r := range x.rolesOf(set) {
+	for slot := range slotsOf(set) {
+		r := x.role(slot)
+		if r == 0 {
+			continue
+		}
 		for _, h := range roleHoldings(tx, r) {
 			if h.privs&want == 0 {
 				continue
@@ -273,12 +283,12 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 				}
 			}
 		}
-		for _, t := range tx.TablesOwnedBy(r) {
-			pick(t.ID)
-		}
-		if dbLevel {
-			for _, d := range tx.DatabasesOwnedBy(r) {
-				pickDB(d.ID)
+		for _, o := range x.ownedBy(slot) {
+			switch {
+			case o.Kind == model.KindTable:
+				pick(model.TableID(o.ID))
+			case o.Kind == model.KindDatabase && dbLevel:
+				pickDB(model.DatabaseID(o.ID))
 			}
 		}
 	}
@@ -287,15 +297,4 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 		out = append(out, uint32(x.tables[i]))
 	}
 	return out
-}
-
-// rolesOf yields the IDs of the roles of set.
-func (x *acctIndex) rolesOf(set inherit.Set) iter.Seq[model.RoleID] {
-	return func(yield func(model.RoleID) bool) {
-		for slot := range slotsOf(set) {
-			if id := x.role(slot); id != 0 && !yield(id) {
-				return
-			}
-		}
-	}
 }

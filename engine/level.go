@@ -84,7 +84,7 @@ func (l level) covering(ac *actor) [][]entry {
 			along(&d.patterns, patternTables, l.tbName)
 		}
 		if t := ac.tableView(l.table); t != nil && l.scope == catalog.ScopeTable {
-			out = append(out, t.grants)
+			out = append(out, t.entries())
 		}
 	}
 	return out

@@ -10,7 +10,8 @@ import (
 // for benchmarks. Names are still validated, cycles still refused and
 // limits still applied; objects are owned by their account's admin role.
 type Loader struct {
-	w *writer
+	w      *writer
+	admins map[model.AccountID]*Session // adminSession's answers, made once per account
 }
 
 // Level is a normalised grant level by IDs for the [Loader]. With a
@@ -95,7 +96,15 @@ func (l *Loader) CreateUser(a model.AccountID, name, pw string) (model.UserID, e
 
 // adminSession is the identity the loader records as creator and grantor.
 func (l *Loader) adminSession(acc *catalog.Account) *Session {
-	return &Session{e: l.w.e, account: acc.ID, accountName: acc.Name, user: acc.AdminUser, role: acc.AdminRole}
+	s := l.admins[acc.ID]
+	if s == nil || s.accountName != acc.Name || s.user != acc.AdminUser || s.role != acc.AdminRole {
+		s = &Session{e: l.w.e, account: acc.ID, accountName: acc.Name, user: acc.AdminUser, role: acc.AdminRole}
+		if l.admins == nil {
+			l.admins = map[model.AccountID]*Session{}
+		}
+		l.admins[acc.ID] = s
+	}
+	return s
 }
 
 // CreateRole creates a role owned by the admin role.
@@ -153,8 +162,8 @@ func (l *Loader) CreateTable(d model.DatabaseID, name string) (model.TableID, er
 	if err := l.w.limit(l.w.Count(acc.ID).Tables, l.w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
 		return 0, err
 	}
-	t := &catalog.Table{ID: l.w.NewTableID(), Account: db.Account, Database: d, Name: n, Owner: acc.AdminRole}
-	l.w.Insert(t)
+	t := catalog.Table{ID: l.w.NewTableID(), Account: db.Account, Database: d, Name: n, Owner: acc.AdminRole}
+	l.w.InsertTable(t)
 	return t.ID, nil
 }
 

@@ -40,7 +40,7 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.grants, set, model.LevelTable)) {
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.entries(), set, model.LevelTable)) {
 			return true
 		}
 	}
@@ -70,7 +70,7 @@ func (a *accountView) seesAllTables(set inherit.Set, d *dbView) bool {
 // levels) or owns it.
 func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView, tname string) bool {
 	tablePrivs := levelPrivileges[model.LevelTable]
-	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.grants, set, model.LevelTable) ||
+	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.entries(), set, model.LevelTable) ||
 		a.heldAny(d.tables, set, model.LevelTable) || a.heldAny(a.anyTable, set, model.LevelTable) ||
 		a.held(d.grants, set, tablePrivsFromDatabase) || a.held(a.anyDB, set, tablePrivsFromDatabase) ||
 		a.heldAlong(&d.patterns, patternTables, tname, set, tablePrivs) ||

@@ -41,12 +41,11 @@ type side struct {
 	x      *acctIndex
 	tx     *catalog.Tx
 	grants map[model.RoleID][]catalog.LevelKey
-	owned  map[model.RoleID][]model.Object
 }
 
 func newSide(s *Snapshot, acc model.AccountID) *side {
 	return &side{s: s, a: s.accountAt(uint32(acc)), x: s.index(acc), tx: s.read(),
-		grants: map[model.RoleID][]catalog.LevelKey{}, owned: map[model.RoleID][]model.Object{}}
+		grants: map[model.RoleID][]catalog.LevelKey{}}
 }
 
 // user returns user id's view on this side, nil if it is not a user of the
@@ -69,28 +68,6 @@ func (sd *side) levelsOf(r model.RoleID) []catalog.LevelKey {
 		sd.grants[r] = g
 	}
 	return g
-}
-
-// ownedBy returns what role r owns on this side.
-func (sd *side) ownedBy(r model.RoleID) []model.Object {
-	o, ok := sd.owned[r]
-	if ok {
-		return o
-	}
-	for _, d := range sd.tx.DatabasesOwnedBy(r) {
-		o = append(o, model.DatabaseObject(d.ID))
-	}
-	for _, t := range sd.tx.TablesOwnedBy(r) {
-		o = append(o, model.TableObject(t.ID))
-	}
-	for _, x := range sd.tx.RolesOwnedBy(r) {
-		o = append(o, model.RoleObject(x.ID))
-	}
-	for _, u := range sd.tx.UsersOwnedBy(r) {
-		o = append(o, model.UserObject(u.ID))
-	}
-	sd.owned[r] = o
-	return o
 }
 
 // entries returns the grant entries stored at level l on this side.
@@ -119,7 +96,7 @@ func (sd *side) entries(l catalog.LevelKey) []entry {
 		return d.tables
 	case catalog.ScopeTable:
 		if t := sd.s.tableAt(l.Object); t != nil {
-			return t.grants
+			return t.entries()
 		}
 	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
 		return sd.patternEntries(l)
@@ -139,7 +116,7 @@ func (sd *side) levelAccount(l catalog.LevelKey) model.AccountID {
 		}
 	case catalog.ScopeTable:
 		if t := sd.s.tableAt(l.Object); t != nil {
-			return t.account
+			return sd.s.tableAccount(t)
 		}
 	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
 		if p := sd.tx.Pattern(l.Object); p != nil {
@@ -266,13 +243,13 @@ func (d *differ) examine() {
 			}
 		}
 	}
-	for u := range d.ch.Users {
+	for u := range d.ch.Users.All() {
 		if b.user(u) != nil || a.user(u) != nil {
 			d.users[u] = true
 		}
 	}
 	var roots []uint32
-	for r := range d.ch.Roles {
+	for r := range d.ch.Roles.All() {
 		for _, sd := range []*side{b, a} {
 			if v := sd.s.roleAt(uint32(r)); v != nil && v.account == d.acc {
 				roots = append(roots, v.slot)
@@ -319,16 +296,16 @@ func (d *differ) changedObjects() []model.Object {
 			out = append(out, o)
 		}
 	}
-	for id := range d.ch.Databases {
+	for id := range d.ch.Databases.All() {
 		add(model.DatabaseObject(id))
 	}
-	for id := range d.ch.Tables {
+	for id := range d.ch.Tables.All() {
 		add(model.TableObject(id))
 	}
-	for id := range d.ch.Roles {
+	for id := range d.ch.Roles.All() {
 		add(model.RoleObject(id))
 	}
-	for id := range d.ch.Users {
+	for id := range d.ch.Users.All() {
 		add(model.UserObject(id))
 	}
 	return out
@@ -433,7 +410,7 @@ func (d *differ) keys(ud *userDiff, gained bool) *keys {
 		for _, l := range mine.levelsOf(r) {
 			levels[l] = true
 		}
-		for _, o := range mine.ownedBy(r) {
+		for _, o := range mine.x.ownedBy(slot) {
 			owned[o] = true
 		}
 	}

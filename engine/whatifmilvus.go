@@ -49,7 +49,7 @@ func (sd *side) patternIndex(p *catalog.Pattern) (*prefixIndex, int) {
 // changed, on either side.
 func (d *differ) changedLevels() map[catalog.LevelKey]bool {
 	out := maps.Clone(d.ch.Levels)
-	if !d.ch.Groups[d.acc] {
+	if !d.ch.Groups.Has(d.acc) {
 		return out
 	}
 	for _, sd := range []*side{d.b, d.a} {

@@ -70,7 +70,7 @@ func (s *Snapshot) objectAccount(on model.Object) *accountView {
 		}
 	case model.KindTable:
 		if v := s.tableAt(on.ID); v != nil {
-			a = v.account
+			a = s.tableAccount(v)
 		}
 	case model.KindRole:
 		if v := s.roleAt(on.ID); v != nil {
@@ -144,7 +144,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 		add(a.anyDB)
 		add(a.anyTable)
 		if t := s.tableAt(on.ID); t != nil {
-			add(t.grants)
+			add(t.entries())
 			cand = append(cand, t.ownerSlot)
 			if d := s.dbAt(uint32(t.db)); d != nil {
 				add(d.grants)

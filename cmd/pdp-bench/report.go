@@ -17,6 +17,7 @@ func WriteTable(out io.Writer, res *Result) error {
 	row("load", fmt.Sprintf("%.3f s (parse %.3f s)", res.BuildS, res.ParseS))
 	row("retained heap", fmt.Sprintf("%s (%.0f B per grant; %d privilege + %d role grants)",
 		bytesString(res.HeapBytes), res.BytesPerGrant, res.PrivGrants, res.RoleGrants))
+	row("heap in use", bytesString(res.HeapInuseBytes)+" (spans holding the engine, with fragmentation)")
 
 	section("verification (setup state, random order)")
 	status := "OK"
@@ -57,6 +58,7 @@ func WriteTable(out io.Writer, res *Result) error {
 		row("mutations", fmt.Sprintf("%d applied at %.0f/s, %d failed", res.MutApplied, res.MutRate, res.MutErrors))
 		row("mutation p50 / p99 / max", fmt.Sprintf("%s / %s / %s", nsString(res.MutUsP50*1e3), nsString(res.MutUsP99*1e3), nsString(res.MutUsMax*1e3)))
 		row("Check p50 / p99 / max", fmt.Sprintf("%s / %s / %s", nsString(res.CheckUnderMutNsP50), nsString(res.CheckUnderMutNsP99), nsString(res.CheckUnderMutNsMax)))
+		row("Check p99.9", nsString(res.CheckUnderMutNsP999))
 	}
 	return tw.Flush()
 }

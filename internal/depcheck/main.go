@@ -18,7 +18,7 @@ var allowed = map[string][]string{
 	"internal/pvec":     nil,
 	"internal/depcheck": nil,
 	"internal/readme":   nil,
-	"catalog":           {"model"},
+	"catalog":           {"model", "internal/pvec"},
 	"hierarchy":         {"model", "catalog"},
 	"inherit":           {"model"},
 	"ownership":         {"model", "catalog"},

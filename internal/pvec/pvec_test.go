@@ -44,3 +44,15 @@ func get(v Vec[int], i uint32) int {
 	}
 	return 0
 }
+
+func TestNewEditCopiesLeavesItFinds(t *testing.T) {
+	e1 := &Edit{}
+	v := Vec[int]{}.Set(e1, 1, 1).Set(e1, 2, 2)
+	e2 := &Edit{}
+	w := v.Set(e2, 1, 10)
+	w = w.Set(e2, 2, 20) // the leaf e2 copied is now e2's: rewritten in place
+	x := w.Set(&Edit{}, 3, 30)
+	assert.Equal(t, []int{1, 2, 0}, []int{get(v, 1), get(v, 2), get(v, 3)})
+	assert.Equal(t, []int{10, 20, 0}, []int{get(w, 1), get(w, 2), get(w, 3)})
+	assert.Equal(t, []int{10, 20, 30}, []int{get(x, 1), get(x, 2), get(x, 3)})
+}
