@@ -125,7 +125,6 @@ type tableView struct {
 	db        model.DatabaseID
 	ownerSlot uint32
 	grants    []entry // ON TABLE d.t
-	name      string  // for decisions in a database with table-name patterns (shares the catalog's string)
 }
 
 // entries returns the grants at the table's own level.
