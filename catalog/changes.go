@@ -17,6 +17,11 @@ type Changes struct {
 	Databases IDs[model.DatabaseID]
 	Tables    IDs[model.TableID]
 	Levels    map[LevelKey]bool
+	// Groups are the accounts whose custom privilege groups changed.
+	Groups IDs[model.AccountID]
+	// Patterns are the accounts and databases whose pattern records
+	// changed: their prefix indexes are rebuilt (nil when none).
+	Patterns map[PatternOwner]bool
 }
 
 // Changes returns what the transaction has touched so far.
@@ -46,6 +51,8 @@ func (tx *Tx) track(rec any) {
 		c.Roles.Add(r.Grantee)
 	case *UserRole:
 		c.Users.Add(r.User)
+	default:
+		trackMilvus(c, rec)
 	}
 }
 

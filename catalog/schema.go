@@ -51,11 +51,15 @@ func schema() *memdb.DBSchema {
 			index("id", true, uintIdx("ID")),
 			index("name", true, compound(prefixIdx("Account"), strIdx("Name"))))
 	}
-	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,
 			index("id", true, uintIdx("ID")),
 			index("name", true, strIdx("Name"))),
 		tRoles:     named(tRoles),
 		tDatabases: named(tDatabases),
 	}}
+	for _, t := range milvusTables() {
+		s.Tables[t.Name] = t
+	}
+	return s
 }

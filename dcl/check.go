@@ -53,9 +53,9 @@ func TargetString(t engine.Target) string {
 		if t.AnyDatabase {
 			return "DATABASE *"
 		}
-		return "DATABASE " + t.Database
+		return "DATABASE " + patternString(t.Database, t.DatabasePattern)
 	case model.KindTable:
-		db, table := t.Database, t.Name
+		db, table := patternString(t.Database, t.DatabasePattern), patternString(t.Name, t.TablePattern)
 		if t.AnyDatabase {
 			db = "*"
 		}
@@ -70,6 +70,8 @@ func TargetString(t engine.Target) string {
 		return "ROLE " + t.Name
 	case model.KindUser:
 		return "USER " + t.Name
+	case model.KindAlias:
+		return aliasTargetString(t)
 	}
 	return t.Kind.String()
 }

@@ -30,6 +30,9 @@ func Exec(sess *engine.Session, st Statement) (Result, error) {
 	if res, ok, err := execIntrospection(sess, st); ok {
 		return res, err
 	}
+	if res, ok, err := execMilvus(sess, st); ok {
+		return res, err
+	}
 	var err error
 	switch st := st.(type) {
 	case *CreateAccount:

@@ -151,7 +151,7 @@ func changesCatalog(st Statement) bool {
 		*CreateDatabase, *DropDatabase, *CreateTable, *DropTable:
 		return true
 	}
-	return false
+	return changesCatalogMilvus(st)
 }
 
 // whatIf runs WHAT IF on sess: one row per change, `... more` past the

@@ -90,17 +90,6 @@ func (ac *actor) tableView(id model.TableID) *tableView {
 	return ac.snap.tableAt(uint32(id))
 }
 
-// heldWithOption reports whether a role of S holds one of want with grant
-// option in entries.
-func heldWithOption(entries []entry, set inherit.Set, want model.PrivSet) bool {
-	for i := range entries {
-		if entries[i].options&want != 0 && set.Has(entries[i].slot) {
-			return true
-		}
-	}
-	return false
-}
-
 // mayGrant decides GRANT p ON level (SPEC §9): p or ALL held with grant
 // option at a covering level, ownership of the named object, MANAGE GRANTS
 // for database and table levels, or the admin role.
@@ -116,7 +105,7 @@ func (ac *actor) mayGrant(p model.Privilege, l level) bool {
 	}
 	want := p.Satisfying()
 	for _, entries := range l.covering(ac) {
-		if heldWithOption(entries, ac.set, want) {
+		if ac.a.heldWithOption(entries, ac.set, want) {
 			return true
 		}
 	}
@@ -180,8 +169,9 @@ func (ac *actor) powerless(r model.RoleID) bool {
 	if rv == nil || rv.closure.Has(ac.a.adminSlot) {
 		return rv == nil
 	}
-	for _, e := range ac.a.grants {
-		if e.privs&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
+	for i := range ac.a.grants {
+		e := &ac.a.grants[i]
+		if ac.a.privsOf(e)&levelPrivileges[model.LevelAccount]&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
 			return false
 		}
 	}

@@ -75,7 +75,11 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if d == nil || d.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, d, t, p)
+		var tname string // read only for a walk of d's table-name patterns
+		if p.Level() == model.LevelTable && d.patterns.mayHold(patternTables, p.Satisfying()) {
+			tname = s.tableName(model.TableID(on.ID))
+		}
+		return a.onTable(set, d, t, tname, p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -90,16 +94,6 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		return a.onUser(set, u, p)
 	}
 	return deny(ReasonNoSuchObject)
-}
-
-// held reports whether a role of set holds one of want in entries.
-func held(entries []entry, set inherit.Set, want model.PrivSet) bool {
-	for i := range entries {
-		if entries[i].privs&want != 0 && set.Has(entries[i].slot) {
-			return true
-		}
-	}
-	return false
 }
 
 // onAccount decides an account or cluster privilege on the account.
@@ -122,39 +116,45 @@ func (a *accountView) accountGrant(set inherit.Set, p model.Privilege) Decision 
 	if set.Has(a.adminSlot) {
 		return allow(ReasonAdmin)
 	}
-	if held(a.grants, set, p.Satisfying()) {
+	if a.held(a.grants, set, p.Satisfying()) {
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
 }
 
-// databaseGrant decides a database privilege on database d, which may be
-// nil for a database that does not exist (authority for a missing target).
-func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privilege) Decision {
+// databaseGrant decides a database privilege on database d named name;
+// d may be nil for a database that does not exist (authority for a
+// missing target), which the grants at levels matching its name cover.
+func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
-	case d != nil && held(d.grants, set, want), held(a.anyDB, set, want):
+	case d != nil && a.held(d.grants, set, want), a.held(a.anyDB, set, want),
+		a.patterns.mayHold(patternDatabase, want) && a.walk(&a.patterns, patternDatabase, name, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
 }
 
-// tableGrant decides a table privilege on table t of database d; either
-// may be nil for a missing target.
-func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+// tableGrant decides a table privilege on table t named tname of database
+// d named dname; either may be nil for a missing target. tname is needed
+// only when d has table-name patterns. The pattern indexes are tested
+// before the call to their walk, which then stays out of most decisions.
+func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
-	case t != nil && held(t.entries(), set, want),
-		d != nil && held(d.tables, set, want),
-		held(a.anyTable, set, want):
+	case t != nil && a.held(t.entries(), set, want),
+		d != nil && a.held(d.tables, set, want),
+		a.held(a.anyTable, set, want),
+		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want),
+		a.patterns.mayHold(patternTables, want) && a.walk(&a.patterns, patternTables, dname, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
@@ -163,22 +163,22 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, p mod
 func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelDatabase:
-		return a.databaseGrant(set, d, p)
+		return a.databaseGrant(set, d, d.name, p)
 	case p == model.PrivDropDatabase:
 		return a.ownedOrAccount(set, d.ownerSlot, p)
 	}
 	return deny(ReasonWrongLevel)
 }
 
-func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, p model.Privilege) Decision {
+func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname string, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelTable:
-		return a.tableGrant(set, d, t, p)
+		return a.tableGrant(set, d, d.name, t, tname, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
 		if set.Has(t.ownerSlot) {
 			return allow(ReasonOwner)
 		}
-		return a.databaseGrant(set, d, p)
+		return a.databaseGrant(set, d, d.name, p)
 	}
 	return deny(ReasonWrongLevel)
 }

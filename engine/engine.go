@@ -47,6 +47,8 @@ type Limits struct {
 	// REVOKE of roles.
 	RoleGrantPairsPerStatement int
 	StatementBytes             int
+	GroupsPerAccount           int // custom privilege groups (SPEC §15)
+	PatternsPerAccount         int // name pattern levels (SPEC §16)
 }
 
 // DefaultLimits are the limits of SPEC §10.
@@ -59,6 +61,8 @@ var DefaultLimits = Limits{
 	NamesPerStatement:          1_000,
 	RoleGrantPairsPerStatement: 10_000,
 	StatementBytes:             1 << 20,
+	GroupsPerAccount:           1_000,
+	PatternsPerAccount:         1_000,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -75,6 +79,8 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
 	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
+	fill(&l.GroupsPerAccount, DefaultLimits.GroupsPerAccount)
+	fill(&l.PatternsPerAccount, DefaultLimits.PatternsPerAccount)
 	return l
 }
 

@@ -133,6 +133,10 @@ func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name s
 			return err
 		}
 	}
+	l, err := w.ensurePattern(l)
+	if err != nil {
+		return err
+	}
 	for _, p := range privs {
 		g := w.Grant(r.ID, l.key(), p)
 		if g != nil {
@@ -206,6 +210,7 @@ func (s *Session) RevokePrivilege(st RevokePrivilege) error {
 				return err
 			}
 		}
+		w.sweepPattern(l.key())
 		return nil
 	})
 }

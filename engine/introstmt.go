@@ -82,7 +82,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 		}
 		dv := snap.dbAt(uint32(d.ID))
 		for _, t := range tx.TablesOf(d.ID) {
-			if tv := snap.tableAt(uint32(t.ID)); tv != nil && ac.a.tableVisible(ac.set, dv, tv) {
+			if tv := snap.tableAt(uint32(t.ID)); tv != nil && ac.a.tableVisible(ac.set, dv, tv, t.Name) {
 				rows = append(rows, model.Quote(t.Name))
 			}
 		}
@@ -229,6 +229,9 @@ func levelRows(tx *catalog.Tx, a *accountView, l level) ([]string, error) {
 	for _, g := range tx.GrantsAt(key) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+on+" TO "+roleName(tx, g.Role)+option(g.Option))
 	}
+	for _, g := range tx.GroupGrantsAt(key) {
+		rows = append(rows, groupGrantRow(tx, g))
+	}
 	return rows, nil
 }
 
@@ -278,7 +281,7 @@ func (s *Session) ShowHolders(st ShowHolders) ([]string, error) {
 		if !ac.manageGrants() {
 			return errDenied
 		}
-		if st.On.AnyDatabase || st.On.AnyTable {
+		if st.On.wildcard() {
 			return nil
 		}
 		tx := snap.read()
@@ -332,7 +335,7 @@ func (s *Session) locateOn(snap *Snapshot, on Target) (model.Object, Reason) {
 	switch {
 	case s.objectSpec(on) != nil:
 		return model.Object{}, ReasonNoDatabase
-	case on.AnyDatabase || on.AnyTable:
+	case on.wildcard():
 		return model.Object{}, ReasonWildcard
 	}
 	return locate(snap.read(), s.account, s.db, s.dbName, on)

@@ -109,10 +109,16 @@ func (w *writer) dropRole(s *Session, ac *actor, name string, dropped ownership.
 	return nil
 }
 
-// removeRole deletes role r with its grants, edges and user grants.
+// removeRole deletes role r with its privilege and group grants (and the
+// pattern levels left without grants), edges and user grants.
 func (w *writer) removeRole(r *catalog.Role, public model.RoleID) {
 	for _, g := range w.GrantsOf(r.ID) {
 		w.Delete(g)
+		w.sweepPattern(g.Level())
+	}
+	for _, g := range w.GroupGrantsOf(r.ID) {
+		w.Delete(g)
+		w.sweepPattern(g.Level())
 	}
 	for _, e := range w.EdgesOf(r.ID) {
 		w.deleteEdge(e)

@@ -100,6 +100,9 @@ func roleGrantRows(tx *catalog.Tx, a *accountView, r *catalog.Role) []string {
 	for _, g := range tx.GrantsOf(r.ID) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+" ON "+levelName(tx, g.Level())+to+option(g.Option))
 	}
+	for _, g := range tx.GroupGrantsOf(r.ID) {
+		rows = append(rows, groupGrantRow(tx, g))
+	}
 	for _, e := range tx.EdgesTo(r.ID) {
 		if p := tx.Role(e.Role); p != nil {
 			rows = append(rows, "GRANT "+model.Quote(p.Name)+" TO ROLE "+model.Quote(r.Name)+option(e.Option))
@@ -123,7 +126,7 @@ func ownershipRows(tx *catalog.Tx, r *catalog.Role) []string {
 	for _, u := range tx.UsersOwnedBy(r.ID) {
 		rows = append(rows, "GRANT OWNERSHIP ON USER "+model.Quote(u.Name)+to)
 	}
-	return rows
+	return append(rows, aliasOwnershipRows(tx, r)...)
 }
 
 // levelName prints a stored level as SHOW GRANTS does.
@@ -141,6 +144,8 @@ func levelName(tx *catalog.Tx, k catalog.LevelKey) string {
 				l.dbName = d.Name
 			}
 		}
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		return patternLevelName(tx, k)
 	}
 	return l.String()
 }

@@ -21,7 +21,10 @@ type Snapshot struct {
 	roles    pvec.Vec[roleView]
 	dbs      pvec.Vec[dbView]
 	tables   pvec.Vec[tableView]
-	graph    pvec.Vec[*roleNode] // the role graph, for the write path only
+	// tableNames reads the names of the catalog's tables of this revision,
+	// for decisions with table-name patterns (groupview.go).
+	tableNames catalog.TableNames
+	graph      pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
@@ -65,11 +68,14 @@ func (s *Snapshot) tableAt(i uint32) *tableView {
 	return nil
 }
 
-// entry is one role's privileges at one grant level.
+// entry is one role's privileges at one grant level, or one privilege
+// group granted to the role there (groupview.go). Read it through
+// [accountView.privsOf] and [accountView.optionsOf].
 type entry struct {
 	slot    uint32
-	privs   model.PrivSet
-	options model.PrivSet // the privileges held WITH GRANT OPTION
+	group   uint32        // the group's slot in the account; 0 for the direct grants
+	privs   model.PrivSet // the privileges granted directly
+	options model.PrivSet // the privileges held WITH GRANT OPTION (allPrivs for a group granted so)
 }
 
 type accountView struct {
@@ -79,9 +85,11 @@ type accountView struct {
 	adminRole  model.RoleID
 	adminSlot  uint32
 	publicSlot uint32
-	grants     []entry // ON ACCOUNT
-	anyDB      []entry // ON DATABASE *
-	anyTable   []entry // ON TABLE *.*
+	grants     []entry         // ON ACCOUNT
+	anyDB      []entry         // ON DATABASE *
+	anyTable   []entry         // ON TABLE *.*
+	groups     []model.PrivSet // the members of each privilege group, by slot
+	patterns   prefixIndex     // ON DATABASE p* and ON TABLE p*.*, by database-name prefix
 }
 
 type userView struct {
@@ -106,6 +114,8 @@ type dbView struct {
 	ownerSlot uint32
 	grants    []entry // ON DATABASE d
 	tables    []entry // ON TABLE d.*
+	name      string
+	patterns  prefixIndex // ON TABLE d.q*, by table-name prefix
 }
 
 // tableView is kept small (32 bytes): a catalog may hold millions of
@@ -212,7 +222,8 @@ func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, b
 	return 0, false
 }
 
-// Table returns the ID of the table of database d named name (folded).
+// Table returns the ID of the table of database d named name (folded), or
+// of the table an alias of that name points at now (SPEC §17).
 func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
 	if s.empty() {
 		return 0, false
@@ -221,7 +232,7 @@ func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) 
 	if err != nil {
 		return 0, false
 	}
-	if t := s.read().TableByName(d, n); t != nil {
+	if t := tableOrAlias(s.read(), d, n); t != nil {
 		return t.ID, true
 	}
 	return 0, false

@@ -42,12 +42,28 @@ const (
 //	TABLE d.t             {Kind: KindTable, Database: "d", Name: "t"}
 //	TABLE t               {Kind: KindTable, Name: "t"} (current database)
 //	ROLE r | USER u       {Kind: KindRole | KindUser, Name: "r" | "u"}
+//	ALIAS [d.]a           {Kind: KindAlias, Database: "d", Name: "a"} (GRANT OWNERSHIP only)
+//
+// Name patterns (SPEC §16) give the prefix without its `*`:
+//
+//	DATABASE p*           {Kind: KindDatabase, Database: "p", DatabasePattern: true}
+//	TABLE p*.*            {Kind: KindTable, Database: "p", DatabasePattern: true, AnyTable: true}
+//	TABLE d.q*            {Kind: KindTable, Database: "d", Name: "q", TablePattern: true}
+//	TABLE q*              {Kind: KindTable, Name: "q", TablePattern: true} (current database)
 type Target struct {
-	Kind        model.Kind
-	Database    string
-	Name        string
-	AnyDatabase bool
-	AnyTable    bool
+	Kind            model.Kind
+	Database        string
+	Name            string
+	AnyDatabase     bool
+	AnyTable        bool
+	DatabasePattern bool // Database is a prefix
+	TablePattern    bool // Name is a prefix
+}
+
+// wildcard reports whether the target is a level naming no object: a
+// wildcard or a name pattern.
+func (t Target) wildcard() bool {
+	return t.AnyDatabase || t.AnyTable || t.DatabasePattern || t.TablePattern
 }
 
 // CreateAccount is CREATE ACCOUNT.

@@ -11,16 +11,6 @@ import (
 // privileges included; the "also allowed by" privileges count; a grant
 // covering TABLE d.* shows d even while it has no table.
 
-// heldAny reports whether a role of set holds any privilege in entries.
-func heldAny(entries []entry, set inherit.Set) bool {
-	for i := range entries {
-		if entries[i].privs != 0 && set.Has(entries[i].slot) {
-			return true
-		}
-	}
-	return false
-}
-
 // tablePrivsFromDatabase are the grants at a database level that give a
 // privilege on its tables (SPEC §8: DROP and ALTER TABLE).
 const tablePrivsFromDatabase = model.PrivSet(1)<<model.PrivDropTable | model.PrivSet(1)<<model.PrivAlterTable |
@@ -41,12 +31,27 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 	case d == nil || d.account != a.id:
 		return false
 	case a.seesAllDatabases(set), set.Has(d.ownerSlot),
-		heldAny(a.anyDB, set), heldAny(d.grants, set), heldAny(a.anyTable, set), heldAny(d.tables, set),
-		held(a.grants, set, model.PrivDropDatabase.Satisfying()):
+		a.heldAny(a.anyDB, set, model.LevelDatabase), a.heldAny(d.grants, set, model.LevelDatabase),
+		a.heldAny(a.anyTable, set, model.LevelTable), a.heldAny(d.tables, set, model.LevelTable),
+		a.held(a.grants, set, model.PrivDropDatabase.Satisfying()),
+		a.heldAlong(&a.patterns, patternDatabase, d.name, set, levelPrivileges[model.LevelDatabase]),
+		a.heldAlong(&a.patterns, patternTables, d.name, set, levelPrivileges[model.LevelTable]),
+		a.heldAnyPattern(&d.patterns, set):
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || heldAny(tv.entries(), set)) {
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.entries(), set, model.LevelTable)) {
+			return true
+		}
+	}
+	return false
+}
+
+// heldAnyPattern reports whether a role of set holds a table privilege at
+// any pattern level of x, a database's index of TABLE d.q* levels.
+func (a *accountView) heldAnyPattern(x *prefixIndex, set inherit.Set) bool {
+	for _, l := range x.all() {
+		if a.heldAny(l.entries, set, model.LevelTable) {
 			return true
 		}
 	}
@@ -56,14 +61,19 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 // seesAllTables reports whether S sees every table of database d: it holds
 // SHOW TABLES on d (the admin role and d's owner do).
 func (a *accountView) seesAllTables(set inherit.Set, d *dbView) bool {
-	return a.databaseGrant(set, d, model.PrivShowTables).Allowed
+	return a.databaseGrant(set, d, d.name, model.PrivShowTables).Allowed
 }
 
-// tableVisible reports whether S sees table t of database d: it sees every
-// table of d, or holds a privilege on t (from any level covering it, DROP
-// and ALTER TABLE from the database levels) or owns it.
-func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView) bool {
-	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || heldAny(t.entries(), set) ||
-		heldAny(d.tables, set) || heldAny(a.anyTable, set) ||
-		held(d.grants, set, tablePrivsFromDatabase) || held(a.anyDB, set, tablePrivsFromDatabase)
+// tableVisible reports whether S sees table t, named tname, of database d:
+// it sees every table of d, or holds a privilege on t (from any level
+// covering it, patterns included; DROP and ALTER TABLE from the database
+// levels) or owns it.
+func (a *accountView) tableVisible(set inherit.Set, d *dbView, t *tableView, tname string) bool {
+	tablePrivs := levelPrivileges[model.LevelTable]
+	return a.seesAllTables(set, d) || set.Has(t.ownerSlot) || a.heldAny(t.entries(), set, model.LevelTable) ||
+		a.heldAny(d.tables, set, model.LevelTable) || a.heldAny(a.anyTable, set, model.LevelTable) ||
+		a.held(d.grants, set, tablePrivsFromDatabase) || a.held(a.anyDB, set, tablePrivsFromDatabase) ||
+		a.heldAlong(&d.patterns, patternTables, tname, set, tablePrivs) ||
+		a.heldAlong(&a.patterns, patternTables, d.name, set, tablePrivs) ||
+		a.heldAlong(&a.patterns, patternDatabase, d.name, set, tablePrivsFromDatabase)
 }

@@ -109,9 +109,14 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 	cand := []uint32{a.adminSlot}
 	add := func(entries []entry) {
 		for i := range entries {
-			if entries[i].privs&want != 0 {
+			if a.privsOf(&entries[i])&want != 0 {
 				cand = append(cand, entries[i].slot)
 			}
+		}
+	}
+	along := func(x *prefixIndex, k int, name string) {
+		for _, pl := range x.along(k, name) {
+			add(pl.entries)
 		}
 	}
 	switch on.Kind {
@@ -132,6 +137,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 		add(a.anyDB)
 		if d := s.dbAt(on.ID); d != nil {
 			add(d.grants)
+			along(&a.patterns, patternDatabase, d.name)
 			cand = append(cand, d.ownerSlot)
 		}
 	case model.KindTable:
@@ -143,6 +149,9 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 			if d := s.dbAt(uint32(t.db)); d != nil {
 				add(d.grants)
 				add(d.tables)
+				along(&a.patterns, patternDatabase, d.name)
+				along(&a.patterns, patternTables, d.name)
+				along(&d.patterns, patternTables, s.tableName(model.TableID(on.ID)))
 				cand = append(cand, d.ownerSlot)
 			}
 		}

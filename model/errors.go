@@ -46,6 +46,9 @@ var (
 	ErrNotConnected = errors.New("not connected")
 	// ErrLimit: a configured limit would be exceeded.
 	ErrLimit = errors.New("limit exceeded")
+	// ErrInUse: the object is still referred to (a privilege group still
+	// granted, a table that has aliases) and can not be dropped.
+	ErrInUse = errors.New("object in use")
 	// ErrSyntax: a statement could not be parsed.
 	ErrSyntax = errors.New("syntax error")
 	// ErrStorage: the engine's storage (its journal) failed or is closed;

@@ -15,6 +15,15 @@ type DatabaseID uint32
 // TableID identifies a table for the life of the engine; it is never reused.
 type TableID uint32
 
+// GroupID identifies a privilege group (SPEC §15). The predefined groups
+// read_only and read_write of every account share the IDs [GroupReadOnly]
+// and [GroupReadWrite]; custom groups get IDs that are never reused.
+type GroupID uint32
+
+// AliasID identifies a table alias (SPEC §17) for the life of the engine;
+// it is never reused.
+type AliasID uint32
+
 // Kind is the kind of an object a decision is asked about.
 type Kind uint8
 
@@ -26,9 +35,13 @@ const (
 	KindTable
 	KindRole
 	KindUser
+	// KindAlias names a table alias (SPEC §17). It appears only as the
+	// object of GRANT OWNERSHIP: a decision is always about the table an
+	// alias points at, never about the alias.
+	KindAlias
 )
 
-var kindNames = [...]string{"none", "account", "database", "table", "role", "user"}
+var kindNames = [...]string{"none", "account", "database", "table", "role", "user", "alias"}
 
 // String returns the lower-case name of the kind, as used in messages.
 func (k Kind) String() string {

@@ -31,6 +31,7 @@ const (
 	NameRole
 	NameDatabase
 	NameTable
+	NameGroup // a privilege group (SPEC §15)
 )
 
 // IsPredefinedRole reports whether a folded name is one of the predefined

@@ -38,6 +38,7 @@ func (m *machine) Check(t *rapid.T) {
 		t.Fatalf("SHOW output differs from the oracle's (- oracle only, + engine only):\n%s", diff(want, got))
 	}
 	m.checkInvariants(t, got)
+	m.checkMilvusInvariants(t, got)
 	m.checkSessionDecisions(t)
 	m.checkDecisionsByID(t)
 	m.checkHeldSnapshots(t)
@@ -115,6 +116,7 @@ func (m *machine) engineDump(t *rapid.T) []string {
 			require.NoError(t, err, "%s: SHOW GRANTS FOR USER %s", a.Name, u)
 			out = append(out, prefix(a.Name+" user "+u+": ", rows)...)
 		}
+		out = append(out, m.milvusDump(t, a, p)...)
 	}
 	return out
 }
@@ -136,6 +138,7 @@ func (m *machine) oracleDump() []string {
 		for _, u := range users {
 			out = append(out, prefix(a.Name+" user "+u+": ", s.UserRows(s.UserByName(a.ID, u).ID))...)
 		}
+		out = append(out, m.oracleMilvusDump(a)...)
 	}
 	return out
 }
@@ -214,6 +217,11 @@ func (m *machine) checkInvariants(t *rapid.T, dump []string) {
 				live["TABLE "+s.DBs[tb.DB].Name+"."+tb.Name] = true
 			}
 		}
+		for _, al := range s.Aliases {
+			if al.Account == acc.ID {
+				live["ALIAS "+s.DBs[al.DB].Name+"."+al.Name] = true
+			}
+		}
 		for obj := range live {
 			owners := a.owners[obj]
 			switch {
@@ -235,6 +243,13 @@ func (m *machine) checkInvariants(t *rapid.T, dump []string) {
 			if len(f) == 2 && f[1] != "*" && f[1] != "*.*" {
 				obj := f[0] + " " + f[1]
 				if db, ok := strings.CutSuffix(f[1], ".*"); ok {
+					obj = "DATABASE " + db
+				}
+				if strings.HasSuffix(obj, "*") { // a name pattern: only TABLE d.q* names an object, d
+					db, _, ok := strings.Cut(f[1], ".")
+					if !ok || strings.HasSuffix(db, "*") {
+						continue
+					}
 					obj = "DATABASE " + db
 				}
 				if !live[obj] {

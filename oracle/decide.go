@@ -55,30 +55,25 @@ func restrictedAllows(p model.Privilege) bool {
 // set is a set of roles.
 type set map[ID]bool
 
-// holds reports whether a role of S holds p, or the ALL of p's level, at
-// level l (with grant option if opt).
-func (s *State) holds(S set, p model.Privilege, l Level, opt bool) bool {
-	for _, g := range s.Grants {
-		if S[g.Role] && g.Level == l && (g.Priv == p || g.Priv == allOf(levelOf(p))) && (g.Option || !opt) {
-			return true
-		}
-	}
-	return false
-}
-
 // accountGrant: the admin role, or p held on the account.
 func (s *State) accountGrant(acc *Account, S set, p model.Privilege) bool {
-	return S[acc.Admin] || s.holds(S, p, Level{ScopeAccount, acc.ID}, false)
+	return S[acc.Admin] || s.holdsWhere(acc.ID, S, p, func(l Level) bool { return l == Level{Scope: ScopeAccount, Obj: acc.ID} }, false)
 }
 
-// databaseGrant: the admin role, ownership of d, or p held at DATABASE d
-// or DATABASE *. d may be 0 for a database that does not exist.
-func (s *State) databaseGrant(acc *Account, S set, d ID, p model.Privilege) bool {
-	if S[acc.Admin] || s.holds(S, p, Level{ScopeAnyDB, acc.ID}, false) {
-		return true
+// databaseGrant: the admin role, ownership of d, or p held at a level
+// covering database d named name (DATABASE d, DATABASE *, DATABASE p*). d
+// may be 0 for a database that does not exist, which the levels matching
+// its name would cover.
+func (s *State) databaseGrant(acc *Account, S set, d ID, name string, p model.Privilege) bool {
+	if db := s.DBs[d]; db != nil {
+		name = db.Name
+		if S[db.Owner] {
+			return true
+		}
+	} else {
+		d = 0
 	}
-	db := s.DBs[d]
-	return db != nil && (S[db.Owner] || s.holds(S, p, Level{ScopeDB, d}, false))
+	return S[acc.Admin] || s.holdsWhere(acc.ID, S, p, func(l Level) bool { return coversDatabase(l, acc.ID, d, name) }, false)
 }
 
 // Object is a concrete object of a decision.
@@ -162,7 +157,7 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 		}
 		switch {
 		case lvl == model.LevelDatabase:
-			return s.databaseGrant(acc, S, d.ID, p)
+			return s.databaseGrant(acc, S, d.ID, d.Name, p)
 		case p == model.PrivDropDatabase:
 			return s.accountGrant(acc, S, p) || S[d.Owner]
 		}
@@ -171,12 +166,13 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 		if t == nil || t.Account != acc.ID {
 			return false
 		}
+		dname := s.DBs[t.DB].Name
 		switch {
 		case lvl == model.LevelTable:
-			return S[acc.Admin] || S[t.Owner] || s.holds(S, p, Level{ScopeTable, t.ID}, false) ||
-				s.holds(S, p, Level{ScopeDBTables, t.DB}, false) || s.holds(S, p, Level{ScopeAnyTable, acc.ID}, false)
+			return S[acc.Admin] || S[t.Owner] ||
+				s.holdsWhere(acc.ID, S, p, func(l Level) bool { return coversTable(l, acc.ID, t.DB, dname, t.ID, t.Name) }, false)
 		case p == model.PrivDropTable, p == model.PrivAlterTable:
-			return S[t.Owner] || s.databaseGrant(acc, S, t.DB, p)
+			return S[t.Owner] || s.databaseGrant(acc, S, t.DB, dname, p)
 		}
 	case model.KindRole:
 		r := s.Roles[on.ID]

@@ -27,6 +27,7 @@ type Model struct {
 func New(rootPassword string, threshold int, lockFor time.Duration, now func() time.Time) *Model {
 	m := &Model{
 		State: &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{},
+			Groups: map[ID]*Group{}, Aliases: map[ID]*Alias{},
 			logins: map[ID]failure{}, unknown: map[[2]string]failure{}},
 		Threshold: threshold, LockFor: lockFor, Now: now,
 	}
@@ -45,7 +46,7 @@ func (s *State) createAccount(name, admin, pw, adminRole string) *Account {
 	acc.Admin, acc.Public, acc.AdminUser = ar.ID, pub.ID, u.ID
 	s.Accounts[acc.ID], s.Roles[ar.ID], s.Roles[pub.ID], s.Users[u.ID] = acc, ar, pub, u
 	s.UserRoles = append(s.UserRoles, UserRole{User: u.ID, Role: ar.ID}, UserRole{User: u.ID, Role: pub.ID})
-	s.Grants = append(s.Grants, Grant{Role: pub.ID, Priv: model.PrivConnect, Level: Level{ScopeAccount, acc.ID}})
+	s.Grants = append(s.Grants, Grant{Role: pub.ID, Priv: model.PrivConnect, Level: Level{Scope: ScopeAccount, Obj: acc.ID}})
 	delete(s.unknown, [2]string{name, admin})
 	return acc
 }
@@ -180,6 +181,7 @@ const (
 	nameRole
 	nameDatabase
 	nameTable
+	nameGroup
 )
 
 // fold applies the name rules of SPEC §1.

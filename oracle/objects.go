@@ -103,7 +103,7 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 			dbID = r.db.ID
 		}
 		switch {
-		case !ac.base.databaseGrant(ac.acc, ac.primary, dbID, model.PrivCreateTable):
+		case !ac.base.databaseGrant(ac.acc, ac.primary, dbID, t.db, model.PrivCreateTable):
 			return errDenied
 		case r.db == nil:
 			return r.missing
@@ -138,7 +138,7 @@ func (se *Session) DropTable(st engine.DropTable) error {
 		if r.db != nil {
 			dbID = r.db.ID
 		}
-		if !(r.table != nil && ac.S[r.table.Owner]) && !ac.base.databaseGrant(ac.acc, ac.S, dbID, model.PrivDropTable) {
+		if !(r.table != nil && ac.S[r.table.Owner]) && !ac.base.databaseGrant(ac.acc, ac.S, dbID, t.db, model.PrivDropTable) {
 			return errDenied
 		}
 		switch {
@@ -146,6 +146,11 @@ func (se *Session) DropTable(st engine.DropTable) error {
 			return nil
 		case r.missing != nil:
 			return r.missing
+		}
+		for _, a := range s.Aliases {
+			if a.Table == r.table.ID {
+				return model.Errorf(model.ErrInUse, "the table %s.%s has aliases", t.db, r.table.Name)
+			}
 		}
 		s.dropTable(r.table.ID)
 		return nil

@@ -113,6 +113,11 @@ func (s *State) handOver(base *State, dropped set, admin ID) {
 			u.Owner = heir(u.Owner, 0)
 		}
 	}
+	for _, a := range s.Aliases {
+		if dropped[a.Owner] {
+			a.Owner = heir(a.Owner, 0)
+		}
+	}
 	for _, r := range s.Roles {
 		if dropped[r.Owner] {
 			r.Owner = heir(r.Owner, r.ID)
@@ -365,6 +370,12 @@ func (s *State) harmless(acc *Account, r ID) bool {
 		for _, g := range s.Grants {
 			if g.Role == x && g.Level.Scope == ScopeAccount &&
 				g.Priv != model.PrivConnect && g.Priv != model.PrivShowDatabases {
+				return false
+			}
+		}
+		for _, g := range s.GroupGrants {
+			if g.Role == x && g.Level.Scope == ScopeAccount &&
+				s.groupPrivs(acc.ID, g.Group)&^model.Privs(model.PrivConnect, model.PrivShowDatabases)&accountPrivs != 0 {
 				return false
 			}
 		}

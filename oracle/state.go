@@ -72,12 +72,18 @@ const (
 	ScopeAnyTable              // ON TABLE *.*
 	ScopeDBTables              // ON TABLE d.*
 	ScopeTable                 // ON TABLE d.t
+	// The name patterns of SPEC §16: Obj is the account for the first two,
+	// the database for the third; Prefix is the folded prefix.
+	ScopeDBPattern       // ON DATABASE p*
+	ScopeAnyTablePattern // ON TABLE p*.*
+	ScopeTablePattern    // ON TABLE d.q*
 )
 
 // Level is a normalised grant level.
 type Level struct {
-	Scope Scope
-	Obj   ID
+	Scope  Scope
+	Obj    ID
+	Prefix string // name patterns only
 }
 
 // Grant is a privilege held by a role at a level.
@@ -120,8 +126,12 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
-	logins    map[ID]failure // per user
-	unknown   map[[2]string]failure
+	// SPEC §15–§17: custom privilege groups, grants of groups, aliases.
+	Groups      map[ID]*Group
+	GroupGrants []GroupGrant
+	Aliases     map[ID]*Alias
+	logins      map[ID]failure // per user
+	unknown     map[[2]string]failure
 	// Limits are the per-account limits (a zero field: none).
 	Limits engine.Limits // per unknown account/user pair
 	next   ID
@@ -138,18 +148,21 @@ func cloneMap[T any](m map[ID]*T) map[ID]*T {
 
 func (s *State) clone() *State {
 	return &State{
-		Accounts:  cloneMap(s.Accounts),
-		Users:     cloneMap(s.Users),
-		Roles:     cloneMap(s.Roles),
-		DBs:       cloneMap(s.DBs),
-		Tables:    cloneMap(s.Tables),
-		Grants:    slices.Clone(s.Grants),
-		Edges:     slices.Clone(s.Edges),
-		UserRoles: slices.Clone(s.UserRoles),
-		logins:    maps.Clone(s.logins),
-		unknown:   maps.Clone(s.unknown),
-		next:      s.next,
-		Limits:    s.Limits,
+		Accounts:    cloneMap(s.Accounts),
+		Users:       cloneMap(s.Users),
+		Roles:       cloneMap(s.Roles),
+		DBs:         cloneMap(s.DBs),
+		Tables:      cloneMap(s.Tables),
+		Grants:      slices.Clone(s.Grants),
+		Edges:       slices.Clone(s.Edges),
+		UserRoles:   slices.Clone(s.UserRoles),
+		Groups:      cloneMap(s.Groups),
+		GroupGrants: slices.Clone(s.GroupGrants),
+		Aliases:     cloneMap(s.Aliases),
+		logins:      maps.Clone(s.logins),
+		unknown:     maps.Clone(s.unknown),
+		next:        s.next,
+		Limits:      s.Limits,
 	}
 }
 
@@ -186,6 +199,21 @@ func (s *State) overLimit(acc ID, kind string) error {
 				n++
 			}
 		}
+		for _, a := range s.Aliases {
+			if a.Account == acc {
+				n++
+			}
+		}
+	case "privilege groups":
+		max = s.Limits.GroupsPerAccount
+		for _, g := range s.Groups {
+			if g.Account == acc {
+				n++
+			}
+		}
+	case "pattern levels":
+		max = s.Limits.PatternsPerAccount
+		n = len(s.patternLevels(acc))
 	}
 	if max > 0 && n >= max {
 		return model.Errorf(model.ErrLimit, "the number of %s in account %s exceeds the limit %d", kind, s.Accounts[acc].Name, max)
@@ -245,6 +273,18 @@ func (s *State) tableByName(db ID, name string) *Table {
 	return nil
 }
 
+// tableOrAlias returns the table of db named name, or the table an alias
+// of that name points at (SPEC §17).
+func (s *State) tableOrAlias(db ID, name string) *Table {
+	if t := s.tableByName(db, name); t != nil {
+		return t
+	}
+	if a := s.aliasByName(db, name); a != nil {
+		return s.Tables[a.Table]
+	}
+	return nil
+}
+
 // userRole returns the index of the grant of role r to user u, or -1.
 func (s *State) userRole(u, r ID) int {
 	return slices.IndexFunc(s.UserRoles, func(x UserRole) bool { return x.User == u && x.Role == r })
@@ -287,20 +327,34 @@ func (s *State) Closure(r ID) map[ID]bool {
 
 // dropTable removes a table and the grants on it.
 func (s *State) dropTable(t ID) {
-	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == Level{ScopeTable, t} })
+	s.dropLevel(Level{Scope: ScopeTable, Obj: t})
 	delete(s.Tables, t)
+}
+
+// dropLevel removes every privilege and group grant at l.
+func (s *State) dropLevel(l Level) {
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == l })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return g.Level == l })
 }
 
 // dropDatabase removes a database, its tables and every grant on or in it.
 func (s *State) dropDatabase(d ID) {
+	for id, a := range s.Aliases {
+		if a.DB == d {
+			delete(s.Aliases, id)
+		}
+	}
 	for id, t := range s.Tables {
 		if t.DB == d {
 			s.dropTable(id)
 		}
 	}
-	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool {
-		return g.Level == Level{ScopeDB, d} || g.Level == Level{ScopeDBTables, d}
-	})
+	gone := func(l Level) bool {
+		return l == Level{Scope: ScopeDB, Obj: d} || l == Level{Scope: ScopeDBTables, Obj: d} ||
+			l.Scope == ScopeTablePattern && l.Obj == d
+	}
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return gone(g.Level) })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return gone(g.Level) })
 	delete(s.DBs, d)
 }
 
@@ -309,6 +363,7 @@ func (s *State) dropDatabase(d ID) {
 func (s *State) dropRoleRecords(r ID) {
 	pub := s.Accounts[s.Roles[r].Account].Public
 	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Role == r })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return g.Role == r })
 	s.Edges = slices.DeleteFunc(s.Edges, func(e Edge) bool { return e.Role == r || e.Grantee == r })
 	s.UserRoles = slices.DeleteFunc(s.UserRoles, func(x UserRole) bool { return x.Role == r })
 	for _, u := range s.Users {
@@ -334,6 +389,11 @@ func (s *State) dropAccount(a ID) {
 	for id, u := range s.Users {
 		if u.Account == a {
 			delete(s.Users, id)
+		}
+	}
+	for id, g := range s.Groups {
+		if g.Account == a {
+			delete(s.Groups, id)
 		}
 	}
 	delete(s.Accounts, a)

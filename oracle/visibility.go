@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/pdp-authz/pdp/model"
 )
@@ -39,8 +40,20 @@ func (s *State) visibleDatabase(acc *Account, S set, d *Database) bool {
 			return true
 		}
 	}
+	// A table privilege at a level covering TABLE d.* (TABLE *.*, TABLE
+	// p*.*, TABLE d.*, TABLE d.q*), by a grant or a group's members now.
+	coversAll := func(l Level) bool {
+		return l == Level{Scope: ScopeAnyTable, Obj: acc.ID} || l == Level{Scope: ScopeDBTables, Obj: d.ID} ||
+			l.Scope == ScopeAnyTablePattern && l.Obj == acc.ID && strings.HasPrefix(d.Name, l.Prefix) ||
+			l.Scope == ScopeTablePattern && l.Obj == d.ID
+	}
 	for _, g := range s.Grants {
-		if S[g.Role] && (g.Level == Level{ScopeAnyTable, acc.ID} || g.Level == Level{ScopeDBTables, d.ID}) {
+		if S[g.Role] && coversAll(g.Level) {
+			return true
+		}
+	}
+	for _, g := range s.GroupGrants {
+		if S[g.Role] && coversAll(g.Level) && s.groupPrivs(acc.ID, g.Group)&levelPrivs(model.LevelTable) != 0 {
 			return true
 		}
 	}

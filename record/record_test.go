@@ -160,7 +160,7 @@ func TestDecodeRefusals(t *testing.T) {
 		{"a string one byte too long", frame([]byte{1, 2, 3, 'a', 'b'}), ErrCorrupt, "a text of 3 bytes runs past the body's 2"},
 		{"more ops than bytes", frame([]byte{1, 2, 0, 200, 1}), ErrCorrupt, "exceeds"},
 		{"an unknown action", frame([]byte{1, 2, 0, 1, 3, 3, 1, 1, 0, 1, 1}), ErrCorrupt, "op 0: unknown action 3"},
-		{"an unknown kind", frame([]byte{1, 2, 0, 1, 1, 9, 1, 1, 0, 1, 1}), ErrCorrupt, "op 0: unknown kind 9"},
+		{"an unknown kind", frame([]byte{1, 2, 0, 1, 1, 99, 1, 1, 0, 1, 1}), ErrCorrupt, "op 0: unknown kind 99"},
 		{"kind 0", frame([]byte{1, 2, 0, 1, 1, 0, 1, 1, 0, 1, 1}), ErrCorrupt, "unknown kind 0"},
 		{"an op cut short", frame([]byte{1, 2, 0, 1, 1, 3, 1, 1}), ErrCorrupt, "op 0 (put role)"},
 		{"a flag of 2", frame([]byte{1, 2, 0, 1, 1, 7, 1, 1, 1, 2, 1, 1}), ErrCorrupt, "flag 2"},

@@ -42,6 +42,10 @@ const (
 	StmtCreateUser
 	StmtGrantPrivilege
 	StmtGrantRole
+	// The statements of SPEC §15 (milvus.go).
+	StmtCreateGroup // CREATE PRIVILEGE GROUP Name
+	StmtAlterGroup  // ALTER PRIVILEGE GROUP Name ADD Privileges
+	StmtGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO To
 )
 
 // Statement is one setup statement. Names are folded to lower case.
@@ -68,6 +72,10 @@ type Statement struct {
 	On engine.Target
 	// To is the grantee of a GRANT: a role, or for GRANT role TO x a role or a user.
 	To string
+	// Group is the privilege group of GRANT PRIVILEGE GROUP.
+	Group string
+	// Privileges are the privileges ALTER PRIVILEGE GROUP adds.
+	Privileges model.PrivSet
 }
 
 // Expect is the answer a CHECK line expects.
@@ -123,6 +131,8 @@ const (
 	MutGrantPrivilege
 	MutRevokeRole
 	MutGrantRole
+	MutRevokeGroup // REVOKE PRIVILEGE GROUP Group ON On FROM Grantee
+	MutGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO Grantee
 )
 
 // Mutation is one MUTATE line, run as the account's admin user.
@@ -136,16 +146,19 @@ type Mutation struct {
 	On        engine.Target
 	// Role is the role granted or revoked by a role mutation.
 	Role string
+	// Group is the privilege group of a group mutation.
+	Group string
 	// Grantee is the role (or, for role mutations, role or user) that gains
 	// or loses the privilege or role.
 	Grantee string
 }
 
-// PrivilegeGrants returns the number of GRANT priv statements in the setup.
+// PrivilegeGrants returns the number of GRANT priv and GRANT PRIVILEGE
+// GROUP statements in the setup.
 func (w *Workload) PrivilegeGrants() int {
 	n := 0
 	for i := range w.Setup {
-		if w.Setup[i].Kind == StmtGrantPrivilege {
+		if k := w.Setup[i].Kind; k == StmtGrantPrivilege || k == StmtGrantGroup {
 			n++
 		}
 	}
@@ -182,7 +195,7 @@ func (st *Statement) String() string {
 	case StmtGrantRole:
 		return fmt.Sprintf("GRANT %s TO %s", st.Name, st.To)
 	}
-	return "-- unknown statement"
+	return st.milvusString()
 }
 
 // String renders c as a workload line, without the terminating ";".
@@ -212,12 +225,15 @@ func (m *Mutation) String() string {
 	case MutGrantRole:
 		return prefix + fmt.Sprintf("GRANT %s TO %s", m.Role, m.Grantee)
 	}
-	return "-- unknown mutation"
+	return prefix + m.milvusString()
 }
 
 // FormatTarget renders a database or table level or object as written in
 // a workload: "DATABASE *", "DATABASE d", "TABLE *.*", "TABLE d.*", "TABLE d.t".
 func FormatTarget(t engine.Target) string {
+	if t.DatabasePattern || t.TablePattern {
+		return formatPattern(t)
+	}
 	switch t.Kind {
 	case model.KindDatabase:
 		if t.AnyDatabase {
