@@ -17,14 +17,19 @@ type IDCounters struct {
 	Role     uint32
 	Database uint32
 	Table    uint32
+	Group    uint32
+	Alias    uint32
+	Pattern  uint32
 }
 
 func (c idCounters) ids() IDCounters {
-	return IDCounters{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table}
+	return IDCounters{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table,
+		Group: c.group, Alias: c.alias, Pattern: c.pattern}
 }
 
 func (i IDCounters) counters() idCounters {
-	return idCounters{account: i.Account, user: i.User, role: i.Role, database: i.Database, table: i.Table}
+	return idCounters{account: i.Account, user: i.User, role: i.Role, database: i.Database, table: i.Table,
+		group: i.Group, alias: i.Alias, pattern: i.Pattern}
 }
 
 // Write is one write of a transaction: a Put (Delete false) or a Delete
@@ -87,6 +92,14 @@ func (tx *Tx) Unlogged() *Tx {
 // non-nil pointer to one of the record types or to [IDCounters].
 func Known(rec any) bool {
 	switch r := rec.(type) {
+	case *PrivilegeGroup:
+		return r != nil
+	case *GroupGrant:
+		return r != nil
+	case *Pattern:
+		return r != nil
+	case *Alias:
+		return r != nil
 	case *Account:
 		return r != nil
 	case *User:
@@ -143,14 +156,23 @@ func (tx *Tx) exists(rec any) bool {
 		return tx.Table(r.ID) != nil
 	case *Grant:
 		return tx.Grant(r.Role, r.Level(), r.Priv) != nil
+	case *PrivilegeGroup:
+		return tx.Group(r.ID) != nil
+	case *GroupGrant:
+		return tx.GroupGrant(r.Role, LevelKey{r.Scope, r.Object}, r.Group) != nil
+	case *Pattern:
+		return tx.Pattern(r.ID) != nil
+	case *Alias:
+		return tx.Alias(r.ID) != nil
 	}
 	return true
 }
 
 // All yields every record of the state the transaction reads, the ID
 // counters first (for a write transaction or a view of a [DB]), then
-// accounts, roles, users, databases, tables, grants, role edges and user
-// role grants, each kind in the order of its key. Replaying them in this
+// accounts, roles, users, databases, tables, grants, role edges, user
+// role grants, privilege groups, group grants, patterns and aliases, each
+// kind in the order of its key. Replaying them in this
 // order into an empty catalog rebuilds the state. A record yielded may be
 // reused by the next iteration: a caller that keeps one copies it. A
 // store error ends the iteration; [Tx.Err] reports it.
@@ -166,7 +188,11 @@ func (tx *Tx) All() iter.Seq[any] {
 			tx.st.allTables(yield) &&
 			ascend(tx.st.grants, yield) &&
 			ascend(tx.st.edges, yield) &&
-			ascend(tx.st.userRoles, yield)
+			ascend(tx.st.userRoles, yield) &&
+			all[PrivilegeGroup](tx, tGroups, yield) &&
+			all[GroupGrant](tx, tGroupGrants, yield) &&
+			all[Pattern](tx, tPatterns, yield) &&
+			all[Alias](tx, tAliases, yield)
 	}
 }
 

@@ -93,6 +93,9 @@ func idCounterFields(c coder, r *catalog.IDCounters) {
 	u32(c, &r.Role)
 	u32(c, &r.Database)
 	u32(c, &r.Table)
+	u32(c, &r.Group)
+	u32(c, &r.Alias)
+	u32(c, &r.Pattern)
 }
 
 // kinds maps each kind code of the format to its record type. The codes

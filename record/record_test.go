@@ -318,9 +318,10 @@ func goldenIDs() *Record {
 // goldenIDsHex is goldenIDs() in format version 1; kind 16 was added to
 // version 1 without changing the bytes of the other kinds.
 const goldenIDsHex = "" +
-	"d001" + "0c000000" + "fdf58c28" + // magic, version, length 12, CRC-32C
+	"d001" + "0f000000" + "8af90968" + // magic, version, length 15, CRC-32C
 	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
-	"0110" + "02" + "05" + "ac02" + "07" + "08"
+	"0110" + "02" + "05" + "ac02" + "07" + "08" + // account, user, role, database, table
+	"00" + "00" + "00" // privilege group, alias, pattern
 
 func TestGoldenIDsBytes(t *testing.T) {
 	got, err := Encode(goldenIDs())
