@@ -90,6 +90,12 @@ func (tx *Tx) Unlogged() *Tx {
 
 // Known reports whether rec is a record a transaction can write: a
 // non-nil pointer to one of the record types or to [IDCounters].
+//
+// A record type added to the catalog must be added here, to [Tx.All]
+// (or snapshot files lose it), to exists if it counts towards a limit, and
+// to the kinds of package record (its field list in record/fields.go); an
+// ID counter added to the catalog goes into [IDCounters] and its field
+// list.
 func Known(rec any) bool {
 	switch r := rec.(type) {
 	case *PrivilegeGroup:
