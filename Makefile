@@ -7,7 +7,7 @@ BIN := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: test fmt vet staticcheck race etcd-test bench fuzz cover deps pdp-bench rapid scenarios demo
+.PHONY: test fmt vet staticcheck race etcd-test bench fuzz cover deps pdp-bench rapid crash scenarios demo
 
 # test: the gate CI runs — formatting, vet, staticcheck, and every test under the race detector,
 # of the core module and of the nested module etcdlog.
@@ -58,6 +58,14 @@ pdp-bench:
 
 rapid:
 	$(GO) test -count=1 -run 'Oracle|Property|StateMachine' ./oracle -rapid.checks=20000 -timeout 60m
+
+# crash: the crash test of durable engines at length (make test kills its child 60 times;
+# this kills it CRASH_KILLS times, under the race detector), and the replay property with
+# more cases.
+CRASH_KILLS ?= 2000
+crash:
+	$(GO) test -race -count=1 -run '^TestCrashRecovery$$' ./engine -crash.kills=$(CRASH_KILLS) -timeout 60m
+	$(GO) test -count=1 -run '^TestRecordsReplayToTheLiveState$$' ./engine -rapid.checks=5000 -timeout 60m
 
 FUZZTIME ?= 60s
 fuzz:

@@ -56,7 +56,7 @@ func Open() (*DB, error) {
 
 // Write opens the write transaction. The caller commits or aborts it.
 func (d *DB) Write() *Tx {
-	return &Tx{txn: d.mem.Txn(true), db: d, st: d.cur.Load().clone(), edit: &pvec.Edit{}}
+	return &Tx{txn: d.mem.Txn(true), db: d, st: d.cur.Load().clone(), edit: &pvec.Edit{}, start: d.next, logged: d.next}
 }
 
 // Read opens a read transaction on the current state.
@@ -65,16 +65,19 @@ func (d *DB) Read() *Tx { return &Tx{txn: d.mem.Txn(false), db: d, st: d.cur.Loa
 // Snapshot returns a read-only view of the current state that later writes
 // do not change. Open read transactions on it with [View.Read]. It must
 // not run concurrently with a commit (the engine's writer lock sees to it).
-func (d *DB) Snapshot() *View { return &View{mem: d.mem.Snapshot(), st: d.cur.Load()} }
+func (d *DB) Snapshot() *View {
+	return &View{mem: d.mem.Snapshot(), st: d.cur.Load(), ids: d.next.ids()}
+}
 
 // View is a frozen catalog state, safe to read from many goroutines.
 type View struct {
 	mem *memdb.MemDB
 	st  *state
+	ids IDCounters // the ID counters as of the view
 }
 
 // Read opens a read transaction on the view.
-func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false), st: v.st} }
+func (v *View) Read() *Tx { return &Tx{txn: v.mem.Txn(false), st: v.st, frozen: &v.ids} }
 
 // Tx is one catalog transaction. The first store error sticks: later
 // writes are skipped and [Tx.Err] reports it, so callers check once.
@@ -96,6 +99,14 @@ type Tx struct {
 	// seenNames caches the answers of reads by name the same way; an
 	// answer holds only while seen has no other record under its ID.
 	seenNames map[memName]any
+
+	start    idCounters  // the ID counters when the write transaction began
+	logged   idCounters  // the ID counters as the log last recorded them
+	log      []Write     // the writes so far, in order (see Writes)
+	frozen   *IDCounters // the ID counters of a view's read transaction
+	unlogged bool        // keep no log (see Unlogged, LimitLog)
+	logLimit int         // the most writes to log; 0: no limit (see LimitLog)
+	overflow bool        // more writes than logLimit were made
 }
 
 // memName names a go-memdb record by table, account and name.
@@ -298,12 +309,20 @@ func (tx *Tx) InsertTable(t Table) {
 	tx.st.putTable(tx.edit, &t)
 	tx.Changes().Tables.Add(t.ID)
 	tx.addCounts(t.Account, Counts{Tables: 1})
+	if !tx.unlogged {
+		c := t // only a logged insert puts a copy on the heap
+		tx.logWrite(false, &c)
+	}
 }
 
-// Abort discards a write transaction; it is a no-op after Commit. The
-// transaction's copies of the trees are dropped with it.
+// Abort discards a write transaction and gives back the IDs it handed out,
+// so that a change that was never made leaves no trace; it is a no-op
+// after Commit. The transaction's copies of the trees are dropped with it.
 func (tx *Tx) Abort() {
 	tx.txn.Abort()
+	if tx.edit != nil {
+		tx.db.next = tx.start
+	}
 	tx.edit = nil
 }
 
@@ -379,8 +398,13 @@ func (tx *Tx) writable() bool {
 }
 
 // Put inserts or replaces a record (a pointer to one of the record types).
+// A Put of [IDCounters] moves the ID counters.
 func (tx *Tx) Put(rec any) {
 	if !tx.writable() {
+		return
+	}
+	if ids, ok := rec.(*IDCounters); ok {
+		tx.putIDs(ids)
 		return
 	}
 	if t := memTable(rec); t != "" {
@@ -393,11 +417,18 @@ func (tx *Tx) Put(rec any) {
 		tx.st.put(tx.edit, rec)
 	}
 	tx.track(rec)
+	if tx.err == nil {
+		tx.logWrite(false, rec)
+	}
 }
 
 // Delete removes a record.
 func (tx *Tx) Delete(rec any) {
 	if !tx.writable() {
+		return
+	}
+	if _, ok := rec.(*IDCounters); ok {
+		tx.err = fmt.Errorf("catalog delete: the ID counters can not be deleted")
 		return
 	}
 	if t := memTable(rec); t != "" {
@@ -416,6 +447,9 @@ func (tx *Tx) Delete(rec any) {
 	}
 	tx.track(rec)
 	tx.count(rec, -1)
+	if tx.err == nil {
+		tx.logWrite(true, rec)
+	}
 }
 
 // errNotFound is the error of deleting a record that is not there.

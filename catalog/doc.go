@@ -12,7 +12,13 @@
 // Records are immutable once inserted: to change one, copy it, edit the
 // copy and Put it; queries return copies or shared immutable records,
 // never something a later write changes. Writes go through a single write
-// transaction at a time; an aborted transaction drops its copies, so a
-// failure changes nothing. Read transactions and [DB.Snapshot] views are
-// safe to use from many goroutines.
+// transaction at a time; an aborted transaction drops its copies and
+// gives back the IDs it took, so a failure changes nothing. Read
+// transactions and [DB.Snapshot] views are safe to use from many
+// goroutines.
+//
+// A write transaction logs its writes in order ([Tx.Writes]), ended by the
+// position of the ID counters ([IDCounters]) when it moved them: the
+// operations of a change record (reference §20), which [Tx.Replay] applies
+// to another catalog. [Tx.All] yields a whole state, for snapshot files.
 package catalog

@@ -34,7 +34,7 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 // CreateAccount runs CREATE ACCOUNT (SPEC §10); it needs moadmin.
 func (s *Session) CreateAccount(st CreateAccount) error {
 	var name, admin, hash string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if err = foldInto(&name, model.NameAccount, st.Name); err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Session) CreateAccount(st CreateAccount) error {
 // sessions are closed for good.
 func (s *Session) DropAccount(st DropAccount) error {
 	var name string
-	return s.exec(func() error {
+	return s.exec(st, func() error {
 		if err := foldInto(&name, model.NameAccount, st.Name); err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (w *writer) managedAccount(ac *actor, name string, ifExists bool) (*catalog
 // AlterAccount runs ALTER ACCOUNT with exactly one option.
 func (s *Session) AlterAccount(st AlterAccount) error {
 	var name, admin, hash string
-	return s.exec(func() error {
+	return s.exec(st, func() error {
 		var err error
 		name, admin, hash, err = s.prepareAlterAccount(st)
 		return err

@@ -92,7 +92,7 @@ func (ac *actor) alterTable(l level) bool {
 // Aliases count as tables for the tables limit.
 func (s *Session) CreateAlias(st CreateAlias) error {
 	var asp, tsp levelSpec
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		asp, tsp, err = s.aliasSpecs(st.Database, st.Name, st.TableDatabase, st.Table)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -136,7 +136,7 @@ func aliasAt(tx *catalog.Tx, l level, name string) *catalog.Alias {
 // have authority over it.
 func (s *Session) AlterAlias(st AlterAlias) error {
 	var asp, tsp levelSpec
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		asp, tsp, err = s.aliasSpecs(st.Database, st.Name, st.TableDatabase, st.Table)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -174,7 +174,7 @@ func (s *Session) AlterAlias(st AlterAlias) error {
 // database, or Check(DROP TABLE) on its table.
 func (s *Session) DropAlias(st DropAlias) error {
 	var sp levelSpec
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		sp, err = s.tableTarget(st.Database, st.Name)
 		return err
 	}, func(w *writer, ac *actor) error {

@@ -16,4 +16,11 @@
 // allocate; a held Snapshot answers the same forever. Decisions are values
 // ([Decision]) with a [Reason]; refusals of statements are errors wrapping
 // model.ErrDenied and the other sentinels of package model.
+//
+// State (reference §20): every commit is one change record (package
+// record), which [Engine.Changes] streams and [Engine.Apply] re-applies;
+// [Engine.WriteSnapshot] and [Restore] write and read the whole state as a
+// snapshot file; [Open] returns a durable engine kept in a directory
+// (package journal), whose changes are acknowledged and visible only once
+// their records are on stable storage, and which recovers after a crash.
 package engine

@@ -8,8 +8,10 @@ import (
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/journal"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/password"
+	"github.com/pdp-authz/pdp/record"
 )
 
 // Engine is the policy decision point: the catalog of record, one writer at
@@ -21,10 +23,16 @@ import (
 type Engine struct {
 	mu       sync.Mutex // serialises writers
 	db       *catalog.DB
-	cur      atomic.Pointer[Snapshot]
+	head     *Snapshot                // the last committed snapshot, which writers start from (mu)
+	cur      atomic.Pointer[Snapshot] // the last published snapshot, which readers see
 	cfg      config
 	logins   *lockout // volatile login state: failure counts, automatic locks
 	verifier verifier // the hasher, as logins use it
+
+	pub    *publisher            // committed changes on their way to being published (commit.go)
+	feed   *feed                 // the recent change records, for Changes (feed.go)
+	store  *durable              // the journal of a durable engine, nil in memory (durable.go)
+	broken atomic.Pointer[error] // set once the journal failed: writes are refused
 }
 
 // Limits are the configurable limits of SPEC §10. A zero field takes its default.
@@ -89,6 +97,10 @@ type config struct {
 	now          func() time.Time
 	sleep        func(time.Duration)
 	limits       Limits
+	bootstrap    *record.Record // WithBootstrap: record 0 to start from
+	feedSize     int            // WithFeedSize
+	snapEvery    int            // WithSnapshotEvery (durable engines)
+	journalOpts  []journal.Option
 }
 
 // Option configures [New].
@@ -154,35 +166,74 @@ func WithLimits(l Limits) Option {
 	return func(c *config) error { c.limits = l; return nil }
 }
 
-// New returns an engine holding the account sys with its roles moadmin and
-// public and the user root (SPEC §2). A root password or hash is required.
+// New returns an in-memory engine holding the account sys with its roles
+// moadmin and public and the user root (SPEC §2): the bootstrap, revision
+// 0. A root password or hash is required, unless [WithBootstrap] gives
+// the bootstrap record to start from.
 func New(opts ...Option) (*Engine, error) {
-	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now, sleep: time.Sleep}
+	e, err := blank(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.bootstrap(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// configure applies the options over the defaults.
+func configure(opts []Option) (config, error) {
+	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now, sleep: time.Sleep,
+		feedSize: defaultFeedSize, snapEvery: defaultSnapshotEvery}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
-			return nil, err
+			return cfg, err
 		}
 	}
 	cfg.limits = cfg.limits.withDefaults()
+	return cfg, nil
+}
+
+// blank returns an engine with an empty catalog and no snapshot: it must
+// be bootstrapped or restored before use.
+func blank(opts []Option) (*Engine, error) {
+	cfg, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
 	db, err := catalog.Open()
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{db: db, cfg: cfg, logins: newLockout(cfg.threshold, cfg.lockFor, cfg.now), verifier: cfg.hasher}
-	e.cur.Store(&Snapshot{cat: db.Snapshot(), intro: &introCache{}})
+	return &Engine{db: db, cfg: cfg, logins: newLockout(cfg.threshold, cfg.lockFor, cfg.now), verifier: cfg.hasher,
+		pub: newPublisher(), feed: newFeed(cfg.feedSize)}, nil
+}
+
+// bootstrap commits revision 0: the given bootstrap record, or sys, its
+// roles and root.
+func (e *Engine) bootstrap() error {
+	if rec := e.cfg.bootstrap; rec != nil {
+		e.cfg.bootstrap = nil
+		e.cfg.rootPassword, e.cfg.rootHash = "", ""
+		if err := e.Apply(rec); err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		return nil
+	}
 	hash, err := e.rootHash()
 	e.cfg.rootPassword, e.cfg.rootHash = "", ""
 	if err != nil {
-		return nil, err
+		return err
 	}
 	err = e.update(func(w *writer) error {
+		w.describe = func() string { return stmtBootstrap }
 		_, err := w.createAccount(model.SysAccount, model.RootUser, hash, model.MoAdmin, "")
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bootstrap: %w", err)
+		return fmt.Errorf("bootstrap: %w", err)
 	}
-	return e, nil
+	return nil
 }
 
 func (e *Engine) rootHash() (string, error) {
@@ -257,44 +308,13 @@ type writer struct {
 
 	pending      *inherit.Pending // closures for cycle checks, made on first use
 	edgesRemoved bool             // a role edge was removed: pending is no longer exact
+	describe     func() string    // the canonical statement text, rendered once the statement succeeded
+	replaying    []*record.Record // the records Apply replays
 }
 
 // afterCommit defers an effect outside the catalog until the transaction
 // commits, so that a failed statement leaves it undone too.
 func (w *writer) afterCommit(fn func()) { w.after = append(w.after, fn) }
-
-// update runs fn as one atomic change: on success the catalog commits and a
-// new snapshot is published; on any error nothing changes.
-func (e *Engine) update(fn func(w *writer) error) (err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	base := e.cur.Load()
-	tx := e.db.Write()
-	defer func() {
-		if err != nil {
-			tx.Abort()
-		}
-	}()
-	w := &writer{Tx: tx, e: e, base: base}
-	if err = fn(w); err != nil {
-		return err
-	}
-	if err = tx.Err(); err != nil {
-		return err
-	}
-	next := base.derive(tx)
-	if err = tx.Err(); err != nil {
-		return err
-	}
-	next.intro = base.intro.carry(base, tx)
-	tx.Commit()
-	next.cat = e.db.Snapshot()
-	e.cur.Store(next)
-	for _, fn := range w.after {
-		fn()
-	}
-	return nil
-}
 
 // hashPassword checks pw against the password rules and hashes it.
 func (e *Engine) hashPassword(pw string) (string, error) {

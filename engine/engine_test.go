@@ -23,7 +23,7 @@ func TestBootstrap(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"moadmin", "public"}, roles)
 	assert.True(t, root.Decide(model.PrivCreateAccount, account).Allowed)
-	assert.Equal(t, uint64(1), eng.Snapshot().Revision())
+	assert.Equal(t, uint64(0), eng.Snapshot().Revision(), "the bootstrap is revision 0 (SPEC §20)")
 }
 
 func TestNewNeedsRootSecret(t *testing.T) {

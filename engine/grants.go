@@ -88,10 +88,10 @@ func (s *Session) prepareGrant(privs []string, on Target, roles []string, revoke
 // a list naming OWNERSHIP is an ownership transfer (SPEC §6).
 func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 	if hasOwnership(st.Privileges) {
-		return s.transfer(st.On, st.To, func() error { return ownershipForm(st) })
+		return s.transfer(st, st.On, st.To, func() error { return ownershipForm(st) })
 	}
 	var p privStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if p, err = s.prepareGrant(st.Privileges, st.On, st.To, false); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func publicMay(privs []model.Privilege, opt GrantOption) error {
 // and table levels, or the admin role.
 func (s *Session) RevokePrivilege(st RevokePrivilege) error {
 	var p privStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if hasOwnership(st.Privileges) {
 			if _, err := privList(nonOwnership(st.Privileges), targetLevel(st.On), true); err != nil {
 				return err

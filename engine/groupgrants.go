@@ -56,7 +56,7 @@ func (s *Session) prepareGroupGrant(group string, on Target, roles []string) (p 
 // level now; authority and the special-role rules apply member by member.
 func (s *Session) GrantPrivilegeGroup(st GrantPrivilegeGroup) error {
 	var p groupStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if p, err = s.prepareGroupGrant(st.Group, st.On, st.To); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (w *writer) grantGroup(s *Session, g *catalog.PrivilegeGroup, privs []model
 // when g has no member of the level any more.
 func (s *Session) RevokePrivilegeGroup(st RevokePrivilegeGroup) error {
 	var p groupStatement
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		p, err = s.prepareGroupGrant(st.Group, st.On, st.From)
 		return err
 	}, func(w *writer, ac *actor) error {

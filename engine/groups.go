@@ -123,7 +123,7 @@ func (ac *actor) mayEditGroup(touched model.PrivSet) bool {
 // session's account.
 func (s *Session) CreatePrivilegeGroup(st CreatePrivilegeGroup) error {
 	var name string
-	return s.exec(func() error { return foldInto(&name, model.NameGroup, st.Name) }, func(w *writer, ac *actor) error {
+	return s.exec(st, func() error { return foldInto(&name, model.NameGroup, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (w *writer) freeGroupSlot(a model.AccountID) uint32 {
 func (s *Session) AlterPrivilegeGroup(st AlterPrivilegeGroup) error {
 	var name string
 	var privs model.PrivSet
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if err = foldInto(&name, model.NameGroup, st.Name); err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (w *writer) publicMayAdd(g *catalog.PrivilegeGroup, added model.PrivSet) er
 // the group exists.
 func (s *Session) DropPrivilegeGroup(st DropPrivilegeGroup) error {
 	var name string
-	return s.exec(func() error { return foldInto(&name, model.NameGroup, st.Name) }, func(w *writer, ac *actor) error {
+	return s.exec(st, func() error { return foldInto(&name, model.NameGroup, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}

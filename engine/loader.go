@@ -32,7 +32,10 @@ func (e *Engine) Load(fn func(l *Loader) error) error {
 	if !e.ready() {
 		return errNoEngine
 	}
-	return e.update(func(w *writer) error { return fn(&Loader{w: w}) })
+	return e.update(func(w *writer) error {
+		w.describe = func() string { return stmtLoad }
+		return fn(&Loader{w: w})
+	})
 }
 
 // CreateAccount creates an open account with its admin user.

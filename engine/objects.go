@@ -10,7 +10,7 @@ import (
 // role, which owns the database.
 func (s *Session) CreateDatabase(st CreateDatabase) error {
 	var name string
-	return s.exec(func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
+	return s.exec(st, func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ func (s *Session) CreateDatabase(st CreateDatabase) error {
 // and every grant on it or in it go with it.
 func (s *Session) DropDatabase(st DropDatabase) error {
 	var name string
-	return s.exec(func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
+	return s.exec(st, func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
 		if err := ac.restricted(); err != nil {
 			return err
 		}
@@ -70,7 +70,7 @@ func (s *Session) tableTarget(db, name string) (levelSpec, error) {
 // active role, which owns the table.
 func (s *Session) CreateTable(st CreateTable) error {
 	var sp levelSpec
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		sp, err = s.tableTarget(st.Database, st.Name)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -104,7 +104,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 // aliases is not dropped (SPEC §17); naming an alias names its table.
 func (s *Session) DropTable(st DropTable) error {
 	var sp levelSpec
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		sp, err = s.tableTarget(st.Database, st.Name)
 		return err
 	}, func(w *writer, ac *actor) error {

@@ -37,7 +37,7 @@ func TestEngineNeverPrintsRootCredentials(t *testing.T) {
 	assertNeverPrints(t, eng, secretPw, "sha256")
 	assertNeverPrints(t, []*engine.Engine{eng}, secretPw, "sha256")
 	assertNeverPrints(t, struct{ E *engine.Engine }{eng}, secretPw, "sha256")
-	assert.Equal(t, "engine.Engine{revision 1}", fmt.Sprint(eng))
+	assert.Equal(t, "engine.Engine{revision 0}", fmt.Sprint(eng))
 
 	byHash, err := engine.New(engine.WithRootHash(hash), engine.WithHasher(password.Testing()))
 	require.NoError(t, err)

@@ -48,7 +48,7 @@ func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) 
 // GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
 func (s *Session) GrantRole(st GrantRole) error {
 	var roles, to []string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if roles, to, err = s.foldPair(st.Roles, st.To); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (w *writer) dropOption(rec any, held bool) {
 // needs MANAGE GRANTS or ownership of each role. Only the direct edge goes.
 func (s *Session) RevokeRole(st RevokeRole) error {
 	var roles, from []string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		roles, from, err = s.foldPair(st.Roles, st.From)
 		return err
 	}, func(w *writer, ac *actor) error {

@@ -12,7 +12,7 @@ import (
 // the new roles.
 func (s *Session) CreateRole(st CreateRole) error {
 	var names []string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if err = checkNames(st.Names, "role"); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 // roles owned passes up the owner chain (SPEC §6).
 func (s *Session) DropRole(st DropRole) error {
 	var names []string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if err = checkNames(st.Names, "role"); err != nil {
 			return err
 		}

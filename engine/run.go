@@ -7,7 +7,9 @@ import "github.com/pdp-authz/pdp/model"
 // (names, privileges, passwords — and hashing, outside the writer lock),
 // then run executes in one write transaction with the actor judged on the
 // snapshot the statement starts from. prepare may be nil.
-func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) error) error {
+// st is the statement's argument struct, for the canonical text of its
+// change record.
+func (s *Session) exec(st any, prepare func() error, run func(w *writer, ac *actor) error) error {
 	if !s.connected() {
 		return errNotConnected
 	}
@@ -21,7 +23,10 @@ func (s *Session) exec(prepare func() error, run func(w *writer, ac *actor) erro
 			return err
 		}
 	}
-	body := func(w *writer) error { return run(w, s.actor(w.base)) }
+	body := func(w *writer) error {
+		w.describe = func() string { return canonical(s, w, st) }
+		return run(w, s.actor(w.base))
+	}
 	if s.dry != nil {
 		return s.e.dryUpdate(s, body)
 	}

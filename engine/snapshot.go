@@ -14,6 +14,7 @@ import (
 // is empty: its lookups find nothing and its decisions deny.
 type Snapshot struct {
 	rev      uint64
+	at       int64 // the clock time of the commit that made it, in Unix nanoseconds
 	cat      *catalog.View
 	accounts pvec.Vec[accountView]
 	users    pvec.Vec[userView]
@@ -139,8 +140,9 @@ func (s *Snapshot) tableAccount(t *tableView) model.AccountID {
 	return 0
 }
 
-// Revision returns the number of commits before this snapshot; it grows by
-// exactly one per committed change. A nil Snapshot has revision 0.
+// Revision returns the revision of this snapshot: the bootstrap is
+// revision 0 and every committed change adds exactly one (SPEC §20: the
+// state after change records 0..n). A nil Snapshot has revision 0.
 func (s *Snapshot) Revision() uint64 {
 	if s == nil {
 		return 0

@@ -43,15 +43,15 @@ type owned struct {
 // GrantOwnership runs GRANT OWNERSHIP ON object TO role (SPEC §6): the role
 // becomes the single owner; existing grants stay.
 func (s *Session) GrantOwnership(st GrantOwnership) error {
-	return s.transfer(st.On, []string{st.To}, nil)
+	return s.transfer(st, st.On, []string{st.To}, nil)
 }
 
 // transfer runs an ownership transfer; form checks the statement's form
 // first (stage 2).
-func (s *Session) transfer(on Target, toRaw []string, form func() error) error {
+func (s *Session) transfer(st any, on Target, toRaw []string, form func() error) error {
 	var to, name string
 	var sp levelSpec
-	return s.exec(func() error {
+	return s.exec(st, func() error {
 		if form != nil {
 			if err := form(); err != nil {
 				return err

@@ -13,7 +13,7 @@ import (
 func (s *Session) CreateUser(st CreateUser) error {
 	var names, hashes []string
 	var defRole string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		names, hashes, defRole, err = s.prepareCreateUser(st)
 		return err
 	}, func(w *writer, ac *actor) error {
@@ -122,7 +122,7 @@ func (w *writer) limit(count, max int, kind, account string) error {
 // stays (users own nothing). The admin user cannot be dropped.
 func (s *Session) DropUser(st DropUser) error {
 	var names []string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		if err = checkNames(st.Names, "user"); err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (ac *actor) onUser(snap *Snapshot, name string, p model.Privilege) Decision
 func (s *Session) AlterUser(st AlterUser) error {
 	var ch UserChange
 	var name, role, hash string
-	return s.exec(func() (err error) {
+	return s.exec(st, func() (err error) {
 		ch, name, role, hash, err = s.prepareAlterUser(st)
 		return err
 	}, func(w *writer, ac *actor) error {

@@ -109,7 +109,10 @@ func (e *Engine) dryUpdate(s *Session, fn func(w *writer) error) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	base := e.cur.Load()
+	if err := e.settled(); err != nil {
+		return err
+	}
+	base := e.head
 	if !s.actor(base).manageGrants() {
 		return errDenied
 	}

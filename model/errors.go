@@ -51,6 +51,16 @@ var (
 	ErrInUse = errors.New("object in use")
 	// ErrSyntax: a statement could not be parsed.
 	ErrSyntax = errors.New("syntax error")
+	// ErrStorage: the engine's storage (its journal) failed or is closed;
+	// the engine accepts no more changes.
+	ErrStorage = errors.New("storage failure")
+	// ErrReplay: a change record or a snapshot can not be applied: a gap
+	// in the revisions, a future format version, damage, or a password
+	// hash the engine's hasher refuses.
+	ErrReplay = errors.New("can not apply the state")
+	// ErrResync: a change feed fell too far behind the engine, which no
+	// longer holds the records it needs; resync from a snapshot.
+	ErrResync = errors.New("the change feed must resync from a snapshot")
 )
 
 // Error is an error with SPEC's exact wording that wraps a sentinel.

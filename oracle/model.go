@@ -15,7 +15,7 @@ import (
 // login configuration. It is not safe for concurrent use.
 type Model struct {
 	State     *State
-	Rev       uint64 // commits so far, as the engine counts them
+	Rev       uint64 // the revision, as the engine counts it: commits after the bootstrap
 	Threshold int    // wrong passwords in a row that lock a user
 	LockFor   time.Duration
 	Now       func() time.Time
@@ -23,7 +23,7 @@ type Model struct {
 }
 
 // New returns a model holding the account sys with moadmin, public and
-// root (SPEC §2), after one commit.
+// root (SPEC §2): the bootstrap, revision 0.
 func New(rootPassword string, threshold int, lockFor time.Duration, now func() time.Time) *Model {
 	m := &Model{
 		State: &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{},
@@ -32,7 +32,7 @@ func New(rootPassword string, threshold int, lockFor time.Duration, now func() t
 		Threshold: threshold, LockFor: lockFor, Now: now,
 	}
 	m.State.createAccount(model.SysAccount, model.RootUser, rootPassword, model.MoAdmin)
-	m.Rev = 1
+	m.Rev = 0 // the bootstrap is revision 0
 	return m
 }
 

@@ -100,22 +100,43 @@ func Encode(r *Record) ([]byte, error) { return Append(nil, r) }
 // On error it returns dst unchanged.
 func Append(dst []byte, r *Record) ([]byte, error) {
 	start := len(dst)
-	w := &writer{buf: append(dst, magic, Version, 0, 0, 0, 0, 0, 0, 0, 0)}
-	w.uvarint(r.Revision)
-	w.varint(r.UnixNano)
-	w.str(r.Statement)
-	w.uvarint(uint64(len(r.Ops)))
+	w := begin(dst, r.Revision, r.UnixNano, r.Statement, len(r.Ops))
 	for i, op := range r.Ops {
-		if op.Action != ActionPut && op.Action != ActionDelete {
-			return dst, fmt.Errorf("%w: op %d: unknown action %d", ErrInvalid, i, op.Action)
+		if err := w.op(i, op); err != nil {
+			return dst, err
 		}
-		code := kindCode(op.Rec)
-		if code == 0 {
-			return dst, fmt.Errorf("%w: op %d: %T is not a catalog record", ErrInvalid, i, op.Rec)
-		}
-		w.buf = append(w.buf, byte(op.Action), code)
-		kinds[code].fields(w, op.Rec)
 	}
+	return w.seal(dst, start)
+}
+
+// begin starts a record in dst: its header (filled in by seal) and the
+// fields before its operations.
+func begin(dst []byte, rev uint64, unixNano int64, stmt string, ops int) *writer {
+	w := &writer{buf: append(dst, magic, Version, 0, 0, 0, 0, 0, 0, 0, 0)}
+	w.uvarint(rev)
+	w.varint(unixNano)
+	w.str(stmt)
+	w.uvarint(uint64(ops))
+	return w
+}
+
+// op encodes operation number i.
+func (w *writer) op(i int, op Op) error {
+	if op.Action != ActionPut && op.Action != ActionDelete {
+		return fmt.Errorf("%w: op %d: unknown action %d", ErrInvalid, i, op.Action)
+	}
+	code := kindCode(op.Rec)
+	if code == 0 {
+		return fmt.Errorf("%w: op %d: %T is not a catalog record", ErrInvalid, i, op.Rec)
+	}
+	w.buf = append(w.buf, byte(op.Action), code)
+	kinds[code].fields(w, op.Rec)
+	return nil
+}
+
+// seal fills in the header of the record that starts at start; on error
+// it returns dst unchanged.
+func (w *writer) seal(dst []byte, start int) ([]byte, error) {
 	body := w.buf[start+headerSize:]
 	if len(body) > math.MaxUint32 {
 		return dst, fmt.Errorf("%w: %d bytes exceed the format's 4 GiB", ErrInvalid, len(body))
@@ -123,6 +144,39 @@ func Append(dst []byte, r *Record) ([]byte, error) {
 	binary.LittleEndian.PutUint32(w.buf[start+2:], uint32(len(body)))
 	binary.LittleEndian.PutUint32(w.buf[start+6:], crc32.Checksum(body, castagnoli))
 	return w.buf, nil
+}
+
+// Builder encodes a record one operation at a time, so that a record of
+// many operations (a chunk of a snapshot file) need not hold them: each is
+// encoded as it is added, and the catalog record it points to may be
+// reused afterwards. The zero Builder is empty and ready to use.
+type Builder struct {
+	ops writer
+	n   int
+}
+
+// Add encodes op after the operations added before it.
+func (b *Builder) Add(op Op) error {
+	if err := b.ops.op(b.n, op); err != nil {
+		return err
+	}
+	b.n++
+	return nil
+}
+
+// Len returns the number of operations added since the Builder was last
+// empty.
+func (b *Builder) Len() int { return b.n }
+
+// Finish appends to dst the record of the given revision, time and
+// statement holding the operations added, in order, and empties the
+// Builder. The bytes are those [Append] writes for the same record.
+func (b *Builder) Finish(dst []byte, rev uint64, unixNano int64, stmt string) ([]byte, error) {
+	start := len(dst)
+	w := begin(dst, rev, unixNano, stmt, b.n)
+	w.buf = append(w.buf, b.ops.buf...)
+	b.ops.buf, b.n = b.ops.buf[:0], 0
+	return w.seal(dst, start)
 }
 
 // Decode decodes the one record that b holds. Its errors wrap [ErrVersion],

@@ -85,6 +85,16 @@ func userRoleFields(c coder, r *catalog.UserRole) {
 	u32(c, &r.GrantorUser)
 }
 
+// idCounterFields are the catalog's ID counters, which a change record carries
+// when its transaction handed out IDs and a snapshot always carries.
+func idCounterFields(c coder, r *catalog.IDCounters) {
+	u32(c, &r.Account)
+	u32(c, &r.User)
+	u32(c, &r.Role)
+	u32(c, &r.Database)
+	u32(c, &r.Table)
+}
+
 // kinds maps each kind code of the format to its record type. The codes
 // are part of the format; 0 is never used.
 var kinds = [...]kind{
@@ -101,4 +111,6 @@ var kinds = [...]kind{
 	10: kindOf("group grant", groupGrantFields),
 	11: kindOf("pattern", patternFields),
 	12: kindOf("alias", aliasFields),
+
+	16: kindOf("ID counters", idCounterFields),
 }

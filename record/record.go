@@ -18,7 +18,9 @@
 //
 // length is the length of body and crc its CRC-32C (Castagnoli). action is
 // 1 for Put and 2 for Delete; kind is 1 account, 2 user, 3 role,
-// 4 database, 5 table, 6 grant, 7 role edge, 8 user role. The fields of
+// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 16 ID counters
+// (catalog.IDCounters; a kind added later keeps the bytes of the others, so a
+// decoder reads what was written before it). The fields of
 // each kind follow in the order of its field list in fields.go: IDs and
 // other 32-bit numbers are uvarints, small enumerations one byte, flags
 // one byte (0 or 1), texts strings.
@@ -84,7 +86,8 @@ func (a Action) String() string {
 
 // Op is one catalog write: an action and a pointer to a full catalog record
 // (*catalog.Account, *catalog.User, *catalog.Role, *catalog.Database,
-// *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole).
+// *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole)
+// or to the ID counters (*catalog.IDCounters).
 type Op struct {
 	Action Action
 	Rec    any

@@ -309,3 +309,24 @@ func genCatalogRecord() *rapid.Generator[any] {
 		}),
 	)
 }
+
+// goldenIDs is a record holding only a Put of the ID counters, kind 16.
+func goldenIDs() *Record {
+	return &Record{Revision: 7, Ops: []Op{Put(&catalog.IDCounters{Account: 2, User: 5, Role: 300, Database: 7, Table: 8})}}
+}
+
+// goldenIDsHex is goldenIDs() in format version 1; kind 16 was added to
+// version 1 without changing the bytes of the other kinds.
+const goldenIDsHex = "" +
+	"d001" + "0c000000" + "fdf58c28" + // magic, version, length 12, CRC-32C
+	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
+	"0110" + "02" + "05" + "ac02" + "07" + "08"
+
+func TestGoldenIDsBytes(t *testing.T) {
+	got, err := Encode(goldenIDs())
+	require.NoError(t, err)
+	require.Equal(t, goldenIDsHex, hex.EncodeToString(got))
+	rec, err := Decode(got)
+	require.NoError(t, err)
+	assert.Equal(t, goldenIDs(), rec)
+}

@@ -59,6 +59,8 @@ func (m mixFlag) Set(s string) error {
 // options are the parsed command line.
 type options struct {
 	workload, preset, dump string
+	durable                string // -durable: measure durable state in this directory
+	durableTail            int
 	cpuProfile, memProfile string
 	jsonOut                bool
 	cfg                    Config
@@ -77,6 +79,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.graph.Size, "graph-size", 10_000, "roles of the -graph chain, users holding the -graph wide role")
 	fs.IntVar(&o.graph.Ops, "graph-ops", 200, "timed runs of each -graph operation")
 	fs.StringVar(&o.dump, "dump", "", "write the workload to `FILE` (gzip-compressed if it ends in .gz)")
+	fs.StringVar(&o.durable, "durable", "", "measure durable state in the empty directory `DIR` instead of the usual phases: the snapshot file, restore, durable commits by 1 and 8 writers, recovery of the snapshot and a journal tail, Check on the recovered engine")
+	fs.IntVar(&o.durableTail, "durable-tail", 100_000, "change records in the journal after the snapshot when -durable measures recovery")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the load and the measurements to `FILE`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile taken after the load to `FILE`")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as one JSON object on the last line of standard output (the table goes to standard error)")
@@ -286,7 +290,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	b.Run()
+	if o.durable != "" {
+		if err := b.runDurable(o.durable, o.durableTail); err != nil {
+			return err
+		}
+	} else {
+		b.Run()
+	}
 	if err := WriteTable(table, res); err != nil {
 		return err
 	}

@@ -46,6 +46,10 @@ func WriteTable(out io.Writer, res *Result) error {
 		res.CheckSamples, res.SampleEvery, res.ClockOverheadNs))
 	row("allocations", fmt.Sprintf("%.2f per Check", res.CheckAllocs))
 
+	if d := res.Durable; d != nil {
+		writeDurable(row, section, d)
+		return tw.Flush()
+	}
 	section(fmt.Sprintf("parallel throughput (GOMAXPROCS %d)", res.GOMAXPROCS))
 	row("1 goroutine", fmt.Sprintf("%s checks/s%s", countString(res.Throughput1), cpuString(res.CPUs1)))
 	row("2 goroutines", fmt.Sprintf("%s checks/s%s", countString(res.Throughput2), cpuString(res.CPUs2)))
@@ -116,4 +120,20 @@ func cpuString(cpus float64) string {
 		return ""
 	}
 	return fmt.Sprintf(" (process used %.2f CPUs)", cpus)
+}
+
+// writeDurable writes the figures of a -durable run.
+func writeDurable(row func(name, value string), section func(name string), d *DurableResult) {
+	section("durable state")
+	row("snapshot file", fmt.Sprintf("%s, written in %.2f s", bytesString(uint64(d.SnapshotBytes)), d.SnapshotWriteS))
+	row("restore", fmt.Sprintf("%.2f s (process CPU %.2f s), %d decisions differ", d.RestoreS, d.RestoreCPUS, d.RestoreMismatches))
+	row("directory from the snapshot", fmt.Sprintf("%.2f s", d.CreateS))
+	row("commits, 1 writer", fmt.Sprintf("%.0f/s, p50 / p99 / max %s / %s / %s", d.Commit1PerS,
+		nsString(d.Commit1UsP50*1e3), nsString(d.Commit1UsP99*1e3), nsString(d.Commit1UsMax*1e3)))
+	row("commits, 8 writers", fmt.Sprintf("%.0f/s, p50 / p99 / max %s / %s / %s", d.Commit8PerS,
+		nsString(d.Commit8UsP50*1e3), nsString(d.Commit8UsP99*1e3), nsString(d.Commit8UsMax*1e3)))
+	row("failed statements", fmt.Sprintf("%d", d.CommitErrors))
+	row("recovery", fmt.Sprintf("%.2f s (process CPU %.2f s; snapshot + %d records), %d decisions differ", d.RecoverS, d.RecoverCPUS, d.TailRecords, d.RecoverMismatches))
+	row("Check p50 / p99, in memory", fmt.Sprintf("%s / %s", nsString(d.InMemoryCheckNsP50), nsString(d.InMemoryCheckNsP99)))
+	row("Check p50 / p99, recovered", fmt.Sprintf("%s / %s, %.2f allocations", nsString(d.CheckNsP50), nsString(d.CheckNsP99), d.CheckAllocs))
 }

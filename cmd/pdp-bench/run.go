@@ -101,6 +101,9 @@ type Result struct {
 	CheckUnderMutNsP999 float64 `json:"check_under_mut_ns_p999"`
 	CheckUnderMutNsMax  float64 `json:"check_under_mut_ns_max"`
 
+	// Durable holds the figures of a -durable run.
+	Durable *DurableResult `json:"durable,omitempty"`
+
 	ParseS    float64 `json:"parse_s"`
 	BuildS    float64 `json:"build_s"`
 	HeapBytes uint64  `json:"heap_bytes"`

@@ -1,21 +1,27 @@
 // Command pdp runs the statement language of pdp against an in-memory
-// engine: scenario files, scripts, an interactive shell and a demo.
+// engine, or a durable one kept in a directory: scenario files, scripts,
+// an interactive shell and a demo.
 //
 //	pdp [FLAGS]                         interactive shell on a terminal; otherwise
 //	                                    run the statements read from stdin
 //	pdp [FLAGS] exec [-f FILE] [-e SQL] run statements as root on a fresh engine
+//	pdp dump -data DIR > FILE           write DIR's state as a snapshot file
+//	pdp restore FILE -data DIR          make DIR a durable engine holding FILE's state
 //	pdp test FILE...                    run scenario files (reference §13)
 //	pdp demo                            walk through the quickstart story
 //	pdp help                            print the usage
 //
-// The flags are -root-password PW (root's password, default 111) and
-// -history (keep the shell's history in ~/.pdp_history; statements with
-// IDENTIFIED BY are never kept).
+// The flags are -data DIR (run on the durable engine in DIR, created if
+// needed: a statement prints OK only once its change record is on stable
+// storage, and the next run goes on from the state it left; passwords are
+// hashed with the production hasher), -root-password PW (root's password,
+// default 111) and -history (keep the shell's history in ~/.pdp_history;
+// statements with IDENTIFIED BY are never kept).
 //
 // `pdp test` prints each failing record as `file:line: expected ..., got
 // ...`, ends with `N passed, M failed` (counting records) and exits 1 if
 // any record failed. Every other mode starts a fresh engine with a cheap
-// password hasher and logs in as root with role moadmin; CONNECT logs in
+// password hasher (or opens the one of -data) and logs in as root with role moadmin; CONNECT logs in
 // as someone else. Statements print `OK`, their rows followed by `(N
 // rows)`, or `ERROR:` and the message, all on stdout in order; in a script
 // (a file or a piped stdin) an error is prefixed with `file:line:`, the

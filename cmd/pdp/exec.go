@@ -9,8 +9,8 @@ import (
 
 const execUsage = `usage: pdp [FLAGS] exec [-f FILE] [-e SQL]
 
-Runs statements as root (role moadmin) on a fresh in-memory engine: those of
-FILE first (- reads stdin), then those of -e, separated by ';'. Each statement
+Runs statements as root (role moadmin) on a fresh in-memory engine, or on the
+durable engine in DIR (-data): those of FILE first (- reads stdin), then those of -e, separated by ';'. Each statement
 prints OK, its rows followed by (N rows), or ERROR: and the message, all on
 stdout in order; an error in FILE is prefixed with FILE:LINE:. The shell
 commands (help, quit, \q, ...) work in FILE too. The exit status is 1 if a
@@ -19,7 +19,8 @@ statement failed, 2 for wrong arguments.
 flags:
   -f FILE             run the statements of FILE (- for stdin)
   -e SQL              run the statements SQL
-  -root-password PW   root's password on the fresh engine (default 111)
+  -data DIR           run on the durable engine in DIR (see pdp help)
+  -root-password PW   root's password (default 111)
 `
 
 // execCmd is `pdp exec [-f FILE] [-e SQL]`: the file's statements run
@@ -29,6 +30,7 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 	file := fs.String("f", "", "")
 	expr := fs.String("e", "", "")
 	fs.StringVar(&opts.rootPassword, "root-password", opts.rootPassword, "")
+	fs.StringVar(&opts.data, "data", opts.data, "")
 	if code, done := parseFlags(fs, args, execUsage, stdout, stderr); done {
 		return code
 	}
@@ -47,7 +49,7 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 		defer f.Close()
 		source, in = *file, f
 	}
-	c, err := newClient(opts.rootPassword)
+	c, err := newClient(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pdp: %s\n", err.Error())
 		return 1
@@ -63,7 +65,7 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 			code = max(code, 1)
 		}
 	}
-	return code
+	return c.close(code, stderr)
 }
 
 // openFile opens a script, refusing a directory.

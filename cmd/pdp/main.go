@@ -17,17 +17,25 @@ import (
 // unless -root-password says otherwise; it is the scenarios' one.
 const defaultRootPassword = "111"
 
-const usage = `pdp runs pdp's statement language on a fresh in-memory engine.
+const usage = `pdp runs pdp's statement language on a fresh in-memory engine, or on the
+durable engine kept in a directory (-data).
 
 usage:
   pdp [FLAGS]                          interactive shell; statements from stdin when it is not a terminal
   pdp [FLAGS] exec [-f FILE] [-e SQL]  run statements, then exit
+  pdp dump -data DIR > FILE            write the state of DIR as a snapshot file
+  pdp restore FILE -data DIR           make DIR (new, or empty) a durable engine holding FILE's state
   pdp test FILE...                     run scenario files (root password 111, whatever the flags)
   pdp demo                             walk through the quickstart story
   pdp help                             print this help
 
 flags:
-  -root-password PW   root's password on the fresh engine (default 111)
+  -data DIR           keep the state in DIR (created if needed): every statement prints
+                      OK only once its change is on stable storage, and the next run
+                      goes on from there. Passwords are hashed with the production
+                      hasher. Without -data the engine lives in memory only.
+  -root-password PW   root's password (default 111): of the fresh engine, or the one
+                      to log in with on an existing DIR
   -history            keep the shell's history in ~/.pdp_history (statements with
                       IDENTIFIED BY are never kept)
 
@@ -45,6 +53,7 @@ func main() {
 type options struct {
 	rootPassword string
 	history      bool
+	data         string // -data: the directory of a durable engine
 }
 
 // customPassword reports whether root's password was set by a flag, in
@@ -58,6 +67,7 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	var opts options
 	fs.StringVar(&opts.rootPassword, "root-password", defaultRootPassword, "")
 	fs.BoolVar(&opts.history, "history", false, "")
+	fs.StringVar(&opts.data, "data", "", "")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}
@@ -73,6 +83,10 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		return test(args[1:], stdout, stderr)
 	case "exec":
 		return execCmd(args[1:], opts, stdin, stdout, stderr)
+	case "dump":
+		return dumpCmd(args[1:], opts, stdout, stderr)
+	case "restore":
+		return restoreCmd(args[1:], opts, stdin, stdout, stderr)
 	case "demo":
 		if len(args) > 1 {
 			return argError(stderr, "pdp demo", "unexpected argument %q", args[1])
@@ -116,25 +130,48 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// client is a fresh in-memory engine, a connection logged in as root and
-// the parser that feeds it.
+// client is an engine (a fresh in-memory one, or the durable one of
+// -data), a connection logged in as root and the parser that feeds it.
 type client struct {
+	eng    *engine.Engine
 	conn   *dcl.Conn
 	parser *dcl.Parser
 }
 
-// newClient starts a fresh engine whose root password is rootPassword and
-// logs in as root with role moadmin.
-func newClient(rootPassword string) (*client, error) {
-	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()))
+// openEngine starts the engine the options ask for: the durable engine of
+// -data, or a fresh in-memory one. A durable engine hashes passwords with
+// the production hasher; the in-memory one, which nothing keeps, with the
+// cheap test hasher.
+func openEngine(opts options) (*engine.Engine, error) {
+	if opts.data != "" {
+		return engine.Open(opts.data, engine.WithRootPassword(opts.rootPassword), engine.WithHasher(password.Production()))
+	}
+	return engine.New(engine.WithRootPassword(opts.rootPassword), engine.WithHasher(password.Testing()))
+}
+
+// newClient starts the engine and logs in as root with role moadmin. The
+// caller closes the client.
+func newClient(opts options) (*client, error) {
+	eng, err := openEngine(opts)
 	if err != nil {
 		return nil, fmt.Errorf("start the engine: %w", err)
 	}
 	conn := dcl.NewConn(eng)
-	if err := conn.Connect("sys:root:moadmin", rootPassword); err != nil {
+	if err := conn.Connect("sys:root:moadmin", opts.rootPassword); err != nil {
+		eng.Close()
 		return nil, fmt.Errorf("log in as root: %w", err)
 	}
-	return &client{conn: conn, parser: dcl.New(dcl.WithLimits(eng.Limits()))}, nil
+	return &client{eng: eng, conn: conn, parser: dcl.New(dcl.WithLimits(eng.Limits()))}, nil
+}
+
+// close closes the engine, reporting a failure to stderr; it returns the
+// exit status code, raised to 1 if closing failed.
+func (c *client) close(code int, stderr io.Writer) int {
+	if err := c.eng.Close(); err != nil {
+		fmt.Fprintf(stderr, "pdp: close the engine: %s\n", err.Error())
+		return max(code, 1)
+	}
+	return code
 }
 
 // printResult prints a statement's result as a database client does.

@@ -106,7 +106,7 @@ func TestHelpNamesTheRootPassword(t *testing.T) {
 		code, out, errs := runPDP(t, "", args...)
 		assert.Equal(t, 0, code, args)
 		assert.Empty(t, errs, args)
-		assert.Contains(t, out, "-root-password PW   root's password on the fresh engine (default 111)", args)
+		assert.Contains(t, out, "-root-password PW   root's password (default 111)", args)
 		assert.Contains(t, out, "password 111 unless -root-password sets another", args)
 	}
 	for cmd, want := range map[string]string{"test": "usage: pdp test FILE...", "exec": "usage: pdp [FLAGS] exec"} {
@@ -186,7 +186,7 @@ func TestInteractiveShell(t *testing.T) {
 	code := shell(options{rootPassword: defaultRootPassword}, term, &out, &errs)
 	assert.Equal(t, 0, code)
 	assert.Empty(t, errs.String())
-	assert.Equal(t, banner(options{rootPassword: defaultRootPassword})+
+	assert.Equal(t, banner(options{rootPassword: defaultRootPassword}, 0)+
 		"OK\nOK\ndeny no grant\n(1 row)\nERROR: there is no role nope\n"+shellHelp+"OK\n\n", out.String())
 	assert.Contains(t, out.String(), "You are root with role moadmin\n(login root, password 111)")
 
@@ -211,4 +211,39 @@ func TestDemo(t *testing.T) {
 	assert.Equal(t, 0, demo(&out), out.String())
 	assert.Contains(t, out.String(), "retail:dan:developer> EXPLAIN CHECK SELECT ON TABLE sales.orders;\nallow granted\nvia developer\n")
 	assert.Contains(t, out.String(), "CHECK DELETE ON TABLE sales.orders             -> deny no grant")
+}
+
+func TestDataDirectoryKeepsTheState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	code, out, errs := runPDP(t, "", "-data", dir, "exec", "-e", "CREATE ROLE keeper; CREATE DATABASE d")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "OK\nOK\n", out)
+
+	code, out, errs = runPDP(t, "SHOW ROLES;\nSHOW DATABASES;\n", "-data", dir)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "keeper\nmoadmin\npublic\n(3 rows)\nd\n(1 row)\n", out)
+
+	dump := filepath.Join(t.TempDir(), "state.snap")
+	var snap bytes.Buffer
+	code = run([]string{"dump", "-data", dir}, stdinFrom(t, ""), &snap, io.Discard)
+	require.Equal(t, 0, code)
+	require.NoError(t, os.WriteFile(dump, snap.Bytes(), 0o600))
+
+	other := filepath.Join(t.TempDir(), "other")
+	code, out, errs = runPDP(t, "", "restore", dump, "-data", other)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "OK: "+other+" holds revision 2\n", out)
+	code, out, _ = runPDP(t, "", "exec", "-data", other, "-e", "SHOW ROLES")
+	require.Equal(t, 0, code)
+	assert.Equal(t, "keeper\nmoadmin\npublic\n(3 rows)\n", out)
+
+	code, _, errs = runPDP(t, "", "restore", dump, "-data", other)
+	assert.Equal(t, 1, code, "a directory holding an engine is not overwritten")
+	assert.Contains(t, errs, "not empty")
+
+	cut := filepath.Join(t.TempDir(), "cut.snap")
+	require.NoError(t, os.WriteFile(cut, snap.Bytes()[:snap.Len()-5], 0o600))
+	code, _, errs = runPDP(t, "", "restore", cut, "-data", filepath.Join(t.TempDir(), "third"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "truncated")
 }

@@ -229,12 +229,12 @@ func (r *repl) printError(err error, line, start int) {
 // runScript runs the statements read from in, naming source in errors, on
 // a fresh engine; it returns the exit status.
 func runScript(opts options, source string, in io.Reader, stdout, stderr io.Writer) int {
-	c, err := newClient(opts.rootPassword)
+	c, err := newClient(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pdp: %s\n", err.Error())
 		return 1
 	}
-	return c.script(source, in, stdout, stderr)
+	return c.close(c.script(source, in, stdout, stderr), stderr)
 }
 
 // script runs the statements read from in on the client, naming source in
@@ -258,12 +258,16 @@ func piped(opts options, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // banner greets the interactive shell's user: who they are and how to log
 // in again. A password set by a flag is not printed.
-func banner(opts options) string {
+func banner(opts options, rev uint64) string {
 	pw := "password " + defaultRootPassword
 	if opts.customPassword() {
 		pw = "the password given with -root-password"
 	}
-	return "pdp shell on a fresh in-memory engine. You are root with role moadmin\n" +
+	on := "a fresh in-memory engine"
+	if opts.data != "" {
+		on = fmt.Sprintf("the durable engine in %s (revision %d)", opts.data, rev)
+	}
+	return "pdp shell on " + on + ". You are root with role moadmin\n" +
 		"(login root, " + pw + "); CONNECT account:user[:role] IDENTIFIED BY 'pw'\n" +
 		"logs in as someone else. Statements end with ';'. help or \\h for help,\n" +
 		"\\q or Ctrl-D to quit, Ctrl-C drops the statement being typed.\n"
@@ -271,16 +275,16 @@ func banner(opts options) string {
 
 // shell runs the interactive shell on in; it returns the exit status.
 func shell(opts options, in lineReader, stdout, stderr io.Writer) int {
-	c, err := newClient(opts.rootPassword)
+	c, err := newClient(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pdp: %s\n", err.Error())
 		return 1
 	}
-	fmt.Fprint(stdout, banner(opts))
+	fmt.Fprint(stdout, banner(opts, c.eng.Snapshot().Revision()))
 	r := &repl{c: c, in: in, out: stdout}
 	if err := r.run(); err != nil {
 		fmt.Fprintf(stderr, "pdp: %s\n", err.Error())
-		return 1
+		return c.close(1, stderr)
 	}
-	return 0
+	return c.close(0, stderr)
 }

@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"ownership":         {"model", "catalog"},
 	"record":            {"model", "catalog"},
 	"journal":           nil,
-	"engine":            {"model", "catalog", "hierarchy", "inherit", "ownership", "password", "internal/pvec"},
+	"engine":            {"model", "catalog", "hierarchy", "inherit", "ownership", "password", "internal/pvec", "record", "journal"},
 	"dcl":               {"model", "engine"},
 	"scenario":          {"model", "engine", "dcl", "password"},
 	"cmd/pdp":           {"model", "engine", "dcl", "scenario", "password"},

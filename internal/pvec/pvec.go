@@ -1,5 +1,7 @@
 package pvec
 
+import "iter"
+
 const (
 	bits = 8
 	fan  = 1 << bits
@@ -74,4 +76,36 @@ func (v Vec[T]) Set(e *Edit, i uint32, x T) Vec[T] {
 	b.kids[(i>>bits)&mask] = l
 	l.kids[i&mask] = x
 	return Vec[T]{root: r}
+}
+
+// All yields every element slot of the trie in index order, with its
+// index: the slots near an index ever set, so that callers storing values
+// skip the zero (absent) ones. The elements must not be modified.
+func (v Vec[T]) All() iter.Seq2[uint32, *T] {
+	return func(yield func(uint32, *T) bool) {
+		if v.root == nil {
+			return
+		}
+		for i, a := range v.root.kids {
+			if a == nil {
+				continue
+			}
+			for j, b := range a.kids {
+				if b == nil {
+					continue
+				}
+				for k, l := range b.kids {
+					if l == nil {
+						continue
+					}
+					base := uint32(i)<<(3*bits) | uint32(j)<<(2*bits) | uint32(k)<<bits
+					for m := range l.kids {
+						if !yield(base|uint32(m), &l.kids[m]) {
+							return
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -45,6 +45,28 @@ func get(v Vec[int], i uint32) int {
 	return 0
 }
 
+func TestAllYieldsInIndexOrder(t *testing.T) {
+	var v Vec[int]
+	e := &Edit{}
+	want := map[uint32]int{0: 1, 7: 2, 300: 3, 1 << 20: 4, math.MaxUint32: 5}
+	for i, x := range want {
+		v = v.Set(e, i, x)
+	}
+	got := map[uint32]int{}
+	prev := int64(-1)
+	for i, x := range v.All() {
+		assert.Greater(t, int64(i), prev, "in index order")
+		prev = int64(i)
+		if *x != 0 {
+			got[i] = *x
+		}
+	}
+	assert.Equal(t, want, got)
+	for range v.All() {
+		break // stopping early is allowed
+	}
+}
+
 func TestNewEditCopiesLeavesItFinds(t *testing.T) {
 	e1 := &Edit{}
 	v := Vec[int]{}.Set(e1, 1, 1).Set(e1, 2, 2)

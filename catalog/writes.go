@@ -1,0 +1,214 @@
+package catalog
+
+import (
+	"fmt"
+	"iter"
+)
+
+// IDCounters is the position of the catalog's ID counters: the last ID handed out
+// of each kind (IDs are never reused). It is a record of its own so that
+// change records and snapshot files (SPEC §20) carry it: the records of
+// dropped objects no longer show which IDs were taken, and re-applying a
+// change must hand out the same IDs again. Role slots need no entry: they
+// are in each account's record (Account.NextSlot).
+type IDCounters struct {
+	Account  uint32
+	User     uint32
+	Role     uint32
+	Database uint32
+	Table    uint32
+}
+
+func (c idCounters) ids() IDCounters {
+	return IDCounters{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table}
+}
+
+func (i IDCounters) counters() idCounters {
+	return idCounters{account: i.Account, user: i.User, role: i.Role, database: i.Database, table: i.Table}
+}
+
+// Write is one write of a transaction: a Put (Delete false) or a Delete
+// of a full record, a pointer to one of the record types or to [IDCounters].
+type Write struct {
+	Delete bool
+	Rec    any
+}
+
+// Writes returns the transaction's writes in the order they were made,
+// ended by a Put of the ID counters if the transaction moved them. Every
+// Put and Delete is there: callers cannot forget one. Re-applying the
+// writes with [Tx.Replay] to the state the transaction started from gives
+// the state it commits.
+func (tx *Tx) Writes() []Write {
+	if tx.db == nil || tx.overflow {
+		return nil
+	}
+	out := tx.log
+	if tx.db.next != tx.logged {
+		ids := tx.db.next.ids()
+		out = append(out[:len(out):len(out)], Write{Rec: &ids})
+	}
+	return out
+}
+
+// logWrite appends a successful write to the transaction's log.
+func (tx *Tx) logWrite(del bool, rec any) {
+	if tx.unlogged {
+		return
+	}
+	if tx.logLimit > 0 && len(tx.log) == tx.logLimit {
+		tx.log, tx.unlogged, tx.overflow = nil, true, true
+		return
+	}
+	tx.log = append(tx.log, Write{Delete: del, Rec: rec})
+}
+
+// LimitLog makes a write transaction stop logging once it has made more
+// than n writes (a bulk load, whose log nobody may need); Writes then
+// returns nothing and [Tx.Overflowed] reports it. It returns tx.
+func (tx *Tx) LimitLog(n int) *Tx {
+	tx.logLimit = n
+	return tx
+}
+
+// Overflowed reports whether the transaction made more writes than
+// [Tx.LimitLog] allowed, so that its log was dropped.
+func (tx *Tx) Overflowed() bool { return tx.overflow }
+
+// Unlogged makes a write transaction keep no log of its writes (a bulk
+// restore, which re-applies a state that is already recorded) and returns
+// it; its Writes hold only the ID counters.
+func (tx *Tx) Unlogged() *Tx {
+	tx.unlogged = true
+	return tx
+}
+
+// Known reports whether rec is a record a transaction can write: a
+// non-nil pointer to one of the record types or to [IDCounters].
+func Known(rec any) bool {
+	switch r := rec.(type) {
+	case *Account:
+		return r != nil
+	case *User:
+		return r != nil
+	case *Role:
+		return r != nil
+	case *Database:
+		return r != nil
+	case *Table:
+		return r != nil
+	case *Grant:
+		return r != nil
+	case *RoleEdge:
+		return r != nil
+	case *UserRole:
+		return r != nil
+	case *IDCounters:
+		return r != nil
+	}
+	return false
+}
+
+// Replay re-applies one write of another transaction (a change record's,
+// or a snapshot's): a Put of a record that does not exist yet counts
+// towards the limits as [Tx.Insert] does, a Put of [IDCounters] moves the ID
+// counters. It checks nothing else: the transaction that wrote it did.
+func (tx *Tx) Replay(w Write) {
+	switch {
+	case !Known(w.Rec):
+		if tx.err == nil {
+			tx.err = fmt.Errorf("catalog replay: %T is not a catalog record", w.Rec)
+		}
+	case w.Delete:
+		tx.Delete(w.Rec)
+	case tx.exists(w.Rec):
+		tx.Put(w.Rec)
+	default:
+		tx.Insert(w.Rec)
+	}
+}
+
+// exists reports whether a counted record (user, role, database, table,
+// grant) is in the store already; it reports true for any other record,
+// which need not be counted.
+func (tx *Tx) exists(rec any) bool {
+	switch r := rec.(type) {
+	case *User:
+		return tx.User(r.ID) != nil
+	case *Role:
+		return tx.Role(r.ID) != nil
+	case *Database:
+		return tx.Database(r.ID) != nil
+	case *Table:
+		return tx.Table(r.ID) != nil
+	case *Grant:
+		return tx.Grant(r.Role, r.Level(), r.Priv) != nil
+	}
+	return true
+}
+
+// All yields every record of the state the transaction reads, the ID
+// counters first (for a write transaction or a view of a [DB]), then
+// accounts, roles, users, databases, tables, grants, role edges and user
+// role grants, each kind in the order of its key. Replaying them in this
+// order into an empty catalog rebuilds the state. A record yielded may be
+// reused by the next iteration: a caller that keeps one copies it. A
+// store error ends the iteration; [Tx.Err] reports it.
+func (tx *Tx) All() iter.Seq[any] {
+	return func(yield func(any) bool) {
+		if ids, ok := tx.counters(); ok && !yield(&ids) {
+			return
+		}
+		_ = all[Account](tx, tAccounts, yield) &&
+			all[Role](tx, tRoles, yield) &&
+			tx.st.allUsers(yield) &&
+			all[Database](tx, tDatabases, yield) &&
+			tx.st.allTables(yield) &&
+			ascend(tx.st.grants, yield) &&
+			ascend(tx.st.edges, yield) &&
+			ascend(tx.st.userRoles, yield)
+	}
+}
+
+// all yields every record of table by its primary index; it reports
+// whether yield asked for more.
+func all[T any](tx *Tx, table string, yield func(any) bool) bool {
+	if tx.err != nil {
+		return false
+	}
+	it, err := tx.txn.Get(table, "id")
+	if err != nil {
+		tx.err = err
+		return false
+	}
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		if !yield(raw.(*T)) {
+			return false
+		}
+	}
+	return true
+}
+
+// counters returns the ID counters of the state the transaction reads:
+// the live ones for a transaction of a [DB], the frozen ones for a
+// transaction of a [View]; false for a preview, which has none.
+func (tx *Tx) counters() (IDCounters, bool) {
+	switch {
+	case tx.db != nil:
+		return tx.db.next.ids(), true
+	case tx.frozen != nil:
+		return *tx.frozen, true
+	}
+	return IDCounters{}, false
+}
+
+// putIDs moves the ID counters to ids, a write of the transaction.
+func (tx *Tx) putIDs(ids *IDCounters) {
+	if tx.db == nil {
+		tx.err = fmt.Errorf("catalog put: the ID counters of a read transaction")
+		return
+	}
+	tx.db.next = ids.counters()
+	tx.logged = tx.db.next
+	tx.logWrite(false, ids)
+}
