@@ -7,7 +7,7 @@ import (
 )
 
 // Alias is a second name of a table, in its database's table name space
-// (SPEC §17). It has an owner like a table.
+// (reference §17). It has an owner like a table.
 type Alias struct {
 	ID       model.AliasID
 	Account  model.AccountID

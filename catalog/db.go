@@ -22,7 +22,7 @@ type DB struct {
 }
 
 // Counts are the numbers of objects of an account, kept for the limits of
-// SPEC §10 so that a limit check never scans.
+// reference §10 so that a limit check never scans.
 type Counts struct {
 	Users, Roles, Databases, Tables int
 	Groups, Patterns                int // custom privilege groups, pattern levels

@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// PrivilegeGroup is a custom privilege group of an account (SPEC §15): a
+// PrivilegeGroup is a custom privilege group of an account (reference §15): a
 // named, mutable set of privileges. The predefined groups read_only and
 // read_write have no record; they hold the slots 1 and 2 of every account.
 type PrivilegeGroup struct {
@@ -26,7 +26,7 @@ const (
 )
 
 // GroupGrant is one privilege group granted to one role at one level. It
-// stands for the group's current members of that level (SPEC §15).
+// stands for the group's current members of that level (reference §15).
 type GroupGrant struct {
 	Role        model.RoleID
 	Account     model.AccountID

@@ -9,7 +9,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The bookkeeping of the record types of SPEC §15–§17 (privilege groups,
+// The bookkeeping of the record types of reference §15–§17 (privilege groups,
 // group grants, name patterns and aliases), kept apart from the core
 // records.
 
@@ -30,9 +30,9 @@ func grantee(rec any) (model.RoleID, bool) {
 	return 0, false
 }
 
-// countedMilvus returns the account of a counted record of SPEC §15–§17
+// countedMilvus returns the account of a counted record of reference §15–§17
 // and the change of its counts when by such records are added: custom
-// groups, pattern levels, and aliases, which count as tables (SPEC §17).
+// groups, pattern levels, and aliases, which count as tables (reference §17).
 func countedMilvus(rec any, by int) (model.AccountID, Counts, bool) {
 	switch r := rec.(type) {
 	case *PrivilegeGroup:
@@ -45,7 +45,7 @@ func countedMilvus(rec any, by int) (model.AccountID, Counts, bool) {
 	return 0, Counts{}, false
 }
 
-// trackMilvus records a change of a record of SPEC §15–§17: a group
+// trackMilvus records a change of a record of reference §15–§17: a group
 // changes its account's decision view, a group grant its level, a pattern
 // the prefix index of its account or database. Aliases change no decision.
 func trackMilvus(c *Changes, rec any) {

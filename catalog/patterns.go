@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The scopes of name pattern levels (SPEC §16). The object of such a level
+// The scopes of name pattern levels (reference §16). The object of such a level
 // is the ID of its [Pattern].
 const (
 	ScopeDatabasePattern Scope = iota + ScopeTable + 1 // ON DATABASE p*

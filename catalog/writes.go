@@ -7,7 +7,7 @@ import (
 
 // IDCounters is the position of the catalog's ID counters: the last ID handed out
 // of each kind (IDs are never reused). It is a record of its own so that
-// change records and snapshot files (SPEC §20) carry it: the records of
+// change records and snapshot files (reference §20) carry it: the records of
 // dropped objects no longer show which IDs were taken, and re-applying a
 // change must hand out the same IDs again. Role slots need no entry: they
 // are in each account's record (Account.NextSlot).

@@ -115,7 +115,7 @@ func NewConn(eng *engine.Engine) *Conn { return &Conn{eng: eng} }
 // Session returns the connection's session, nil if it never logged in.
 func (c *Conn) Session() *engine.Session { return c.sess }
 
-// Connect logs the connection in with a SPEC §7 login string. On failure
+// Connect logs the connection in with a reference §7 login string. On failure
 // the connection keeps its session.
 func (c *Conn) Connect(login, password string) error {
 	s, err := c.eng.Connect(login, password)

@@ -183,7 +183,7 @@ func (p *parser) revoke() (Statement, error) {
 //	TABLE {*.* | d.* | * | d.t | t | p*.* | d.q* | q*}
 //	ROLE r | USER u | ALIAS [d.]a   (only when objects is set)
 //
-// A name followed at once by `*` is a name pattern's prefix (SPEC §16).
+// A name followed at once by `*` is a name pattern's prefix (reference §16).
 func (p *parser) target(objects bool) (engine.Target, error) {
 	kw := p.peek(0)
 	switch {

@@ -4,7 +4,7 @@ import (
 	"github.com/pdp-authz/pdp/engine"
 )
 
-// The statements of SPEC §15–§17 (§21 gives their syntax): privilege
+// The statements of reference §15–§17 (§21 gives their syntax): privilege
 // groups, name patterns in levels (parsed by [parser.target]) and table
 // aliases.
 type (
@@ -177,7 +177,7 @@ func (p *parser) revokeGroup(ifExists, optionOnly bool) (Statement, error) {
 }
 
 // pattern consumes a `*` written right after the name just read, which
-// makes the name a prefix (SPEC §16: `p*`), and reports whether it did.
+// makes the name a prefix (reference §16: `p*`), and reports whether it did.
 func (p *parser) pattern() bool {
 	prev, next := p.toks[p.i-1], p.peek(0)
 	if isPunct(next, "*") && next.pos == prev.end {

@@ -8,7 +8,7 @@ import (
 )
 
 // tableOrAlias returns the table of database d named name, or the table an
-// alias of that name points at (SPEC §17: naming d.a means a's table at
+// alias of that name points at (reference §17: naming d.a means a's table at
 // that moment); nil if neither exists.
 func (w *writer) tableOrAlias(d model.DatabaseID, name string) *catalog.Table {
 	return tableOrAlias(w.Tx, d, name)
@@ -24,7 +24,7 @@ func tableOrAlias(tx *catalog.Tx, d model.DatabaseID, name string) *catalog.Tabl
 	return nil
 }
 
-// Table aliases (SPEC §17, §21): CREATE, ALTER, DROP and SHOW ALIAS(ES).
+// Table aliases (reference §17, §21): CREATE, ALTER, DROP and SHOW ALIAS(ES).
 // An alias lives in its database's table name space and points at a table
 // of the same database; naming it anywhere means that table at that
 // moment. Decisions are never about aliases.
@@ -80,7 +80,7 @@ func noAlias(name, db string) error {
 }
 
 // alterTable decides ALTER TABLE on the table level l names, as Check on
-// TABLE d.t would (SPEC §8), or from the levels that would cover it when
+// TABLE d.t would (reference §8), or from the levels that would cover it when
 // it is missing.
 func (ac *actor) alterTable(l level) bool {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)

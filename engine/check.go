@@ -6,7 +6,7 @@ import (
 )
 
 // Check decides whether user, acting through activeRole (with its secondary
-// roles when sec is SecondaryAll), holds privilege p on object on (SPEC §8).
+// roles when sec is SecondaryAll), holds privilege p on object on (reference §8).
 // It reads only this immutable snapshot: no lock, no catalog read and no
 // allocation. A nil Snapshot denies with ReasonNoSuchUser.
 func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
@@ -14,7 +14,7 @@ func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Seconda
 		return deny(ReasonNoSuchUser)
 	}
 	if p == model.PrivAll {
-		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (SPEC §3)
+		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (reference §3)
 	}
 	u := s.userAt(uint32(user))
 	if u == nil {
@@ -35,7 +35,7 @@ func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Seconda
 	return s.decide(a, set, r.id, p, on)
 }
 
-// gate applies the account and user states of SPEC §8 rule 1.
+// gate applies the account and user states of reference §8 rule 1.
 func gate(a *accountView, u *userView, p model.Privilege) (Decision, bool) {
 	switch {
 	case a == nil:
@@ -52,7 +52,7 @@ func gate(a *accountView, u *userView, p model.Privilege) (Decision, bool) {
 	return Decision{}, true
 }
 
-// decide applies SPEC §8 rule 3 for the role set S on a concrete object.
+// decide applies reference §8 rule 3 for the role set S on a concrete object.
 func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, p model.Privilege, on model.Object) Decision {
 	switch on.Kind {
 	case model.KindAccount:

@@ -11,7 +11,7 @@ import (
 
 // decidesAlone reports whether role rv alone allows p on obj for the reason
 // the whole role set S allowed it. A cluster privilege is decided by the
-// active role alone (SPEC §8), so only that role decides it.
+// active role alone (reference §8), so only that role decides it.
 func (snap *Snapshot) decidesAlone(a *accountView, rv *roleView, active model.RoleID, p model.Privilege, obj model.Object, reason Reason) bool {
 	if p.Level() == model.LevelCluster {
 		return rv.id == active

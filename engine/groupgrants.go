@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// GRANT and REVOKE PRIVILEGE GROUP (SPEC §15): a grant of a group at a
+// GRANT and REVOKE PRIVILEGE GROUP (reference §15): a grant of a group at a
 // level stands for the group's members of that level at every moment.
 
 // scopeLevel returns the privilege level of a grant scope.
@@ -19,7 +19,7 @@ func scopeLevel(sc catalog.Scope) model.Level {
 	return model.LevelTable
 }
 
-// members returns the privileges of set in SPEC §3's order.
+// members returns the privileges of set in reference §3's order.
 func members(set model.PrivSet) []model.Privilege {
 	var out []model.Privilege
 	set.Each(func(p model.Privilege) { out = append(out, p) })
@@ -50,7 +50,7 @@ func (s *Session) prepareGroupGrant(group string, on Target, roles []string) (p 
 	return p, err
 }
 
-// GrantPrivilegeGroup runs GRANT PRIVILEGE GROUP g ON level TO roles (SPEC
+// GrantPrivilegeGroup runs GRANT PRIVILEGE GROUP g ON level TO roles (reference
 // §15): one grant of g at the level, standing for g's members of that
 // level as they are at every moment. The group must have a member of the
 // level now; authority and the special-role rules apply member by member.
@@ -124,7 +124,7 @@ func (w *writer) grantGroup(s *Session, g *catalog.PrivilegeGroup, privs []model
 }
 
 // RevokePrivilegeGroup runs REVOKE [GRANT OPTION FOR] PRIVILEGE GROUP g ON
-// level FROM roles: it needs the level's revoke authority (SPEC §9), even
+// level FROM roles: it needs the level's revoke authority (reference §9), even
 // when g has no member of the level any more.
 func (s *Session) RevokePrivilegeGroup(st RevokePrivilegeGroup) error {
 	var p groupStatement

@@ -9,7 +9,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Privilege groups (SPEC §15, §21): CREATE, ALTER, DROP and SHOW PRIVILEGE
+// Privilege groups (reference §15, §21): CREATE, ALTER, DROP and SHOW PRIVILEGE
 // GROUP(S), and GRANT and REVOKE of a group at a level.
 
 // CreatePrivilegeGroup is CREATE PRIVILEGE GROUP [IF NOT EXISTS] g.
@@ -227,8 +227,8 @@ func (s *Session) AlterPrivilegeGroup(st AlterPrivilegeGroup) error {
 }
 
 // publicMayAdd refuses to add to group g a privilege public may not be
-// granted at a level where g is granted to public (SPEC §15); of several,
-// the first in SPEC §3's order is named.
+// granted at a level where g is granted to public (reference §15); of several,
+// the first in reference §3's order is named.
 func (w *writer) publicMayAdd(g *catalog.PrivilegeGroup, added model.PrivSet) error {
 	acc := w.Account(g.Account)
 	var levels [model.LevelTable + 1]bool
@@ -285,7 +285,7 @@ func (s *Session) DropPrivilegeGroup(st DropPrivilegeGroup) error {
 
 // ShowPrivilegeGroups runs SHOW PRIVILEGE GROUPS: one row per group of the
 // account, predefined ones included, `<g>: <PRIV>, ...` with the members in
-// SPEC §3's order. It needs nothing.
+// reference §3's order. It needs nothing.
 func (s *Session) ShowPrivilegeGroups() ([]string, error) {
 	var rows []string
 	err := s.read(nil, func(snap *Snapshot, _ *actor) error {

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Privilege groups (SPEC §15) in the decision snapshot. A grant of a group
+// Privilege groups (reference §15) in the decision snapshot. A grant of a group
 // is stored as an entry of its level whose group field names the group's
 // slot in its account; the account view holds each group's current
 // members by slot. Changing a group rewrites only that table, so every
@@ -122,7 +122,7 @@ func groupTable(tx *catalog.Tx, a model.AccountID) []model.PrivSet {
 }
 
 // refreshMilvus completes the views derive rebuilt, and those whose groups
-// or pattern levels changed, with what SPEC §15–§17 add: an account's group
+// or pattern levels changed, with what reference §15–§17 add: an account's group
 // table and prefix index, a database's name and prefix index. Unchanged
 // parts are carried from base, the previous snapshot.
 func (d *deriver) refreshMilvus(base *Snapshot, accounts catalog.IDs[model.AccountID], dbs catalog.IDs[model.DatabaseID]) {

@@ -11,7 +11,7 @@ import (
 )
 
 // kindPrivileges are the privileges introspection considers on an object
-// of each kind (SPEC §21): those of the object's level, its ALL included,
+// of each kind (reference §21): those of the object's level, its ALL included,
 // and those its §8 "also allowed by" row decides there; never cluster
 // privileges.
 var kindPrivileges = func() map[model.Kind]model.PrivSet {
@@ -34,12 +34,12 @@ var kindPrivileges = func() map[model.Kind]model.PrivSet {
 
 // KindPrivileges returns the privileges introspection asks about an object
 // of kind k: those of its level (ALL included) and those decided there by
-// SPEC §8's "also allowed by" rows (DROP DATABASE on a database, DROP and
+// reference §8's "also allowed by" rows (DROP DATABASE on a database, DROP and
 // ALTER TABLE on a table, DROP ROLE on a role, DROP and ALTER USER on a
 // user).
 func KindPrivileges(k model.Kind) model.PrivSet { return kindPrivileges[k] }
 
-// privilegesOf yields the privileges of set in the order of SPEC §3.
+// privilegesOf yields the privileges of set in the order of reference §3.
 func privilegesOf(set model.PrivSet) iter.Seq[model.Privilege] {
 	return func(yield func(model.Privilege) bool) {
 		for i := range model.Privileges {
@@ -52,7 +52,7 @@ func privilegesOf(set model.PrivSet) iter.Seq[model.Privilege] {
 
 // Privileges returns the privileges of [KindPrivileges] that
 // [Snapshot.Check] allows on object on for user, acting through
-// activeRole with sec (SPEC §19, SHOW PRIVILEGES).
+// activeRole with sec (reference §19, SHOW PRIVILEGES).
 func (s *Snapshot) Privileges(user model.UserID, activeRole model.RoleID, sec Secondary, on model.Object) model.PrivSet {
 	var out model.PrivSet
 	for p := range privilegesOf(kindPrivileges[on.Kind]) {

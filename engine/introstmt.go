@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The introspection statements of SPEC §19 and §21.
+// The introspection statements of reference §19 and §21.
 
 // ForUser names whose decisions CHECK, EXPLAIN CHECK and SHOW PRIVILEGES
 // answer: the session's own principal when User is ""; else user User
@@ -39,7 +39,7 @@ type ShowHolders struct {
 	On        Target
 }
 
-// ShowDatabases runs SHOW DATABASES: the databases S sees (SPEC §19), by
+// ShowDatabases runs SHOW DATABASES: the databases S sees (reference §19), by
 // name. It needs nothing; with the active role revoked S is empty.
 func (s *Session) ShowDatabases() ([]string, error) {
 	var rows []string
@@ -92,7 +92,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 	return rows, err
 }
 
-// UseDatabase runs USE d: it needs CONNECT and d visible to S (SPEC §9,
+// UseDatabase runs USE d: it needs CONNECT and d visible to S (reference §9,
 // §19). A missing d is refused like an invisible one, except to a session
 // that sees every database (SHOW DATABASES or the admin role), which is
 // told there is no such database. The database is then held by ID.
@@ -126,7 +126,7 @@ func (ac *actor) visibleDatabase(name string) (*catalog.Database, error) {
 
 // currentDatabase resolves the session's current database (id, named
 // name when it was chosen) for SHOW TABLES: once dropped it is missing
-// (SPEC §10); else it must still be visible.
+// (reference §10); else it must still be visible.
 func (ac *actor) currentDatabase(id model.DatabaseID, name string) (*catalog.Database, error) {
 	if err := require(ac.a.accountGrant(ac.set, model.PrivConnect)); err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (ac *actor) currentDatabase(id model.DatabaseID, name string) (*catalog.Dat
 }
 
 // ShowGrantsOn runs SHOW GRANTS ON {ACCOUNT | level | ROLE r | USER u}: the
-// grant and ownership rows stored at exactly that level or object (SPEC
+// grant and ownership rows stored at exactly that level or object (reference
 // §19, §21), the admin role's fixed rows at ACCOUNT, DATABASE * and TABLE
 // *.*. It needs MANAGE GRANTS or the admin role, judged before existence.
 func (s *Session) ShowGrantsOn(on Target) ([]string, error) {
@@ -341,7 +341,7 @@ func (s *Session) locateOn(snap *Snapshot, on Target) (model.Object, Reason) {
 	return locate(snap.read(), s.account, s.db, s.dbName, on)
 }
 
-// existing names an object that must exist, or returns the error SPEC
+// existing names an object that must exist, or returns the error the reference
 // words for a missing one.
 func (s *Session) existing(snap *Snapshot, on Target) (model.Object, error) {
 	if obj, reason := s.locateOn(snap, on); reason == 0 {

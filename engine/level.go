@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// level is a normalised grant level (SPEC §4, §16) resolved in a
+// level is a normalised grant level (reference §4, §16) resolved in a
 // statement: the scope, and the IDs of its database, table and pattern
 // when they exist (0 otherwise). For a pattern, dbName holds the prefix of
 // DATABASE p* and TABLE p*.*, tbName the prefix of TABLE d.q*. missing
@@ -49,7 +49,7 @@ func (l level) ownerOf(ac *actor) bool {
 	return false
 }
 
-// covering returns the grant entries of every level covering l (SPEC §4,
+// covering returns the grant entries of every level covering l (reference §4,
 // §16): the wildcards, the patterns whose prefix starts the name (or the
 // prefix) l names, and the named database's and table's own levels.
 func (l level) covering(ac *actor) [][]entry {

@@ -15,7 +15,7 @@ type Loader struct {
 }
 
 // Level is a normalised grant level by IDs for the [Loader]. With a
-// Prefix it is a name pattern (SPEC §16): DATABASE Prefix* (LevelDatabase),
+// Prefix it is a name pattern (reference §16): DATABASE Prefix* (LevelDatabase),
 // TABLE Prefix*.* (LevelTable, Database 0) or TABLE d.Prefix* (LevelTable,
 // Database d).
 type Level struct {

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The Loader's calls for privilege groups and pattern levels (SPEC §15,
+// The Loader's calls for privilege groups and pattern levels (reference §15,
 // §16).
 
 // patternLevel resolves a pattern Level of account a.
@@ -37,7 +37,7 @@ func (l *Loader) patternLevel(a model.AccountID, on Level) (level, error) {
 }
 
 // CreatePrivilegeGroup creates a custom privilege group of account a
-// holding privs (privileges a group may hold, SPEC §15).
+// holding privs (privileges a group may hold, reference §15).
 func (l *Loader) CreatePrivilegeGroup(a model.AccountID, name string, privs model.PrivSet) (model.GroupID, error) {
 	if _, err := l.account(a); err != nil {
 		return 0, err

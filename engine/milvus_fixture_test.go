@@ -11,7 +11,7 @@ import (
 )
 
 // mediumMilvusShape is the medium shape with a fifth of the grants of a
-// privilege group and a tenth at a name pattern (SPEC §15, §16).
+// privilege group and a tenth at a name pattern (reference §15, §16).
 var mediumMilvusShape = func() shape {
 	sh := mediumShape
 	sh.groupShare, sh.patternShare = 0.2, 0.1

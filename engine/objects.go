@@ -101,7 +101,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 }
 
 // DropTable runs DROP TABLE: the table's grants go with it. A table with
-// aliases is not dropped (SPEC §17); naming an alias names its table.
+// aliases is not dropped (reference §17); naming an alias names its table.
 func (s *Session) DropTable(st DropTable) error {
 	var sp levelSpec
 	return s.exec(st, func() (err error) {

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/hierarchy"
 )
 
-// Name pattern levels (SPEC §16) on the write path. A pattern level gets a
+// Name pattern levels (reference §16) on the write path. A pattern level gets a
 // record the first time a grant is stored at it, and loses it when its
 // last grant goes; grants at it refer to the record's ID. Neither costs
 // anything per matching table: the decision matches names (prefix.go).

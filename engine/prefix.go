@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The name pattern levels of SPEC §16 in the decision snapshot. Each
+// The name pattern levels of reference §16 in the decision snapshot. Each
 // account has a prefix index of its database-name patterns (DATABASE p*
 // and TABLE p*.*), each database one of its table-name patterns (TABLE
 // d.q*). A decision walks along the bytes of the database's or the table's
@@ -103,7 +103,7 @@ func (x *prefixIndex) mayHold(k int, want model.PrivSet) bool {
 }
 
 // heldAlong reports whether a role of set holds one of want at a pattern
-// level of kind k whose prefix starts name (SPEC §16: a pattern covers
+// level of kind k whose prefix starts name (reference §16: a pattern covers
 // every name starting with its prefix, and a shorter prefix a longer
 // one). It walks name's bytes once and never allocates.
 func (a *accountView) heldAlong(x *prefixIndex, k int, name string, set inherit.Set, want model.PrivSet) bool {

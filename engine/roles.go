@@ -62,7 +62,7 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 
 // DropRole runs DROP ROLE: each role's grants, edges and user grants go,
 // users falling back to public as their default role, and what the dropped
-// roles owned passes up the owner chain (SPEC §6).
+// roles owned passes up the owner chain (reference §6).
 func (s *Session) DropRole(st DropRole) error {
 	var names []string
 	return s.exec(st, func() (err error) {

@@ -123,7 +123,7 @@ func (s *Session) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String()
 
 var errNotConnected = model.Errorf(model.ErrNotConnected, "not connected")
 
-// begin re-validates the session for one statement (SPEC §7): a closed
+// begin re-validates the session for one statement (reference §7): a closed
 // session, a manually locked user or a suspended account refuse it. It
 // returns the snapshot the statement's authority is judged on.
 func (s *Session) begin() (*Snapshot, error) {

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// ShowGrants runs SHOW GRANTS [FOR [USER | ROLE] x] (SPEC §12): rows sorted
+// ShowGrants runs SHOW GRANTS [FOR [USER | ROLE] x] (reference §12): rows sorted
 // byte-wise. A user's own grants and roles in S need nothing; anything
 // else needs MANAGE GRANTS.
 func (s *Session) ShowGrants(st ShowGrants) ([]string, error) {

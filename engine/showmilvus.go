@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// SHOW rows of SPEC §21 for privilege groups, pattern levels and aliases.
+// SHOW rows of reference §21 for privilege groups, pattern levels and aliases.
 
 // groupName returns the name of group id as tx sees it, "" if it does not
 // exist.

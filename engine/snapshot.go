@@ -141,7 +141,7 @@ func (s *Snapshot) tableAccount(t *tableView) model.AccountID {
 }
 
 // Revision returns the revision of this snapshot: the bootstrap is
-// revision 0 and every committed change adds exactly one (SPEC §20: the
+// revision 0 and every committed change adds exactly one (reference §20: the
 // state after change records 0..n). A nil Snapshot has revision 0.
 func (s *Snapshot) Revision() uint64 {
 	if s == nil {
@@ -223,7 +223,7 @@ func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, b
 }
 
 // Table returns the ID of the table of database d named name (folded), or
-// of the table an alias of that name points at now (SPEC §17).
+// of the table an alias of that name points at now (reference §17).
 func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
 	if s.empty() {
 		return 0, false

@@ -47,7 +47,7 @@ func statementGen(t *rapid.T) string {
 		"DROP ACCOUNT beta",
 		"ALTER ACCOUNT beta SUSPEND",
 		"ALTER ACCOUNT beta OPEN",
-		// SPEC §15–§17
+		// reference §15–§17
 		"CREATE PRIVILEGE GROUP g1",
 		"ALTER PRIVILEGE GROUP g1 ADD select, create table",
 		"ALTER PRIVILEGE GROUP g1 REMOVE select",

@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/ownership"
 )
 
-// ownershipForm checks the form of GRANT ... OWNERSHIP ... (SPEC §3).
+// ownershipForm checks the form of GRANT ... OWNERSHIP ... (reference §3).
 func ownershipForm(st GrantPrivilege) error {
 	if err := checkGrantOption(st.Option); err != nil {
 		return err
@@ -40,7 +40,7 @@ type owned struct {
 	missing error
 }
 
-// GrantOwnership runs GRANT OWNERSHIP ON object TO role (SPEC §6): the role
+// GrantOwnership runs GRANT OWNERSHIP ON object TO role (reference §6): the role
 // becomes the single owner; existing grants stay.
 func (s *Session) GrantOwnership(st GrantOwnership) error {
 	return s.transfer(st, st.On, []string{st.To}, nil)

@@ -2,7 +2,7 @@ package engine
 
 import "github.com/pdp-authz/pdp/model"
 
-// The checks of this file are stage 2 of SPEC §9 for the fields the
+// The checks of this file are stage 2 of reference §9 for the fields the
 // statement parser always fills correctly but a Go caller may not: enum
 // values out of range, options given without the flag that selects them,
 // empty lists and malformed targets. Each fails with model.ErrInvalidOption.

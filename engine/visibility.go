@@ -5,14 +5,14 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Visibility (SPEC §19, §21): which databases and tables a role set S sees,
+// Visibility (reference §19, §21): which databases and tables a role set S sees,
 // for SHOW DATABASES, SHOW TABLES and USE. Privileges count as Check
 // decides them as if the account were open, secondaries' creation
 // privileges included; the "also allowed by" privileges count; a grant
 // covering TABLE d.* shows d even while it has no table.
 
 // tablePrivsFromDatabase are the grants at a database level that give a
-// privilege on its tables (SPEC §8: DROP and ALTER TABLE).
+// privilege on its tables (reference §8: DROP and ALTER TABLE).
 const tablePrivsFromDatabase = model.PrivSet(1)<<model.PrivDropTable | model.PrivSet(1)<<model.PrivAlterTable |
 	model.PrivSet(1)<<model.PrivDatabaseAll
 

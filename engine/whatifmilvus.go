@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// WHAT IF (whatifdiff.go) and the levels of SPEC §15–§16: a change to a
+// WHAT IF (whatifdiff.go) and the levels of reference §15–§16: a change to a
 // privilege group changes what every grant of it gives, and a pattern
 // level covers the objects whose names match.
 

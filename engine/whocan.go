@@ -16,7 +16,7 @@ type Holders struct {
 	Roles []model.RoleID
 }
 
-// WhoCan returns who holds privilege p on object on (SPEC §19, SHOW USERS
+// WhoCan returns who holds privilege p on object on (reference §19, SHOW USERS
 // WITH and SHOW ROLES WITH): the users for whom [Snapshot.Check] allows
 // with some role granted to them directly (public included) as the active
 // role and [SecondaryAll], and the roles whose closure allows it while the
@@ -88,7 +88,7 @@ func (s *Snapshot) objectAccount(on model.Object) *accountView {
 }
 
 // accountAllows reports whether account a's state lets p be allowed at
-// all (SPEC §8 rule 1, without the user).
+// all (reference §8 rule 1, without the user).
 func accountAllows(a *accountView, p model.Privilege) bool {
 	switch {
 	case !p.Valid() || p.Level() == model.LevelNone, a.status == model.StatusSuspended:

@@ -16,7 +16,7 @@ func DeleteGrantsAt(tx *catalog.Tx, l catalog.LevelKey) {
 }
 
 // DropTable removes table t and every grant on it. The caller sees to its
-// aliases (a table with aliases is not dropped alone, SPEC §17).
+// aliases (a table with aliases is not dropped alone, reference §17).
 func DropTable(tx *catalog.Tx, t *catalog.Table) {
 	DeleteGrantsAt(tx, catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(t.ID)})
 	tx.Delete(t)

@@ -1,6 +1,6 @@
 package model
 
-// The predefined privilege groups of every account (SPEC §15).
+// The predefined privilege groups of every account (reference §15).
 const (
 	ReadOnly  = "read_only"
 	ReadWrite = "read_write"
@@ -46,7 +46,7 @@ func (s PrivSet) AtLevel(l Level) PrivSet {
 	return out
 }
 
-// Each calls fn for every privilege of s in the order of SPEC §3.
+// Each calls fn for every privilege of s in the order of reference §3.
 func (s PrivSet) Each(fn func(Privilege)) {
 	for i := range Privileges {
 		if p := Privilege(i); s.Has(p) {

@@ -15,12 +15,12 @@ type DatabaseID uint32
 // TableID identifies a table for the life of the engine; it is never reused.
 type TableID uint32
 
-// GroupID identifies a privilege group (SPEC §15). The predefined groups
+// GroupID identifies a privilege group (reference §15). The predefined groups
 // read_only and read_write of every account share the IDs [GroupReadOnly]
 // and [GroupReadWrite]; custom groups get IDs that are never reused.
 type GroupID uint32
 
-// AliasID identifies a table alias (SPEC §17) for the life of the engine;
+// AliasID identifies a table alias (reference §17) for the life of the engine;
 // it is never reused.
 type AliasID uint32
 
@@ -35,7 +35,7 @@ const (
 	KindTable
 	KindRole
 	KindUser
-	// KindAlias names a table alias (SPEC §17). It appears only as the
+	// KindAlias names a table alias (reference §17). It appears only as the
 	// object of GRANT OWNERSHIP: a decision is always about the table an
 	// alias points at, never about the alias.
 	KindAlias
@@ -88,7 +88,7 @@ func RoleObject(r RoleID) Object { return Object{KindRole, uint32(r)} }
 // UserObject returns the reference to user u.
 func UserObject(u UserID) Object { return Object{KindUser, uint32(u)} }
 
-// AccountStatus is the lifecycle state of an account (SPEC §10).
+// AccountStatus is the lifecycle state of an account (reference §10).
 type AccountStatus uint8
 
 // The account states. StatusUnset is the zero value, used by statements to

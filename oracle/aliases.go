@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The statements of table aliases (SPEC §17).
+// The statements of table aliases (reference §17).
 
 // aliasSpecs does the stage-2 checks of CREATE and ALTER ALIAS.
 func (se *Session) aliasSpecs(db, name, tdb, table string) (target, target, error) {

@@ -416,7 +416,7 @@ func (m *machine) idQuestions(n int) []idQuestion {
 				}
 			}
 			// Roles the user reaches only by inheritance: as the active role
-			// they must deny (SPEC §8 rule 1), however much they hold.
+			// they must deny (reference §8 rule 1), however much they hold.
 			for _, d := range direct {
 				for r := range m.orc.State.Closure(d) {
 					if !slices.Contains(direct, r) && !slices.Contains(inherited, r) {

@@ -2,7 +2,7 @@ package oracle
 
 import "github.com/pdp-authz/pdp/model"
 
-// levelOf is the level of each privilege, written out from SPEC §3.
+// levelOf is the level of each privilege, written out from reference §3.
 func levelOf(p model.Privilege) model.Level {
 	switch p {
 	case model.PrivCreateAccount, model.PrivDropAccount, model.PrivAlterAccount:
@@ -34,7 +34,7 @@ func allOf(l model.Level) model.Privilege {
 	return model.PrivAll
 }
 
-// isCreation reports the creation privileges of SPEC §3.
+// isCreation reports the creation privileges of reference §3.
 func isCreation(p model.Privilege) bool {
 	switch p {
 	case model.PrivCreateUser, model.PrivCreateRole, model.PrivCreateDatabase, model.PrivCreateTable, model.PrivCreateView:
@@ -43,7 +43,7 @@ func isCreation(p model.Privilege) bool {
 	return false
 }
 
-// restrictedAllows reports the privileges a restricted account allows (SPEC §8).
+// restrictedAllows reports the privileges a restricted account allows (reference §8).
 func restrictedAllows(p model.Privilege) bool {
 	switch p {
 	case model.PrivSelect, model.PrivDelete, model.PrivShowDatabases, model.PrivShowTables, model.PrivConnect:
@@ -83,7 +83,7 @@ type Object struct {
 }
 
 // roles returns S for a user acting through role with or without the
-// secondary roles, for privilege p, or nil when rule 1 of SPEC §8 fails for
+// secondary roles, for privilege p, or nil when rule 1 of reference §8 fails for
 // the role (missing or not granted directly).
 func (s *State) roles(user, role ID, secondary bool, p model.Privilege) set {
 	u, r := s.Users[user], s.Roles[role]
@@ -104,7 +104,7 @@ func (s *State) roles(user, role ID, secondary bool, p model.Privilege) set {
 	return S
 }
 
-// Check is the decision of SPEC §8.
+// Check is the decision of reference §8.
 func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Object) bool {
 	u := s.Users[user]
 	if u == nil {
@@ -134,7 +134,7 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 	return s.allowedTo(acc, S, role, p, on)
 }
 
-// allowedTo is rule 3 of SPEC §8 (with its table of special cases): whether
+// allowedTo is rule 3 of reference §8 (with its table of special cases): whether
 // the role set S, with activeRole active, holds p on object on of account
 // acc. The account's state is not looked at.
 func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege, on Object) bool {

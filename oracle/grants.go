@@ -122,7 +122,7 @@ func (ac *actor) owned(r resolved) bool {
 	return false
 }
 
-// covering accepts the levels covering r (SPEC §4, §16), r included: the
+// covering accepts the levels covering r (reference §4, §16), r included: the
 // wildcards, the patterns whose prefix starts the name or prefix r names,
 // and the named database's and table's own levels.
 func (ac *actor) covering(r resolved) func(Level) bool {
@@ -165,7 +165,7 @@ func (ac *actor) covering(r resolved) func(Level) bool {
 	return func(l Level) bool { return coversTable(l, a, d, dname, tid, tname) }
 }
 
-// mayGrant is the authority of GRANT p ON level (SPEC §9).
+// mayGrant is the authority of GRANT p ON level (reference §9).
 func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
 	if ac.admin() || r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r) {
 		return true
@@ -173,7 +173,7 @@ func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
 	return ac.base.holdsWhere(ac.acc.ID, ac.S, p, ac.covering(r), true)
 }
 
-// mayRevoke is the authority of REVOKE ... ON level (SPEC §9).
+// mayRevoke is the authority of REVOKE ... ON level (reference §9).
 func (ac *actor) mayRevoke(r resolved) bool {
 	return ac.admin() || r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r)
 }
@@ -363,7 +363,7 @@ func (se *Session) RevokePrivilege(st engine.RevokePrivilege) error {
 	})
 }
 
-// GrantOwnership is GRANT OWNERSHIP ON object TO role (SPEC §6).
+// GrantOwnership is GRANT OWNERSHIP ON object TO role (reference §6).
 func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 	if err := se.begin(); err != nil {
 		return err

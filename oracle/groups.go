@@ -9,7 +9,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The statements of privilege groups (SPEC §15).
+// The statements of privilege groups (reference §15).
 
 // CreatePrivilegeGroup is CREATE PRIVILEGE GROUP.
 func (se *Session) CreatePrivilegeGroup(st engine.CreatePrivilegeGroup) error {

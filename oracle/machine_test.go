@@ -459,7 +459,7 @@ func flag1(t *rapid.T, label string) bool {
 	return rapid.IntRange(0, 3).Draw(t, label) == 3
 }
 
-// level draws a grant level in every written form of SPEC §4.
+// level draws a grant level in every written form of reference §4.
 func (m *machine) level(t *rapid.T) engine.Target {
 	d := m.dbName(t)
 	tb := m.tableName(t, d)

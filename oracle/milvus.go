@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// SPEC §15–§17, written out naively: privilege groups, name patterns and
+// reference §15–§17, written out naively: privilege groups, name patterns and
 // table aliases. A pattern is just a level with a prefix; its coverage is
 // a prefix test of every name, every time.
 
@@ -174,13 +174,13 @@ func coversTable(l Level, acc, d ID, dname string, t ID, tname string) bool {
 	return false
 }
 
-// publicRefuses reports a privilege public may not be granted (SPEC §2).
+// publicRefuses reports a privilege public may not be granted (reference §2).
 func publicRefuses(p model.Privilege) bool {
 	return isCreation(p) || levelOf(p) == model.LevelAccount && p != model.PrivConnect && p != model.PrivShowDatabases ||
 		p == model.PrivDatabaseAll
 }
 
-// members lists the privileges of set in SPEC §3's order.
+// members lists the privileges of set in reference §3's order.
 func members(set model.PrivSet) []model.Privilege {
 	var out []model.Privilege
 	for p := model.PrivCreateAccount; p <= model.PrivTableAll; p++ {

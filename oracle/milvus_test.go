@@ -12,7 +12,7 @@ import (
 	"github.com/pdp-authz/pdp/oracle"
 )
 
-// The actions and invariants of SPEC §15–§17: privilege groups, name
+// The actions and invariants of reference §15–§17: privilege groups, name
 // patterns and aliases.
 
 var (
@@ -54,7 +54,7 @@ func (m *machine) aliasName(t *rapid.T, db string) string {
 	return pick(t, "alias", aliasNames, tableNames...)
 }
 
-// patternLevel draws a name pattern level in each written form of SPEC §16.
+// patternLevel draws a name pattern level in each written form of reference §16.
 func (m *machine) patternLevel(t *rapid.T) engine.Target {
 	d := m.dbName(t)
 	dp := varyCase(t, "db prefix", rapid.SampledFrom(dbPrefixes).Draw(t, "db prefix"))
@@ -67,7 +67,7 @@ func (m *machine) patternLevel(t *rapid.T) engine.Target {
 	}).Draw(t, "pattern")
 }
 
-// anyLevel draws a level of SPEC §4 or, one time in three, a pattern.
+// anyLevel draws a level of reference §4 or, one time in three, a pattern.
 func (m *machine) anyLevel(t *rapid.T) engine.Target {
 	if rapid.IntRange(0, 2).Draw(t, "pattern level") == 0 {
 		return m.patternLevel(t)

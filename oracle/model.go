@@ -23,7 +23,7 @@ type Model struct {
 }
 
 // New returns a model holding the account sys with moadmin, public and
-// root (SPEC §2): the bootstrap, revision 0.
+// root (reference §2): the bootstrap, revision 0.
 func New(rootPassword string, threshold int, lockFor time.Duration, now func() time.Time) *Model {
 	m := &Model{
 		State: &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{},
@@ -69,7 +69,7 @@ func (se *Session) Closed() bool {
 	return s.Accounts[se.Account] == nil || s.Users[se.User] == nil || s.Roles[se.Role] == nil
 }
 
-// begin re-validates the session for one statement (SPEC §7). Every
+// begin re-validates the session for one statement (reference §7). Every
 // statement calls it first, once parsed, before its stage-2 checks; exec
 // and read call it again, which changes nothing.
 func (se *Session) begin() error {
@@ -90,7 +90,7 @@ func (se *Session) begin() error {
 type actor struct {
 	base    *State
 	acc     *Account
-	S       set // S of SPEC §8: the active role's closure, with secondaries if on
+	S       set // S of reference §8: the active role's closure, with secondaries if on
 	primary set // the active role's closure alone
 	se      *Session
 }
@@ -184,7 +184,7 @@ const (
 	nameGroup
 )
 
-// fold applies the name rules of SPEC §1.
+// fold applies the name rules of reference §1.
 func fold(kind int, raw string) (string, error) {
 	n := norm.NFC.String(strings.ToLower(strings.TrimSpace(raw)))
 	bad := n == "" || utf8.RuneCountInString(n) > 64

@@ -64,7 +64,7 @@ func (se *Session) DropDatabase(st engine.DropDatabase) error {
 	})
 }
 
-// UseDatabase is USE d: it needs CONNECT and d visible (SPEC §9, §19).
+// UseDatabase is USE d: it needs CONNECT and d visible (reference §9, §19).
 func (se *Session) UseDatabase(name string) error {
 	if err := se.begin(); err != nil {
 		return err

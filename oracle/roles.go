@@ -48,7 +48,7 @@ func (se *Session) CreateRole(st engine.CreateRole) error {
 }
 
 // DropRole is DROP ROLE: the roles go with their grants, edges and user
-// grants, and what they owned passes up the owner chain (SPEC §6).
+// grants, and what they owned passes up the owner chain (reference §6).
 func (se *Session) DropRole(st engine.DropRole) error {
 	if err := se.begin(); err != nil {
 		return err
@@ -156,7 +156,7 @@ func (se *Session) SetSecondaryRoles(m engine.Secondary) error {
 	})
 }
 
-// mayGrantRole is the authority of GRANT r TO x (SPEC §9); r is the role as
+// mayGrantRole is the authority of GRANT r TO x (reference §9); r is the role as
 // the statement started, or nil.
 func (ac *actor) mayGrantRole(r *Role) bool {
 	switch {
@@ -359,7 +359,7 @@ func (s *State) revokeRole(acc *Account, r *Role, xr *Role, xu *User, optionOnly
 	return nil
 }
 
-// harmless reports whether a MANAGE GRANTS holder may grant r (SPEC §9): no
+// harmless reports whether a MANAGE GRANTS holder may grant r (reference §9): no
 // role in r's closure holds an account privilege other than CONNECT and
 // SHOW DATABASES, is the admin role, or owns a role or a user.
 func (s *State) harmless(acc *Account, r ID) bool {

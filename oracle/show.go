@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// q prints a name as SHOW does (SPEC §1): bare when it matches
+// q prints a name as SHOW does (reference §1): bare when it matches
 // [a-z0-9_$-]+, else in backticks with any backtick doubled.
 func q(name string) string {
 	for _, r := range name {

@@ -59,7 +59,7 @@ type Table struct {
 	Owner   ID
 }
 
-// Scope is the kind of a grant level (SPEC §4).
+// Scope is the kind of a grant level (reference §4).
 type Scope int
 
 // The grant levels. Obj is the account for ScopeAccount, ScopeAnyDB and
@@ -72,7 +72,7 @@ const (
 	ScopeAnyTable              // ON TABLE *.*
 	ScopeDBTables              // ON TABLE d.*
 	ScopeTable                 // ON TABLE d.t
-	// The name patterns of SPEC §16: Obj is the account for the first two,
+	// The name patterns of reference §16: Obj is the account for the first two,
 	// the database for the third; Prefix is the folded prefix.
 	ScopeDBPattern       // ON DATABASE p*
 	ScopeAnyTablePattern // ON TABLE p*.*
@@ -126,7 +126,7 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
-	// SPEC §15–§17: custom privilege groups, grants of groups, aliases.
+	// reference §15–§17: custom privilege groups, grants of groups, aliases.
 	Groups      map[ID]*Group
 	GroupGrants []GroupGrant
 	Aliases     map[ID]*Alias
@@ -274,7 +274,7 @@ func (s *State) tableByName(db ID, name string) *Table {
 }
 
 // tableOrAlias returns the table of db named name, or the table an alias
-// of that name points at (SPEC §17).
+// of that name points at (reference §17).
 func (s *State) tableOrAlias(db ID, name string) *Table {
 	if t := s.tableByName(db, name); t != nil {
 		return t

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Visibility, written out from SPEC §19 and §21: a database is visible to
+// Visibility, written out from reference §19 and §21: a database is visible to
 // S when S holds SHOW DATABASES (or the admin role), or when Check, as if
 // the account were open, allows S some privilege on it or on one of its
 // tables, the "also allowed by" privileges and the creation privileges of

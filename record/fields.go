@@ -109,7 +109,7 @@ var kinds = [...]kind{
 	6: kindOf("grant", grantFields),
 	7: kindOf("role edge", roleEdgeFields),
 	8: kindOf("user role", userRoleFields),
-	// SPEC §15–§17 (milvus.go).
+	// reference §15–§17 (milvus.go).
 	9:  kindOf("privilege group", groupFields),
 	10: kindOf("group grant", groupGrantFields),
 	11: kindOf("pattern", patternFields),

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The field lists of the records of SPEC §15–§17: privilege groups, group
+// The field lists of the records of reference §15–§17: privilege groups, group
 // grants, name pattern levels and aliases (kind codes 9 to 12).
 
 // privs codes a privilege set as a uvarint.

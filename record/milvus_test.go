@@ -10,7 +10,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// goldenMilvus is a record with one op of each kind of SPEC §15–§17.
+// goldenMilvus is a record with one op of each kind of reference §15–§17.
 func goldenMilvus() *Record {
 	return &Record{
 		Revision:  7,
@@ -38,7 +38,7 @@ func TestMilvusRecordsGolden(t *testing.T) {
 	require.NoError(t, err)
 	want, err := hex.DecodeString(goldenMilvusHex)
 	require.NoError(t, err)
-	require.Equal(t, hex.EncodeToString(want), hex.EncodeToString(b), "the format of the records of SPEC §15–§17 changed")
+	require.Equal(t, hex.EncodeToString(want), hex.EncodeToString(b), "the format of the records of reference §15–§17 changed")
 	got, err := Decode(b)
 	require.NoError(t, err)
 	require.Equal(t, goldenMilvus(), got)

@@ -113,8 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	gen.Float64Var(&p.SecondaryAll, "secondary-all", 0, "share of checks with SECONDARY ALL")
 	gen.IntVar(&p.Mutations, "mutations", 0, "MUTATE lines")
 	gen.Float64Var(&p.MutRole, "mut-role", 0, "share of mutation pairs on a user's role")
-	gen.Float64Var(&p.GroupShare, "group-share", 0, "share of grants of a privilege group (SPEC §15)")
-	gen.Float64Var(&p.PatternShare, "pattern-share", 0, "share of grants at a name pattern (SPEC §16)")
+	gen.Float64Var(&p.GroupShare, "group-share", 0, "share of grants of a privilege group (reference §15)")
+	gen.Float64Var(&p.PatternShare, "pattern-share", 0, "share of grants at a name pattern (reference §16)")
 	gen.VisitAll(func(f *flag.Flag) {
 		fs.Var(f.Value, f.Name, "generator: "+f.Usage)
 	})

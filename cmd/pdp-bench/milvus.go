@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Privilege groups and name patterns (SPEC §15, §16) in generated
+// Privilege groups and name patterns (reference §15, §16) in generated
 // workloads. With -group-share a share of the grants grant a privilege
 // group holding the drawn privilege (a predefined one, or one of four
 // custom groups every account creates); with -pattern-share a share are

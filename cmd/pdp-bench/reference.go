@@ -10,7 +10,7 @@ import (
 // Reference is a naive evaluator of the workload subset, independent of the
 // engine: it walks the role graph by breadth-first search on every
 // decision. It gives the EXPECT values of generated workloads and a second
-// opinion on the EXPECT values of loaded ones. It follows SPEC §8 for what
+// opinion on the EXPECT values of loaded ones. It follows reference §8 for what
 // a workload can express: the active role must be granted directly to the
 // user, every role implicitly holds public (which holds no table or
 // database privilege), creation privileges use the active role's closure

@@ -42,7 +42,7 @@ const (
 	StmtCreateUser
 	StmtGrantPrivilege
 	StmtGrantRole
-	// The statements of SPEC §15 (milvus.go).
+	// The statements of reference §15 (milvus.go).
 	StmtCreateGroup // CREATE PRIVILEGE GROUP Name
 	StmtAlterGroup  // ALTER PRIVILEGE GROUP Name ADD Privileges
 	StmtGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO To
