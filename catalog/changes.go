@@ -17,6 +17,11 @@ type Changes struct {
 	Databases IDs[model.DatabaseID]
 	Tables    IDs[model.TableID]
 	Levels    map[LevelKey]bool
+	// Groups are the accounts whose custom privilege groups changed.
+	Groups IDs[model.AccountID]
+	// Patterns are the accounts and databases whose pattern records
+	// changed: their prefix indexes are rebuilt (nil when none).
+	Patterns map[PatternOwner]bool
 }
 
 // Changes returns what the transaction has touched so far.
@@ -51,6 +56,8 @@ func (tx *Tx) track(rec any) {
 		c.Accounts.Add(r.Account) // its flag of denials
 	case *ColumnGrant:
 		c.Levels[r.Level()] = true
+	default:
+		trackMilvus(c, rec)
 	}
 }
 

@@ -72,12 +72,10 @@ func denialTable() *memdb.TableSchema {
 		index("account", false, uintIdx("Account")))
 }
 
-// grantOrDenial returns the role of a record that counts towards its
-// role's grants limit: a privilege grant or a denial.
-func grantOrDenial(rec any) (model.RoleID, bool) {
+// columnGrantee returns the role of a record of reference §18 that counts
+// towards its role's grants limit: a denial or a column grant.
+func columnGrantee(rec any) (model.RoleID, bool) {
 	switch r := rec.(type) {
-	case *Grant:
-		return r.Role, true
 	case *Denial:
 		return r.Role, true
 	case *ColumnGrant:

@@ -22,14 +22,25 @@ type DB struct {
 }
 
 // Counts are the numbers of objects of an account, kept for the limits of
-// SPEC §10 so that a limit check never scans.
+// reference §10 so that a limit check never scans.
 type Counts struct {
 	Users, Roles, Databases, Tables int
+	Groups, Patterns                int // custom privilege groups, pattern levels
+}
+
+// add adds the counts of d to c.
+func (c *Counts) add(d Counts) {
+	c.Users += d.Users
+	c.Roles += d.Roles
+	c.Databases += d.Databases
+	c.Tables += d.Tables
+	c.Groups += d.Groups
+	c.Patterns += d.Patterns
 }
 
 type idCounters struct {
 	account, user, role, database, table uint32
-	column                               uint32
+	group, alias, pattern, column        uint32
 }
 
 // Open returns an empty catalog.
@@ -224,18 +235,16 @@ func (tx *Tx) Commit() {
 			continue
 		}
 		c := tx.db.counts[a]
-		c.Users += d.Users
-		c.Roles += d.Roles
-		c.Databases += d.Databases
-		c.Tables += d.Tables
+		c.add(d)
 		tx.db.counts[a] = c
 	}
 }
 
 // Count returns the object counts of account a as the transaction sees them.
 func (tx *Tx) Count(a model.AccountID) Counts {
-	c, d := tx.db.counts[a], tx.deltas[a]
-	return Counts{c.Users + d.Users, c.Roles + d.Roles, c.Databases + d.Databases, c.Tables + d.Tables}
+	c := tx.db.counts[a]
+	c.add(tx.deltas[a])
+	return c
 }
 
 // GrantCount returns the number of privilege grants role r holds, as the
@@ -244,7 +253,7 @@ func (tx *Tx) GrantCount(r model.RoleID) int { return tx.db.grants[r] + tx.grant
 
 // count adjusts the transaction's object counts for a counted record.
 func (tx *Tx) count(rec any, by int) {
-	if r, ok := grantOrDenial(rec); ok {
+	if r, ok := grantee(rec); ok {
 		if tx.grantsD == nil {
 			tx.grantsD = map[model.RoleID]int{}
 		}
@@ -262,10 +271,7 @@ func (tx *Tx) addCounts(a model.AccountID, delta Counts) {
 		tx.deltas = map[model.AccountID]Counts{}
 	}
 	d := tx.deltas[a]
-	d.Users += delta.Users
-	d.Roles += delta.Roles
-	d.Databases += delta.Databases
-	d.Tables += delta.Tables
+	d.add(delta)
 	tx.deltas[a] = d
 }
 
@@ -282,7 +288,7 @@ func counted(rec any, by int) (model.AccountID, Counts, bool) {
 	case *Table:
 		return r.Account, Counts{Tables: by}, true
 	}
-	return 0, Counts{}, false
+	return countedMilvus(rec, by)
 }
 
 // Insert adds a new record; unlike Put it counts users, roles, databases
@@ -369,6 +375,14 @@ func memTable(rec any) string {
 		return tDenials
 	case *ColumnGrant:
 		return tColumnGrants
+	case *PrivilegeGroup:
+		return tGroups
+	case *GroupGrant:
+		return tGroupGrants
+	case *Pattern:
+		return tPatterns
+	case *Alias:
+		return tAliases
 	case *User, *Table, *Grant, *RoleEdge, *UserRole:
 		return ""
 	}

@@ -113,7 +113,7 @@ type UserRole struct {
 	GrantorUser model.UserID
 }
 
-// WithOption returns a copy of rec, a *Grant, *RoleEdge or *UserRole, whose
+// WithOption returns a copy of rec, a *Grant, *GroupGrant, *RoleEdge or *UserRole, whose
 // grant option is on; any other record is returned unchanged.
 func WithOption(rec any, on bool) any {
 	switch r := rec.(type) {
@@ -129,11 +129,15 @@ func WithOption(rec any, on bool) any {
 		c := *r
 		c.Option = on
 		return &c
+	case *GroupGrant:
+		c := *r
+		c.Option = on
+		return &c
 	}
 	return rec
 }
 
-// WithOwner returns a copy of rec, a *Database, *Table, *Role or *User,
+// WithOwner returns a copy of rec, a *Database, *Table, *Role, *User or *Alias,
 // owned by owner; any other record is returned unchanged.
 func WithOwner(rec any, owner model.RoleID) any {
 	switch r := rec.(type) {
@@ -150,6 +154,10 @@ func WithOwner(rec any, owner model.RoleID) any {
 		c.Owner = owner
 		return &c
 	case *User:
+		c := *r
+		c.Owner = owner
+		return &c
+	case *Alias:
 		c := *r
 		c.Owner = owner
 		return &c

@@ -51,7 +51,7 @@ func schema() *memdb.DBSchema {
 			index("id", true, uintIdx("ID")),
 			index("name", true, compound(prefixIdx("Account"), strIdx("Name"))))
 	}
-	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tAccounts: table(tAccounts,
 			index("id", true, uintIdx("ID")),
 			index("name", true, strIdx("Name"))),
@@ -60,4 +60,8 @@ func schema() *memdb.DBSchema {
 		tDenials:      denialTable(),
 		tColumnGrants: columnGrantTable(),
 	}}
+	for _, t := range milvusTables() {
+		s.Tables[t.Name] = t
+	}
+	return s
 }

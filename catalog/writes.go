@@ -7,7 +7,7 @@ import (
 
 // IDCounters is the position of the catalog's ID counters: the last ID handed out
 // of each kind (IDs are never reused). It is a record of its own so that
-// change records and snapshot files (SPEC §20) carry it: the records of
+// change records and snapshot files (reference §20) carry it: the records of
 // dropped objects no longer show which IDs were taken, and re-applying a
 // change must hand out the same IDs again. Role slots need no entry: they
 // are in each account's record (Account.NextSlot).
@@ -17,17 +17,20 @@ type IDCounters struct {
 	Role     uint32
 	Database uint32
 	Table    uint32
+	Group    uint32
+	Alias    uint32
+	Pattern  uint32
 	Column   uint32
 }
 
 func (c idCounters) ids() IDCounters {
 	return IDCounters{Account: c.account, User: c.user, Role: c.role, Database: c.database, Table: c.table,
-		Column: c.column}
+		Group: c.group, Alias: c.alias, Pattern: c.pattern, Column: c.column}
 }
 
 func (i IDCounters) counters() idCounters {
 	return idCounters{account: i.Account, user: i.User, role: i.Role, database: i.Database, table: i.Table,
-		column: i.Column}
+		group: i.Group, alias: i.Alias, pattern: i.Pattern, column: i.Column}
 }
 
 // Write is one write of a transaction: a Put (Delete false) or a Delete
@@ -88,8 +91,22 @@ func (tx *Tx) Unlogged() *Tx {
 
 // Known reports whether rec is a record a transaction can write: a
 // non-nil pointer to one of the record types or to [IDCounters].
+//
+// A record type added to the catalog must be added here, to [Tx.All]
+// (or snapshot files lose it), to exists if it counts towards a limit, and
+// to the kinds of package record (its field list in record/fields.go); an
+// ID counter added to the catalog goes into [IDCounters] and its field
+// list.
 func Known(rec any) bool {
 	switch r := rec.(type) {
+	case *PrivilegeGroup:
+		return r != nil
+	case *GroupGrant:
+		return r != nil
+	case *Pattern:
+		return r != nil
+	case *Alias:
+		return r != nil
 	case *Account:
 		return r != nil
 	case *User:
@@ -150,6 +167,14 @@ func (tx *Tx) exists(rec any) bool {
 		return tx.Table(r.ID) != nil
 	case *Grant:
 		return tx.Grant(r.Role, r.Level(), r.Priv) != nil
+	case *PrivilegeGroup:
+		return tx.Group(r.ID) != nil
+	case *GroupGrant:
+		return tx.GroupGrant(r.Role, LevelKey{r.Scope, r.Object}, r.Group) != nil
+	case *Pattern:
+		return tx.Pattern(r.ID) != nil
+	case *Alias:
+		return tx.Alias(r.ID) != nil
 	case *ColumnGrant:
 		return tx.ColumnGrant(r.Role, r.Column, r.Priv) != nil
 	case *Denial:
@@ -161,9 +186,9 @@ func (tx *Tx) exists(rec any) bool {
 // All yields every record of the state the transaction reads, the ID
 // counters first (for a write transaction or a view of a [DB]), then
 // accounts, roles, users, databases, tables, grants, role edges, user
-// role grants, column grants and denials, each kind in the order of its
-// key. Replaying them in this
-// order into an empty catalog rebuilds the state. A record yielded may be
+// role grants, privilege groups, group grants, patterns, aliases, column
+// grants and denials, each kind in the order of its key. Replaying them in
+// this order into an empty catalog rebuilds the state. A record yielded may be
 // reused by the next iteration: a caller that keeps one copies it. A
 // store error ends the iteration; [Tx.Err] reports it.
 func (tx *Tx) All() iter.Seq[any] {
@@ -179,6 +204,10 @@ func (tx *Tx) All() iter.Seq[any] {
 			ascend(tx.st.grants, yield) &&
 			ascend(tx.st.edges, yield) &&
 			ascend(tx.st.userRoles, yield) &&
+			all[PrivilegeGroup](tx, tGroups, yield) &&
+			all[GroupGrant](tx, tGroupGrants, yield) &&
+			all[Pattern](tx, tPatterns, yield) &&
+			all[Alias](tx, tAliases, yield) &&
 			all[ColumnGrant](tx, tColumnGrants, yield) &&
 			all[Denial](tx, tDenials, yield)
 	}

@@ -53,9 +53,9 @@ func TargetString(t engine.Target) string {
 		if t.AnyDatabase {
 			return "DATABASE *"
 		}
-		return "DATABASE " + t.Database
+		return "DATABASE " + patternString(t.Database, t.DatabasePattern)
 	case model.KindTable:
-		db, table := t.Database, t.Name
+		db, table := patternString(t.Database, t.DatabasePattern), patternString(t.Name, t.TablePattern)
 		if t.AnyDatabase {
 			db = "*"
 		}
@@ -75,6 +75,8 @@ func TargetString(t engine.Target) string {
 			return "COLUMN " + t.Name + "." + t.Column
 		}
 		return "COLUMN " + t.Database + "." + t.Name + "." + t.Column
+	case model.KindAlias:
+		return aliasTargetString(t)
 	}
 	return t.Kind.String()
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// ExplainCheck is EXPLAIN CHECK priv ON object (SPEC §19): the decision of
+// ExplainCheck is EXPLAIN CHECK priv ON object (reference §19): the decision of
 // CHECK and, when allowed, the role, the inheritance path and the grant
 // that decided it.
 type ExplainCheck struct {

@@ -33,6 +33,9 @@ func Exec(sess *engine.Session, st Statement) (Result, error) {
 	if res, ok, err := execColumns(sess, st); ok {
 		return res, err
 	}
+	if res, ok, err := execMilvus(sess, st); ok {
+		return res, err
+	}
 	var err error
 	switch st := st.(type) {
 	case *CreateAccount:
@@ -115,7 +118,7 @@ func NewConn(eng *engine.Engine) *Conn { return &Conn{eng: eng} }
 // Session returns the connection's session, nil if it never logged in.
 func (c *Conn) Session() *engine.Session { return c.sess }
 
-// Connect logs the connection in with a SPEC §7 login string. On failure
+// Connect logs the connection in with a reference §7 login string. On failure
 // the connection keeps its session.
 func (c *Conn) Connect(login, password string) error {
 	s, err := c.eng.Connect(login, password)

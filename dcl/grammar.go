@@ -41,8 +41,12 @@ func (p *parser) statement() (Statement, error) {
 	return nil, p.expected("a statement")
 }
 
-// create parses the rest of CREATE ACCOUNT | USER | ROLE | DATABASE | TABLE.
+// create parses the rest of CREATE ACCOUNT | USER | ROLE | DATABASE | TABLE
+// | PRIVILEGE GROUP | ALIAS.
 func (p *parser) create() (Statement, error) {
+	if st, ok, err := p.createMilvus(); ok {
+		return st, err
+	}
 	switch {
 	case p.accept("account"):
 		return p.createAccount()
@@ -61,11 +65,15 @@ func (p *parser) create() (Statement, error) {
 	case p.accept("table"):
 		return p.createTable()
 	}
-	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE or TABLE")
+	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE, TABLE, PRIVILEGE GROUP or ALIAS")
 }
 
-// drop parses the rest of DROP ACCOUNT | USER | ROLE | DATABASE | TABLE.
+// drop parses the rest of DROP ACCOUNT | USER | ROLE | DATABASE | TABLE |
+// PRIVILEGE GROUP | ALIAS.
 func (p *parser) drop() (Statement, error) {
+	if st, ok, err := p.dropMilvus(); ok {
+		return st, err
+	}
 	var err error
 	switch {
 	case p.accept("account"):
@@ -89,11 +97,14 @@ func (p *parser) drop() (Statement, error) {
 		st.Database, st.Name, err = p.tableName()
 		return st, err
 	}
-	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE or TABLE")
+	return nil, p.expected("ACCOUNT, USER, ROLE, DATABASE, TABLE, PRIVILEGE GROUP or ALIAS")
 }
 
-// alter parses the rest of ALTER ACCOUNT | USER.
+// alter parses the rest of ALTER ACCOUNT | USER | TABLE | PRIVILEGE GROUP | ALIAS.
 func (p *parser) alter() (Statement, error) {
+	if st, ok, err := p.alterMilvus(); ok {
+		return st, err
+	}
 	switch {
 	case p.accept("account"):
 		return p.alterAccount()
@@ -102,7 +113,7 @@ func (p *parser) alter() (Statement, error) {
 	case p.accept("table"):
 		return p.alterTable()
 	}
-	return nil, p.expected("ACCOUNT, USER or TABLE")
+	return nil, p.expected("ACCOUNT, USER, TABLE, PRIVILEGE GROUP or ALIAS")
 }
 
 // createAccount parses
@@ -324,6 +335,9 @@ func (p *parser) show() (Statement, error) {
 	if st, ok, err := p.showColumns(); ok {
 		return st, err
 	}
+	if st, ok, err := p.showMilvus(); ok {
+		return st, err
+	}
 	switch {
 	case p.accept("grants"):
 		st := &ShowGrants{For: engine.ShowSelf}
@@ -350,7 +364,7 @@ func (p *parser) show() (Statement, error) {
 	case p.accept("accounts"):
 		return &ShowAccounts{}, nil
 	}
-	return nil, p.expected("GRANTS, ROLES, USERS, ACCOUNTS, DATABASES, TABLES or PRIVILEGES")
+	return nil, p.expected("GRANTS, ROLES, USERS, ACCOUNTS, DATABASES, TABLES, PRIVILEGES, PRIVILEGE GROUPS or ALIASES")
 }
 
 // connect parses the rest of CONNECT login IDENTIFIED BY 'pw'. The login is

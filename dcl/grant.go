@@ -96,6 +96,9 @@ func privileges(items []item) (privs []string, ownership bool) {
 //	GRANT OWNERSHIP ON object TO r
 //	GRANT r [, r ...] TO x [, x ...] [WITH GRANT OPTION]
 func (p *parser) grant() (Statement, error) {
+	if p.accept("privilege", "group") {
+		return p.grantGroup()
+	}
 	items, err := p.items()
 	if err != nil {
 		return nil, err
@@ -148,6 +151,9 @@ func (p *parser) revoke() (Statement, error) {
 		return p.revokeDeny(ifExists)
 	}
 	optionOnly := p.accept("grant", "option", "for")
+	if p.accept("privilege", "group") {
+		return p.revokeGroup(ifExists, optionOnly)
+	}
 	items, err := p.items()
 	if err != nil {
 		return nil, err
@@ -183,9 +189,11 @@ func (p *parser) revoke() (Statement, error) {
 // target parses a level or object after ON:
 //
 //	ACCOUNT [*]
-//	DATABASE {* | *.* | d}
-//	TABLE {*.* | d.* | * | d.t | t}
-//	ROLE r | USER u          (only when objects is set)
+//	DATABASE {* | *.* | d | p*}
+//	TABLE {*.* | d.* | * | d.t | t | p*.* | d.q* | q*}
+//	ROLE r | USER u | ALIAS [d.]a   (only when objects is set)
+//
+// A name followed at once by `*` is a name pattern's prefix (reference §16).
 func (p *parser) target(objects bool) (engine.Target, error) {
 	kw := p.peek(0)
 	switch {
@@ -202,11 +210,14 @@ func (p *parser) target(objects bool) (engine.Target, error) {
 			return engine.Target{Kind: model.KindDatabase, AnyDatabase: true}, nil
 		}
 		d, err := p.name("a database name or *")
-		return engine.Target{Kind: model.KindDatabase, Database: d}, err
+		return engine.Target{Kind: model.KindDatabase, Database: d, DatabasePattern: err == nil && p.pattern()}, err
 	case p.accept("table"):
 		return p.tableTarget()
 	case objects && p.accept("column"):
 		return p.columnTarget()
+	case objects && p.accept("alias"):
+		db, name, err := p.tableName()
+		return engine.Target{Kind: model.KindAlias, Database: db, Name: name}, err
 	case p.at("role") || p.at("user"):
 		if !objects {
 			return engine.Target{}, p.errorAt(kw, "ON ROLE and ON USER are only for OWNERSHIP")
@@ -243,15 +254,23 @@ func (p *parser) tableTarget() (engine.Target, error) {
 	if err != nil {
 		return engine.Target{}, err
 	}
+	firstPattern := p.pattern()
 	if !p.acceptPunct(".") {
-		t.Name = first
+		t.Name, t.TablePattern = first, firstPattern
 		return t, nil
 	}
 	t.Database = first
+	if firstPattern {
+		t.DatabasePattern, t.AnyTable = true, true
+		return t, p.expectPunct("*")
+	}
 	if p.acceptPunct("*") {
 		t.AnyTable = true
 		return t, nil
 	}
-	t.Name, err = p.name("a table name or *")
-	return t, err
+	if t.Name, err = p.name("a table name or *"); err != nil {
+		return t, err
+	}
+	t.TablePattern = p.pattern()
+	return t, nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The default limits of SPEC §10.
+// The default limits of reference §10.
 const (
 	DefaultStatementBytes    = 1 << 20
 	DefaultNamesPerStatement = 1000

@@ -174,7 +174,7 @@ func TestSyntaxErrors(t *testing.T) {
 		line, column int
 		msg          string // contained in the message
 	}{
-		{"CREATE", 1, 7, "at end of input: expected ACCOUNT, USER, ROLE, DATABASE or TABLE"},
+		{"CREATE", 1, 7, "at end of input: expected ACCOUNT, USER, ROLE, DATABASE, TABLE, PRIVILEGE GROUP or ALIAS"},
 		{"SELECT 1", 1, 1, `near "SELECT": expected a statement`},
 		{"GRANT SELECT ON TABLE d.t FROM r", 1, 27, `near "FROM": expected TO`},
 		{"GRANT a b TO u", 1, 7, `expected a role name, found "a b"`},

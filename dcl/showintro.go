@@ -4,7 +4,7 @@ import (
 	"github.com/pdp-authz/pdp/engine"
 )
 
-// The introspection statements of SPEC §19 and §21.
+// The introspection statements of reference §19 and §21.
 type (
 	// ShowTables is SHOW TABLES [FROM d]; Database "" means the current database.
 	ShowTables engine.ShowTables
@@ -29,7 +29,7 @@ func (*ShowGrantsOn) statement()   {}
 func (*ShowPrivileges) statement() {}
 func (*ShowHolders) statement()    {}
 
-// showIntrospection parses the SHOW statements of SPEC §19 after SHOW:
+// showIntrospection parses the SHOW statements of reference §19 after SHOW:
 // DATABASES, TABLES [FROM d], GRANTS ON ..., PRIVILEGES ON ..., and USERS
 // WITH or ROLES WITH. It reports false when none of them comes next.
 func (p *parser) showIntrospection() (Statement, bool, error) {
@@ -121,7 +121,7 @@ func execIntrospection(sess *engine.Session, st Statement) (res Result, ok bool,
 }
 
 // WhatIf is WHAT IF <statement>: the statement runs on a private copy of
-// the engine's state, and the answer is the access it would change (SPEC
+// the engine's state, and the answer is the access it would change (reference
 // §19). Only statements that change the catalog may follow.
 type WhatIf struct {
 	Statement Statement
@@ -151,7 +151,7 @@ func changesCatalog(st Statement) bool {
 		*CreateDatabase, *DropDatabase, *CreateTable, *DropTable, *AlterTable, *Deny, *RevokeDeny:
 		return true
 	}
-	return false
+	return changesCatalogMilvus(st)
 }
 
 // whatIf runs WHAT IF on sess: one row per change, `... more` past the

@@ -83,7 +83,7 @@ func answer(t *testing.T, c *dcl.Conn, src string) string {
 // TestMissingAndInvisibleObjectsAnswerAlike asks every introspection
 // statement about an object that exists but that the caller cannot see and
 // about one that does not exist: the answers are the same, byte for byte
-// (SPEC §19).
+// (reference §19).
 func TestMissingAndInvisibleObjectsAnswerAlike(t *testing.T) {
 	eng, err := engine.New(engine.WithRootPassword("111"), engine.WithHasher(password.Testing()))
 	require.NoError(t, err)

@@ -13,7 +13,7 @@ type Statement interface {
 	statement()
 }
 
-// The statements of SPEC §12. Most are the engine's argument structs under a
+// The statements of reference §12. Most are the engine's argument structs under a
 // name of this package; convert with e.g. engine.CreateRole(*st).
 type (
 	// CreateAccount is CREATE ACCOUNT.
@@ -80,7 +80,7 @@ type ShowUsers struct{}
 type ShowAccounts struct{}
 
 // Connect is CONNECT login IDENTIFIED BY 'pw', the scenario files' way of
-// logging a connection in. Login is the SPEC §7 login string as written
+// logging a connection in. Login is the reference §7 login string as written
 // ("user", "account:user" or "account:user:role"); the engine splits and
 // checks it. Only a [Conn] runs it: it replaces the connection's session.
 type Connect struct {

@@ -9,7 +9,7 @@ import (
 )
 
 // createAccount makes an account with its admin role, public and its
-// admin user holding both (SPEC §2). The admin role owns itself, public and
+// admin user holding both (reference §2). The admin role owns itself, public and
 // the admin user.
 func (w *writer) createAccount(name, adminName, hash, adminRole, comment string) (*catalog.Account, error) {
 	acc := &catalog.Account{ID: w.NewAccountID(), Name: name, Status: model.StatusOpen, Comment: comment}
@@ -31,7 +31,7 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 	return acc, nil
 }
 
-// CreateAccount runs CREATE ACCOUNT (SPEC §10); it needs moadmin.
+// CreateAccount runs CREATE ACCOUNT (reference §10); it needs moadmin.
 func (s *Session) CreateAccount(st CreateAccount) error {
 	var name, admin, hash string
 	return s.exec(st, func() (err error) {

@@ -27,7 +27,7 @@ func WithBootstrap(rec *record.Record) Option {
 // Apply applies a change record made by another engine (its change feed,
 // a journal, a replica's log): the record's operations in one atomic
 // change, published like a local commit, with the same derived decision
-// state. It never re-checks authority or limits: the writer did (SPEC
+// state. It never re-checks authority or limits: the writer did (reference
 // §20). A record at or below the engine's revision is a no-op; one beyond
 // the next revision is an error (a gap), as is a password hash the
 // engine's hasher refuses or an operation on a record that is not there;

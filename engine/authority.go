@@ -7,7 +7,7 @@ import (
 )
 
 // actor is a session's authority on the snapshot a statement starts from
-// (SPEC §9: authority is judged on the state at the start of the
+// (reference §9: authority is judged on the state at the start of the
 // statement). While the active role is not granted, S is empty.
 type actor struct {
 	snap    *Snapshot
@@ -90,18 +90,7 @@ func (ac *actor) tableView(id model.TableID) *tableView {
 	return ac.snap.tableAt(uint32(id))
 }
 
-// heldWithOption reports whether a role of S holds one of want with grant
-// option in entries.
-func heldWithOption(entries []entry, set inherit.Set, want model.PrivSet) bool {
-	for i := range entries {
-		if entries[i].options&want != 0 && set.Has(entries[i].slot) {
-			return true
-		}
-	}
-	return false
-}
-
-// mayGrant decides GRANT p ON level (SPEC §9): p or ALL held with grant
+// mayGrant decides GRANT p ON level (reference §9): p or ALL held with grant
 // option at a covering level, ownership of the named object, MANAGE GRANTS
 // for database and table levels, or the admin role.
 func (ac *actor) mayGrant(p model.Privilege, l level) bool {
@@ -119,7 +108,7 @@ func (ac *actor) mayGrant(p model.Privilege, l level) bool {
 	}
 	want := p.Satisfying()
 	for _, entries := range l.covering(ac) {
-		if heldWithOption(entries, ac.set, want) {
+		if ac.a.heldWithOption(entries, ac.set, want) {
 			return true
 		}
 	}
@@ -132,7 +121,7 @@ func (ac *actor) mayRevoke(l level) bool {
 	return ac.admin() || l.scope != catalog.ScopeAccount && ac.manageGrants() || l.ownerOf(ac)
 }
 
-// mayGrantRole decides GRANT r TO x (SPEC §9): MANAGE GRANTS for a role
+// mayGrantRole decides GRANT r TO x (reference §9): MANAGE GRANTS for a role
 // that carries no account power, ownership of r, or r held with grant
 // option by the user while r is in S, or through a chain of grant-option
 // edges ending in S. A missing r is judged from MANAGE GRANTS alone.
@@ -172,7 +161,7 @@ func (ac *actor) mayGrantRole(r *catalog.Role) bool {
 // granted by a MANAGE GRANTS holder.
 const mildAccountPrivs = model.PrivSet(1)<<model.PrivConnect | model.PrivSet(1)<<model.PrivShowDatabases
 
-// powerless reports whether a MANAGE GRANTS holder may grant role r (SPEC
+// powerless reports whether a MANAGE GRANTS holder may grant role r (reference
 // §9): no role in r's closure is the admin role, holds an account privilege
 // other than CONNECT and SHOW DATABASES, or owns a role or a user. Without
 // that rule MANAGE GRANTS could hand itself ALTER USER, or the ownership of
@@ -183,8 +172,9 @@ func (ac *actor) powerless(r model.RoleID) bool {
 	if rv == nil || rv.closure.Has(ac.a.adminSlot) {
 		return rv == nil
 	}
-	for _, e := range ac.a.grants {
-		if e.privs&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
+	for i := range ac.a.grants {
+		e := &ac.a.grants[i]
+		if ac.a.privsOf(e)&levelPrivileges[model.LevelAccount]&^mildAccountPrivs != 0 && rv.closure.Has(e.slot) {
 			return false
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The canonical statement text of a change record (SPEC §20): the
+// The canonical statement text of a change record (reference §20): the
 // statement as the engine ran it, names folded, an unqualified table
 // qualified with the session's current database, privileges upper-cased,
 // and passwords only as the hashes stored (IDENTIFIED BY PASSWORD 'hash').

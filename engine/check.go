@@ -6,7 +6,7 @@ import (
 )
 
 // Check decides whether user, acting through activeRole (with its secondary
-// roles when sec is SecondaryAll), holds privilege p on object on (SPEC §8).
+// roles when sec is SecondaryAll), holds privilege p on object on (reference §8).
 // It reads only this immutable snapshot: no lock, no catalog read and no
 // allocation. A nil Snapshot denies with ReasonNoSuchUser.
 func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Secondary, p model.Privilege, on model.Object) Decision {
@@ -14,7 +14,7 @@ func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Seconda
 		return deny(ReasonNoSuchUser)
 	}
 	if p == model.PrivAll {
-		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (SPEC §3)
+		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (reference §3)
 	}
 	u := s.userAt(uint32(user))
 	if u == nil {
@@ -35,7 +35,7 @@ func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Seconda
 	return s.decide(a, set, r.id, p, on)
 }
 
-// gate applies the account and user states of SPEC §8 rule 1.
+// gate applies the account and user states of reference §8 rule 1.
 func gate(a *accountView, u *userView, p model.Privilege) (Decision, bool) {
 	switch {
 	case a == nil:
@@ -52,7 +52,7 @@ func gate(a *accountView, u *userView, p model.Privilege) (Decision, bool) {
 	return Decision{}, true
 }
 
-// decide applies SPEC §8 rule 3 for the role set S on a concrete object.
+// decide applies reference §8 rule 3 for the role set S on a concrete object.
 func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, p model.Privilege, on model.Object) Decision {
 	switch on.Kind {
 	case model.KindAccount:
@@ -75,7 +75,11 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if d == nil || d.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onTable(set, d, t, s.tableACLFor(a, on.ID), p)
+		var tname string // read only for a walk of d's table-name patterns
+		if p.Level() == model.LevelTable && d.patterns.mayHold(patternTables, p.Satisfying()) {
+			tname = s.tableName(model.TableID(on.ID))
+		}
+		return a.onTable(set, d, t, tname, s.tableACLFor(a, on.ID), p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -101,19 +105,13 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if d == nil || d.account != a.id {
 			return deny(ReasonNoSuchObject)
 		}
-		return a.onColumn(set, d, t, s.tableACLFor(a, uint32(c.table)), c, p)
+		var tname string // read only for a walk of d's table-name patterns
+		if d.patterns.mayHold(patternTables, p.Satisfying()) {
+			tname = s.tableName(c.table)
+		}
+		return a.onColumn(set, d, t, tname, s.tableACLFor(a, uint32(c.table)), c, p)
 	}
 	return deny(ReasonNoSuchObject)
-}
-
-// held reports whether a role of set holds one of want in entries.
-func held(entries []entry, set inherit.Set, want model.PrivSet) bool {
-	for i := range entries {
-		if entries[i].privs&want != 0 && set.Has(entries[i].slot) {
-			return true
-		}
-	}
-	return false
 }
 
 // onAccount decides an account or cluster privilege on the account.
@@ -139,15 +137,16 @@ func (a *accountView) accountGrant(set inherit.Set, p model.Privilege) Decision 
 	if a.accountDenied(set, p) {
 		return deny(ReasonDenied)
 	}
-	if held(a.grants, set, p.Satisfying()) {
+	if a.held(a.grants, set, p.Satisfying()) {
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
 }
 
-// databaseGrant decides a database privilege on database d, which may be
-// nil for a database that does not exist (authority for a missing target).
-func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privilege) Decision {
+// databaseGrant decides a database privilege on database d named name;
+// d may be nil for a database that does not exist (authority for a
+// missing target), which the grants at levels matching its name cover.
+func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
@@ -156,16 +155,20 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, p model.Privileg
 		return deny(ReasonDenied)
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
-	case d != nil && held(d.grants, set, want), held(a.anyDB, set, want):
+	case d != nil && a.held(d.grants, set, want), a.held(a.anyDB, set, want),
+		a.patterns.mayHold(patternDatabase, want) && a.walk(&a.patterns, patternDatabase, name, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
 }
 
-// tableGrant decides a table privilege on table t of database d; either
-// may be nil for a missing target. acl is the table's denials and column
-// unions when the account has denials (see [Snapshot.tableACLFor]).
-func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, acl *tableACL, p model.Privilege) Decision {
+// tableGrant decides a table privilege on table t named tname of database
+// d named dname; either may be nil for a missing target. tname is needed
+// only when d has table-name patterns. The pattern indexes are tested
+// before the call to their walk, which then stays out of most decisions.
+// acl is the table's denials and column unions when the account has
+// denials (see [Snapshot.tableACLFor]).
+func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *tableView, tname string, acl *tableACL, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
 	case set.Has(a.adminSlot):
@@ -174,9 +177,11 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, acl *
 		return deny(ReasonDenied)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
-	case t != nil && held(t.entries(), set, want),
-		d != nil && held(d.tables, set, want),
-		held(a.anyTable, set, want):
+	case t != nil && a.held(t.entries(), set, want),
+		d != nil && a.held(d.tables, set, want),
+		a.held(a.anyTable, set, want),
+		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want),
+		a.patterns.mayHold(patternTables, want) && a.walk(&a.patterns, patternTables, dname, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
@@ -185,17 +190,17 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, t *tableView, acl *
 func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelDatabase:
-		return a.databaseGrant(set, d, p)
+		return a.databaseGrant(set, d, d.name, p)
 	case p == model.PrivDropDatabase:
 		return a.ownedOrAccount(set, d.ownerSlot, p)
 	}
 	return deny(ReasonWrongLevel)
 }
 
-func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, acl *tableACL, p model.Privilege) Decision {
+func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelTable:
-		return a.tableGrant(set, d, t, acl, p)
+		return a.tableGrant(set, d, d.name, t, tname, acl, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
 		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, p) {
 			return deny(ReasonDenied) // a denial at the level the grants are read from
@@ -203,7 +208,7 @@ func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, acl *tab
 		if set.Has(t.ownerSlot) {
 			return allow(ReasonOwner)
 		}
-		return a.databaseGrant(set, d, p)
+		return a.databaseGrant(set, d, d.name, p)
 	}
 	return deny(ReasonWrongLevel)
 }

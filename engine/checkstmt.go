@@ -2,7 +2,7 @@ package engine
 
 import "github.com/pdp-authz/pdp/model"
 
-// ExplainStatement answers the statements CHECK and EXPLAIN CHECK (SPEC
+// ExplainStatement answers the statements CHECK and EXPLAIN CHECK (reference
 // §19, §21) for the session's own principal; see [Session.ExplainFor].
 func (s *Session) ExplainStatement(p model.Privilege, on Target) (Explanation, error) {
 	return s.ExplainFor(p, on, ForUser{})
@@ -14,7 +14,7 @@ func (s *Session) ExplainStatement(p model.Privilege, on Target) (Explanation, e
 // refuse it with their login message. Asking for another user needs MANAGE
 // GRANTS (it runs in a restricted account too); a missing user or role is
 // an error. Then it explains the decision as [Snapshot.Explain] does,
-// except that the principal's state comes before the object (SPEC §21's
+// except that the principal's state comes before the object (reference §21's
 // order of reasons), and that a missing object is answered as an existing
 // one on which S holds nothing: "no grant", or "wrong level" for a
 // privilege of another level. Statements never tell a missing object from
@@ -62,7 +62,7 @@ func (snap *Snapshot) statementExplain(pr Principal, p model.Privilege, k model.
 	return x
 }
 
-// principalState applies the principal's part of SPEC §8 rule 1 in SPEC
+// principalState applies the principal's part of reference §8 rule 1 in reference
 // §21's order: user locked, account suspended, role not granted, account
 // restricted (for a privilege it refuses).
 func (snap *Snapshot) principalState(pr Principal, p model.Privilege) (Decision, bool) {
@@ -84,7 +84,7 @@ func (snap *Snapshot) principalState(pr Principal, p model.Privilege) (Decision,
 	return Decision{}, true
 }
 
-// fitsKind reports whether p may be asked about an object of kind k (SPEC
+// fitsKind reports whether p may be asked about an object of kind k (reference
 // §8): the privileges of the object's level, those of its "also allowed by"
 // row, and on the account the cluster privileges.
 func fitsKind(p model.Privilege, k model.Kind) bool {

@@ -226,11 +226,11 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 	case catalog.ScopeAccount:
 		return a.accountDenied(set, p)
 	case catalog.ScopeAnyDatabase:
-		return held(a.deny.anyDB, set, denyMask(p))
+		return heldIn(a.deny.anyDB, set, denyMask(p))
 	case catalog.ScopeDatabase:
 		return a.databaseDenied(set, d, p)
 	case catalog.ScopeAnyTable:
-		return held(a.deny.anyTable, set, denyMask(p))
+		return heldIn(a.deny.anyTable, set, denyMask(p))
 	case catalog.ScopeDatabaseTables:
 		return a.tableLevelsDenied(set, d, nil, p)
 	case catalog.ScopeTable:

@@ -102,11 +102,11 @@ func (ac *actor) onTable(l level, p model.Privilege) Decision {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)
 	switch {
 	case t != nil:
-		return ac.a.onTable(ac.set, d, t, ac.snap.tableACLFor(ac.a, uint32(l.table)), p)
+		return ac.a.onTable(ac.set, d, t, l.tbName, ac.snap.tableACLFor(ac.a, uint32(l.table)), p)
 	case p.Level() == model.LevelDatabase:
-		return ac.a.databaseGrant(ac.set, d, p)
+		return ac.a.databaseGrant(ac.set, d, l.dbName, p)
 	}
-	return ac.a.tableGrant(ac.set, d, nil, nil, p)
+	return ac.a.tableGrant(ac.set, d, l.dbName, nil, l.tbName, nil, p)
 }
 
 // AlterTable runs ALTER TABLE ... ADD COLUMN or DROP COLUMN: it needs
@@ -172,7 +172,7 @@ func (s *Session) ShowColumns(st ShowColumns) ([]string, error) {
 		l := (&writer{Tx: snap.read()}).resolve(s.account, sp)
 		d, t := ac.dbView(l.db), ac.tableView(l.table)
 		switch {
-		case t != nil && snap.tableHeld(ac.a, ac.set, d, t, l.table):
+		case t != nil && snap.tableHeld(ac.a, ac.set, d, t, l.table, l.tbName):
 		case l.missing != nil && d == nil && ac.a.seesAllDatabases(ac.set):
 			return l.missing
 		case l.missing != nil && d != nil && ac.a.seesAllTables(ac.set, d):

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/record"
 )
 
-// The commit pipeline (SPEC §11, §20). A write runs in two steps:
+// The commit pipeline (reference §11, §20). A write runs in two steps:
 //
 //  1. commit, under the writer's lock: the statement runs in a catalog
 //     write transaction, the next decision snapshot is derived, the change

@@ -20,7 +20,7 @@ import (
 	must "github.com/stretchr/testify/require"
 )
 
-// The crash test (SPEC §20: "after a crash at any point (kill -9) reopening
+// The crash test (reference §20: "after a crash at any point (kill -9) reopening
 // recovers every acknowledged change and nothing half-applied"). A child
 // process (this test binary, re-run with crashEnv set) runs random
 // statements from several writers on a durable engine and reports each

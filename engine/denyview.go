@@ -80,7 +80,7 @@ func columnMask(p model.Privilege) model.PrivSet {
 // accountDenied reports whether a role of set holds a denial of p on the
 // account.
 func (a *accountView) accountDenied(set inherit.Set, p model.Privilege) bool {
-	return a.deny != nil && held(a.deny.account, set, denyMask(p))
+	return a.deny != nil && heldIn(a.deny.account, set, denyMask(p))
 }
 
 // databaseDenied reports whether a role of set holds a denial of p at
@@ -90,16 +90,16 @@ func (a *accountView) databaseDenied(set inherit.Set, d *dbView, p model.Privile
 		return false
 	}
 	want := denyMask(p)
-	return held(a.deny.anyDB, set, want) || d != nil && d.deny != nil && held(d.deny.db, set, want)
+	return heldIn(a.deny.anyDB, set, want) || d != nil && d.deny != nil && heldIn(d.deny.db, set, want)
 }
 
 // tableLevelsDenied reports whether a role of set holds a denial of p at
 // TABLE *.*, TABLE d.* or TABLE d.t (d and acl may be nil).
 func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, acl *tableACL, p model.Privilege) bool {
 	want := denyMask(p)
-	return held(a.deny.anyTable, set, want) ||
-		d != nil && d.deny != nil && held(d.deny.tables, set, want) ||
-		acl != nil && held(acl.deny, set, want)
+	return heldIn(a.deny.anyTable, set, want) ||
+		d != nil && d.deny != nil && heldIn(d.deny.tables, set, want) ||
+		acl != nil && heldIn(acl.deny, set, want)
 }
 
 // tableDenied reports whether a table-level decision for p on t is denied
@@ -110,7 +110,7 @@ func (a *accountView) tableDenied(set inherit.Set, d *dbView, acl *tableACL, p m
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, acl, p) || acl != nil && held(acl.colDeny, set, columnMask(p))
+	return a.tableLevelsDenied(set, d, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
 }
 
 // columnDenied reports whether a decision for p on column c of t is
@@ -119,34 +119,58 @@ func (a *accountView) columnDenied(set inherit.Set, d *dbView, acl *tableACL, c 
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, acl, p) || c != nil && c.acl != nil && held(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, acl, p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
 }
 
-// columnGrant decides column privilege p on column c of table t in
-// database d (SPEC §18): the admin role; a denial covering it; ownership
-// of t; a grant at a level covering t or on c.
-func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, acl *tableACL, c *columnView, p model.Privilege) Decision {
-	want := p.Satisfying()
+// columnGrant decides column privilege p on column c of table t (named
+// tname) in database d (reference §18): the admin role; a denial covering
+// it; what decides p on the table from the levels covering it (ownership,
+// grants, groups and patterns), without the denials of its other columns;
+// a grant on c itself.
+func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, c *columnView, p model.Privilege) Decision {
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
 	case a.columnDenied(set, d, acl, c, p):
 		return deny(ReasonDenied)
-	case set.Has(t.ownerSlot):
-		return allow(ReasonOwner)
-	case held(t.grants, set, want), held(d.tables, set, want), held(a.anyTable, set, want),
-		c.acl != nil && held(c.acl.grants, set, p.Bit()):
+	}
+	if dec := a.tableGrant(set, d, d.name, t, tname, nil, p); dec.Allowed {
+		return dec
+	}
+	if c.acl != nil && heldIn(c.acl.grants, set, p.Bit()) {
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
 }
 
 // onColumn decides p on column c: only the column privileges apply.
-func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, acl *tableACL, c *columnView, p model.Privilege) Decision {
+func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, c *columnView, p model.Privilege) Decision {
 	if !p.OnColumns() {
 		return deny(ReasonWrongLevel)
 	}
-	return a.columnGrant(set, d, t, acl, c, p)
+	return a.columnGrant(set, d, t, tname, acl, c, p)
+}
+
+// heldIn reports whether a role of set holds one of want in entries that
+// name no privilege group (denials, column grants).
+func heldIn(entries []entry, set inherit.Set, want model.PrivSet) bool {
+	for i := range entries {
+		if entries[i].privs&want != 0 && set.Has(entries[i].slot) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyIn reports whether a role of set holds any privilege in entries that
+// name no privilege group.
+func anyIn(entries []entry, set inherit.Set) bool {
+	for i := range entries {
+		if entries[i].privs != 0 && set.Has(entries[i].slot) {
+			return true
+		}
+	}
+	return false
 }
 
 // tableACLAt returns the ACL of table id: its denials and the unions of

@@ -24,7 +24,7 @@ func (s *Snapshot) databaseVisibleDenied(a *accountView, set inherit.Set, d *dbV
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && s.tableHeldDenied(a, set, d, tv, t) {
+		if tv := s.tableAt(uint32(t)); tv != nil && s.tableHeldDenied(a, set, d, tv, t, s.tableName(t)) {
 			return true
 		}
 	}
@@ -37,23 +37,24 @@ func (s *Snapshot) databaseVisibleDenied(a *accountView, set inherit.Set, d *dbV
 func (s *Snapshot) anyTableHeld(a *accountView, set inherit.Set, d *dbView) bool {
 	for p := range privilegesOf(model.LevelPrivs(model.LevelTable)) {
 		want := p.Satisfying()
-		if !held(a.anyTable, set, want) && !held(d.tables, set, want) {
+		if !a.held(a.anyTable, set, want) && !a.held(d.tables, set, want) {
 			continue
 		}
 		mask := denyMask(p)
-		if !held(a.deny.anyTable, set, mask) && (d.deny == nil || !held(d.deny.tables, set, mask)) {
+		if !heldIn(a.deny.anyTable, set, mask) && (d.deny == nil || !heldIn(d.deny.tables, set, mask)) {
 			return true
 		}
 	}
 	return false
 }
 
-// tableHeldDenied reports whether S holds a privilege on table id (view t)
-// of database d, or on one of its columns, in an account with denials.
-func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID) bool {
+// tableHeldDenied reports whether S holds a privilege on table id (view t,
+// named tname) of database d, or on one of its columns, in an account with
+// denials.
+func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID, tname string) bool {
 	acl := s.tableACLAt(uint32(id))
 	for p := range privilegesOf(kindPrivileges[model.KindTable]) {
-		if a.onTable(set, d, t, acl, p).Allowed {
+		if a.onTable(set, d, t, tname, acl, p).Allowed {
 			return true
 		}
 	}
@@ -61,8 +62,10 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	// ownership (both denied for the whole table by a denied column, but
 	// not for the other columns) or from a grant on a column.
 	want := model.ColumnPrivs | model.PrivTableAll.Bit()
-	fromTable := set.Has(t.ownerSlot) || held(t.grants, set, want) || held(d.tables, set, want) || held(a.anyTable, set, want)
-	if !fromTable && (acl == nil || !heldAny(acl.colGrants, set)) {
+	fromTable := set.Has(t.ownerSlot) || a.held(t.entries(), set, want) || a.held(d.tables, set, want) ||
+		a.held(a.anyTable, set, want) || a.heldAlong(&d.patterns, patternTables, tname, set, want) ||
+		a.heldAlong(&a.patterns, patternTables, d.name, set, want)
+	if !fromTable && (acl == nil || !anyIn(acl.colGrants, set)) {
 		return false
 	}
 	rec := s.read().Table(id)
@@ -71,11 +74,11 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	}
 	for _, c := range rec.Columns {
 		cv := s.columnAt(uint32(c.ID))
-		if cv == nil || !fromTable && (cv.acl == nil || !heldAny(cv.acl.grants, set)) {
+		if cv == nil || !fromTable && (cv.acl == nil || !anyIn(cv.acl.grants, set)) {
 			continue
 		}
 		for p := range privilegesOf(model.ColumnPrivs) {
-			if a.onColumn(set, d, t, acl, cv, p).Allowed {
+			if a.onColumn(set, d, t, tname, acl, cv, p).Allowed {
 				return true
 			}
 		}

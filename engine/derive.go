@@ -53,6 +53,7 @@ func (s *Snapshot) deriveWith(tx *catalog.Tx, ch *catalog.Changes) *Snapshot {
 	for id := range tables.All() {
 		d.refreshTable(id)
 	}
+	d.refreshMilvus(s, accounts, dbs)
 	d.refreshColumns(s)
 	next := d.next
 	next.rev++
@@ -146,7 +147,7 @@ func (d *deriver) entries(l catalog.LevelKey) []entry {
 			out[i].options |= g.Priv.Bit()
 		}
 	}
-	return out
+	return d.groupEntries(l, out)
 }
 
 func (d *deriver) refreshAccount(id model.AccountID) {

@@ -59,7 +59,7 @@ type durable struct {
 	snapErr  error // the last background snapshot's error, reported by Close (mu)
 }
 
-// Open returns a durable engine on the directory dir (SPEC §20), created if
+// Open returns a durable engine on the directory dir (reference §20), created if
 // needed. A fresh directory starts from the bootstrap (a root password or
 // hash is required, as for [New]); otherwise Open recovers the state from
 // the newest snapshot file and the journal after it (the root password

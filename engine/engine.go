@@ -35,7 +35,7 @@ type Engine struct {
 	broken atomic.Pointer[error] // set once the journal failed: writes are refused
 }
 
-// Limits are the configurable limits of SPEC §10. A zero field takes its default.
+// Limits are the configurable limits of reference §10. A zero field takes its default.
 type Limits struct {
 	UsersPerAccount     int
 	RolesPerAccount     int
@@ -47,12 +47,14 @@ type Limits struct {
 	// REVOKE of roles.
 	RoleGrantPairsPerStatement int
 	StatementBytes             int
+	GroupsPerAccount           int // custom privilege groups (reference §15)
+	PatternsPerAccount         int // name pattern levels (reference §16)
 	// ColumnsPerTable bounds the columns of a table, and the length of
 	// one column list of a statement (SPEC §18, §21).
 	ColumnsPerTable int
 }
 
-// DefaultLimits are the limits of SPEC §10.
+// DefaultLimits are the limits of reference §10.
 var DefaultLimits = Limits{
 	UsersPerAccount:            100_000,
 	RolesPerAccount:            10_000,
@@ -62,6 +64,8 @@ var DefaultLimits = Limits{
 	NamesPerStatement:          1_000,
 	RoleGrantPairsPerStatement: 10_000,
 	StatementBytes:             1 << 20,
+	GroupsPerAccount:           1_000,
+	PatternsPerAccount:         1_000,
 	ColumnsPerTable:            model.DefaultColumnsPerTable,
 }
 
@@ -79,6 +83,8 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.NamesPerStatement, DefaultLimits.NamesPerStatement)
 	fill(&l.RoleGrantPairsPerStatement, DefaultLimits.RoleGrantPairsPerStatement)
 	fill(&l.StatementBytes, DefaultLimits.StatementBytes)
+	fill(&l.GroupsPerAccount, DefaultLimits.GroupsPerAccount)
+	fill(&l.PatternsPerAccount, DefaultLimits.PatternsPerAccount)
 	fill(&l.ColumnsPerTable, DefaultLimits.ColumnsPerTable)
 	return l
 }
@@ -166,7 +172,7 @@ func WithLimits(l Limits) Option {
 }
 
 // New returns an in-memory engine holding the account sys with its roles
-// moadmin and public and the user root (SPEC §2): the bootstrap, revision
+// moadmin and public and the user root (reference §2): the bootstrap, revision
 // 0. A root password or hash is required, unless [WithBootstrap] gives
 // the bootstrap record to start from.
 func New(opts ...Option) (*Engine, error) {
@@ -298,7 +304,7 @@ func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary
 }
 
 // writer is one write transaction: the catalog transaction and the snapshot
-// it starts from (authority is judged on that state, SPEC §9).
+// it starts from (authority is judged on that state, reference §9).
 type writer struct {
 	*catalog.Tx
 	e     *Engine
@@ -323,7 +329,7 @@ func (e *Engine) hashPassword(pw string) (string, error) {
 	return e.cfg.hasher.Hash(pw)
 }
 
-// checkPassword applies the password rules of SPEC §1 and the policy.
+// checkPassword applies the password rules of reference §1 and the policy.
 func (e *Engine) checkPassword(pw string) error {
 	switch {
 	case pw == "":

@@ -23,7 +23,7 @@ func TestBootstrap(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"moadmin", "public"}, roles)
 	assert.True(t, root.Decide(model.PrivCreateAccount, account).Allowed)
-	assert.Equal(t, uint64(0), eng.Snapshot().Revision(), "the bootstrap is revision 0 (SPEC §20)")
+	assert.Equal(t, uint64(0), eng.Snapshot().Revision(), "the bootstrap is revision 0 (reference §20)")
 }
 
 func TestNewNeedsRootSecret(t *testing.T) {
@@ -380,7 +380,7 @@ func TestNilSessionIsNotConnected(t *testing.T) {
 }
 
 // TestSessionIsValidatedBeforeStatelessChecks: a closed session answers
-// "the session is closed" whatever the statement's own mistakes (SPEC §7:
+// "the session is closed" whatever the statement's own mistakes (reference §7:
 // every statement, once parsed, re-validates its session).
 func TestSessionIsValidatedBeforeStatelessChecks(t *testing.T) {
 	eng, ann := acmeFixture(t)
@@ -392,7 +392,7 @@ func TestSessionIsValidatedBeforeStatelessChecks(t *testing.T) {
 }
 
 // TestFailedCreateUserKeepsUnknownFailures: clearing the failure count of an
-// unknown name happens only if the user is really created (SPEC §7, §11).
+// unknown name happens only if the user is really created (reference §7, §11).
 func TestFailedCreateUserKeepsUnknownFailures(t *testing.T) {
 	eng := newEngine(t, engine.WithLockout(3, time.Minute))
 	root := connect(t, eng, "root", "111")

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/inherit"
@@ -10,7 +11,7 @@ import (
 
 // decidesAlone reports whether role rv alone allows p on obj for the reason
 // the whole role set S allowed it. A cluster privilege is decided by the
-// active role alone (SPEC §8), so only that role decides it.
+// active role alone (reference §8), so only that role decides it.
 func (snap *Snapshot) decidesAlone(a *accountView, rv *roleView, active model.RoleID, p model.Privilege, obj model.Object, reason Reason) bool {
 	if p.Level() == model.LevelCluster {
 		return rv.id == active
@@ -100,6 +101,11 @@ func coveringGrantRows(tx *catalog.Tx, a *accountView, r model.RoleID, p model.P
 			rows = append(rows, "GRANT "+g.Priv.Upper()+" ON "+levelName(tx, g.Level())+to+option(g.Option))
 		}
 	}
+	for _, g := range tx.GroupGrantsOf(r) {
+		if groupMembers(tx, g.Group)&want != 0 && slices.Contains(levels, g.Level()) {
+			rows = append(rows, groupGrantRow(tx, g))
+		}
+	}
 	return rows
 }
 
@@ -123,10 +129,39 @@ func coveringLevels(tx *catalog.Tx, a *accountView, l model.Level, obj model.Obj
 	case model.LevelAccount:
 		return []catalog.LevelKey{{Scope: catalog.ScopeAccount, Object: acct}}
 	case model.LevelDatabase:
-		return []catalog.LevelKey{{Scope: catalog.ScopeAnyDatabase, Object: acct}, {Scope: catalog.ScopeDatabase, Object: db}}
+		return append([]catalog.LevelKey{{Scope: catalog.ScopeAnyDatabase, Object: acct}, {Scope: catalog.ScopeDatabase, Object: db}},
+			coveringPatterns(tx, l, db, table)...)
 	case model.LevelTable:
-		return []catalog.LevelKey{{Scope: catalog.ScopeAnyTable, Object: acct},
-			{Scope: catalog.ScopeDatabaseTables, Object: db}, {Scope: catalog.ScopeTable, Object: table}}
+		return append([]catalog.LevelKey{{Scope: catalog.ScopeAnyTable, Object: acct},
+			{Scope: catalog.ScopeDatabaseTables, Object: db}, {Scope: catalog.ScopeTable, Object: table}},
+			coveringPatterns(tx, l, db, table)...)
 	}
 	return nil
+}
+
+// coveringPatterns returns the pattern levels of privilege level l whose
+// prefix starts the name of database db (DATABASE p*, TABLE p*.*) or of
+// table (TABLE d.q*).
+func coveringPatterns(tx *catalog.Tx, l model.Level, db, table uint32) []catalog.LevelKey {
+	d := tx.Database(model.DatabaseID(db))
+	if d == nil {
+		return nil
+	}
+	var out []catalog.LevelKey
+	add := func(o catalog.PatternOwner, scope catalog.Scope, name string) {
+		for _, p := range tx.PatternsOf(o) {
+			if p.Scope == scope && strings.HasPrefix(name, p.Prefix) {
+				out = append(out, p.Level())
+			}
+		}
+	}
+	if l == model.LevelDatabase {
+		add(catalog.PatternOwner{Account: d.Account}, catalog.ScopeDatabasePattern, d.Name)
+		return out
+	}
+	add(catalog.PatternOwner{Account: d.Account}, catalog.ScopeAnyTablePattern, d.Name)
+	if t := tx.Table(model.TableID(table)); t != nil {
+		add(catalog.PatternOwner{Account: d.Account, Database: d.ID}, catalog.ScopeTablePattern, t.Name)
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/inherit"
+	"github.com/pdp-authz/pdp/model"
 )
 
 // maxTestID bounds the IDs the snapshot tests look at; test catalogs are
@@ -56,8 +57,8 @@ func viewLines(s *Snapshot) []string {
 	var out []string
 	for i := uint32(1); i <= maxTestID; i++ {
 		if v := s.accountAt(i); v != nil {
-			out = append(out, fmt.Sprintf("account view %d: %v %v %v %d %d %d %v %v %v %s", i, v.id, v.status, v.sys,
-				v.adminRole, v.adminSlot, v.publicSlot, v.grants, v.anyDB, v.anyTable, denyString(v.deny)))
+			out = append(out, fmt.Sprintf("account view %d: %v %v %v %d %d %d %v %v %v %v %s %s", i, v.id, v.status, v.sys,
+				v.adminRole, v.adminSlot, v.publicSlot, v.grants, v.anyDB, v.anyTable, v.groups, indexString(&v.patterns), denyString(v.deny)))
 		}
 		if v := s.userAt(i); v != nil {
 			out = append(out, fmt.Sprintf("user view %d: %v %v %v %d %s %s", i, v.account, v.locked, v.admin,
@@ -68,11 +69,11 @@ func viewLines(s *Snapshot) []string {
 				setString(v.closure)))
 		}
 		if v := s.dbAt(i); v != nil {
-			out = append(out, fmt.Sprintf("database view %d: %v %d %v %v %s", i, v.account, v.ownerSlot, v.grants, v.tables,
-				dbDenyString(v.deny)))
+			out = append(out, fmt.Sprintf("database view %d: %v %d %v %v %q %s %s", i, v.account, v.ownerSlot, v.grants, v.tables,
+				v.name, indexString(&v.patterns), dbDenyString(v.deny)))
 		}
 		if v := s.tableAt(i); v != nil {
-			out = append(out, fmt.Sprintf("table view %d: %v %d %v", i, v.db, v.ownerSlot, v.entries()))
+			out = append(out, fmt.Sprintf("table view %d: %v %d %v %q", i, v.db, v.ownerSlot, v.entries(), s.tableName(model.TableID(i))))
 		}
 		if acl := s.tableACLAt(i); acl != nil {
 			out = append(out, fmt.Sprintf("table ACL %d: %v %v %v", i, acl.deny, acl.colDeny, acl.colGrants))
@@ -104,6 +105,17 @@ func dbDenyString(d *dbDeny) string {
 	return fmt.Sprintf("denials %v %v", d.db, d.tables)
 }
 
+// indexString lists the prefixes of a pattern index with their levels, in
+// prefix order.
+func indexString(x *prefixIndex) string {
+	var out []string
+	for _, n := range x.nodes {
+		out = append(out, fmt.Sprintf("%q:%v", x.text[n.off:n.off+n.n], n.levels))
+	}
+	slices.Sort(out)
+	return fmt.Sprint(out)
+}
+
 // setString lists the slots of a set.
 func setString(s inherit.Set) string {
 	var slots []uint32
@@ -121,9 +133,13 @@ func setString(s inherit.Set) string {
 // of the same revision, and nothing dropped is left behind.
 func VerifySnapshot(s *Snapshot) error {
 	tx := s.read()
-	all := &catalog.Changes{Levels: map[catalog.LevelKey]bool{}}
+	all := &catalog.Changes{Levels: map[catalog.LevelKey]bool{}, Patterns: map[catalog.PatternOwner]bool{}}
 	for _, a := range tx.Accounts() {
 		all.Accounts.Add(a.ID)
+		all.Groups.Add(a.ID)
+		for _, p := range tx.PatternsOfAccount(a.ID) {
+			all.Patterns[p.Owner()] = true
+		}
 		for _, r := range tx.RolesOf(a.ID) {
 			all.Roles.Add(r.ID)
 			for _, g := range tx.GrantsOf(r.ID) {
@@ -134,6 +150,9 @@ func VerifySnapshot(s *Snapshot) error {
 			}
 			for _, d := range tx.DenialsOf(r.ID) {
 				all.Levels[d.Level()] = true
+			}
+			for _, g := range tx.GroupGrantsOf(r.ID) {
+				all.Levels[g.Level()] = true
 			}
 		}
 		for _, u := range tx.UsersOf(a.ID) {

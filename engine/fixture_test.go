@@ -13,6 +13,7 @@ import (
 // shape is a benchmark catalog shape (see ../shared/bench/README.md).
 type shape struct {
 	accounts, users, roles, depth, dbs, tables, grantsPerRole int
+	groupShare, patternShare                                  float64 // shares of grants of a privilege group, at a name pattern
 }
 
 var (
@@ -66,6 +67,7 @@ func buildShape(tb testing.TB, sh shape, questions int) (*engine.Engine, []quest
 					ac.tables = append(ac.tables, tid)
 				}
 			}
+			groups := milvusGroups(tb, l, aid, sh)
 			roles := make([]model.RoleID, sh.roles)
 			for r := range roles {
 				if roles[r], err = l.CreateRole(aid, fmt.Sprintf("r%d", r)); err != nil {
@@ -94,7 +96,7 @@ func buildShape(tb testing.TB, sh shape, questions int) (*engine.Engine, []quest
 					default:
 						on, priv = engine.Level{Kind: model.LevelDatabase, Database: ac.dbs[rng.IntN(len(ac.dbs))]}, model.PrivCreateTable
 					}
-					if err := l.GrantPrivilege(roles[r], priv, on, engine.PlainGrant); err != nil {
+					if err := milvusGrant(l, rng, sh, groups, ac.tables, ac.dbs, roles[r], priv, on); err != nil {
 						return err
 					}
 				}

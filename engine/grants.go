@@ -10,7 +10,7 @@ import (
 // privList validates privilege names against a grant level (stage 2):
 // unknown names, cluster privileges and wrong levels, the first wrong one
 // in statement order. ALL is bound to the level. For a revoke, cluster
-// privileges are dropped silently (SPEC §10).
+// privileges are dropped silently (reference §10).
 func privList(names []string, lvl model.Level, revoke bool) ([]model.Privilege, error) {
 	out := make([]model.Privilege, 0, len(names))
 	for _, raw := range names {
@@ -84,8 +84,8 @@ func (s *Session) prepareGrant(privs []string, on Target, roles []string, revoke
 	return p, err
 }
 
-// GrantPrivilege runs GRANT privileges ON level TO roles (SPEC §3, §4, §9);
-// a list naming OWNERSHIP is an ownership transfer (SPEC §6).
+// GrantPrivilege runs GRANT privileges ON level TO roles (reference §3, §4, §9);
+// a list naming OWNERSHIP is an ownership transfer (reference §6).
 func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 	if hasColumns(st.Columns) {
 		return s.grantColumns(st)
@@ -136,6 +136,10 @@ func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name s
 			return err
 		}
 	}
+	l, err := w.ensurePattern(l)
+	if err != nil {
+		return err
+	}
 	for _, p := range privs {
 		g := w.Grant(r.ID, l.key(), p)
 		if g != nil {
@@ -158,7 +162,7 @@ func (w *writer) grantLimit(r *catalog.Role) error {
 	return nil
 }
 
-// publicMay applies PUBLIC's restrictions (SPEC §2).
+// publicMay applies PUBLIC's restrictions (reference §2).
 func publicMay(privs []model.Privilege, opt GrantOption) error {
 	for _, p := range privs {
 		info := p.Info()
@@ -212,6 +216,7 @@ func (s *Session) RevokePrivilege(st RevokePrivilege) error {
 				return err
 			}
 		}
+		w.sweepPattern(l.key())
 		return nil
 	})
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/inherit"
@@ -10,7 +11,7 @@ import (
 )
 
 // kindPrivileges are the privileges introspection considers on an object
-// of each kind (SPEC §21): those of the object's level, its ALL included,
+// of each kind (reference §21): those of the object's level, its ALL included,
 // and those its §8 "also allowed by" row decides there; never cluster
 // privileges.
 var kindPrivileges = func() map[model.Kind]model.PrivSet {
@@ -34,12 +35,12 @@ var kindPrivileges = func() map[model.Kind]model.PrivSet {
 
 // KindPrivileges returns the privileges introspection asks about an object
 // of kind k: those of its level (ALL included) and those decided there by
-// SPEC §8's "also allowed by" rows (DROP DATABASE on a database, DROP and
+// reference §8's "also allowed by" rows (DROP DATABASE on a database, DROP and
 // ALTER TABLE on a table, DROP ROLE on a role, DROP and ALTER USER on a
 // user).
 func KindPrivileges(k model.Kind) model.PrivSet { return kindPrivileges[k] }
 
-// privilegesOf yields the privileges of set in the order of SPEC §3.
+// privilegesOf yields the privileges of set in the order of reference §3.
 func privilegesOf(set model.PrivSet) iter.Seq[model.Privilege] {
 	return func(yield func(model.Privilege) bool) {
 		for i := range model.Privileges {
@@ -52,7 +53,7 @@ func privilegesOf(set model.PrivSet) iter.Seq[model.Privilege] {
 
 // Privileges returns the privileges of [KindPrivileges] that
 // [Snapshot.Check] allows on object on for user, acting through
-// activeRole with sec (SPEC §19, SHOW PRIVILEGES).
+// activeRole with sec (reference §19, SHOW PRIVILEGES).
 func (s *Snapshot) Privileges(user model.UserID, activeRole model.RoleID, sec Secondary, on model.Object) model.PrivSet {
 	var out model.PrivSet
 	for p := range privilegesOf(kindPrivileges[on.Kind]) {
@@ -149,16 +150,12 @@ func (s *Snapshot) objects(user model.UserID, activeRole model.RoleID, sec Secon
 
 // databasesHeld returns the databases on which S holds database privilege
 // p (or DROP DATABASE): all of them for the admin role, DATABASE * or an
-// account grant; else those of its DATABASE d grants and those it owns.
+// account grant; else those of its DATABASE d and DATABASE p* grants
+// (privilege groups resolved) and those it owns.
 func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, p model.Privilege) []uint32 {
 	want := p.Satisfying()
-	all := set.Has(a.adminSlot) || held(a.anyDB, set, want) || held(a.grants, set, want)
+	all := set.Has(a.adminSlot) || a.held(a.anyDB, set, want) || a.held(a.grants, set, want)
 	picked := newBitmap(len(x.dbs))
-	pick := func(d model.DatabaseID) {
-		if i, ok := slices.BinarySearch(x.dbs, d); ok {
-			picked.set(int32(i))
-		}
-	}
 	tx := s.read()
 	for slot := range slotsOf(set) {
 		if all {
@@ -168,14 +165,20 @@ func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, 
 		if r == 0 {
 			continue
 		}
-		for _, g := range tx.GrantsOf(r) {
-			if g.Scope == catalog.ScopeDatabase && want.Has(g.Priv) {
-				pick(model.DatabaseID(g.Object))
+		for _, h := range roleHoldings(tx, r) {
+			if h.privs&want == 0 {
+				continue
+			}
+			switch h.level.Scope {
+			case catalog.ScopeDatabase:
+				x.pickDatabase(picked, model.DatabaseID(h.level.Object))
+			case catalog.ScopeDatabasePattern:
+				s.pickMatching(x, picked, tx.Pattern(h.level.Object))
 			}
 		}
 		for _, o := range x.ownedBy(slot) {
 			if o.Kind == model.KindDatabase {
-				pick(model.DatabaseID(o.ID))
+				x.pickDatabase(picked, model.DatabaseID(o.ID))
 			}
 		}
 	}
@@ -188,15 +191,54 @@ func (s *Snapshot) databasesHeld(x *acctIndex, a *accountView, set inherit.Set, 
 	return out
 }
 
+// pickDatabase sets the position of database d in picked.
+func (x *acctIndex) pickDatabase(picked bitmap, d model.DatabaseID) {
+	if i, ok := slices.BinarySearch(x.dbs, d); ok {
+		picked.set(int32(i))
+	}
+}
+
+// pickMatching sets in picked the databases whose name starts pattern p's
+// prefix.
+func (s *Snapshot) pickMatching(x *acctIndex, picked bitmap, p *catalog.Pattern) {
+	if p == nil {
+		return
+	}
+	for i, d := range x.dbs {
+		if v := s.dbAt(uint32(d)); v != nil && strings.HasPrefix(v.name, p.Prefix) {
+			picked.set(int32(i))
+		}
+	}
+}
+
+// holding is what a role holds at one level: a privilege grant, or a
+// privilege group's current members.
+type holding struct {
+	level catalog.LevelKey
+	privs model.PrivSet
+}
+
+// roleHoldings returns the privilege and group grants of role r.
+func roleHoldings(tx *catalog.Tx, r model.RoleID) []holding {
+	var out []holding
+	for _, g := range tx.GrantsOf(r) {
+		out = append(out, holding{g.Level(), g.Priv.Bit()})
+	}
+	for _, g := range tx.GroupGrantsOf(r) {
+		out = append(out, holding{g.Level(), groupMembers(tx, g.Group)})
+	}
+	return out
+}
+
 // tablesHeld returns the tables on which S holds p: all of them for the
 // admin role or a grant at TABLE *.* (DATABASE * for DROP and ALTER
-// TABLE); else those of its TABLE d.* and TABLE d.t grants (DATABASE d),
-// those it owns and those of the databases it owns (for DROP and ALTER
-// TABLE).
+// TABLE); else those of its TABLE d.*, TABLE p*.*, TABLE d.q* and TABLE
+// d.t grants (DATABASE d and DATABASE p*), privilege groups resolved, those
+// it owns and those of the databases it owns (for DROP and ALTER TABLE).
 func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p model.Privilege) []uint32 {
 	want := p.Satisfying()
 	dbLevel := p.Level() == model.LevelDatabase // DROP and ALTER TABLE, from the database
-	if set.Has(a.adminSlot) || held(a.anyTable, set, want) || dbLevel && held(a.anyDB, set, want) {
+	if set.Has(a.adminSlot) || a.held(a.anyTable, set, want) || dbLevel && a.held(a.anyDB, set, want) {
 		out := make([]uint32, len(x.tables))
 		for i, t := range x.tables {
 			out[i] = uint32(t)
@@ -220,15 +262,29 @@ func (s *Snapshot) tablesHeld(x *acctIndex, a *accountView, set inherit.Set, p m
 		if r == 0 {
 			continue
 		}
-		for _, g := range tx.GrantsOf(r) {
-			if !want.Has(g.Priv) {
+		for _, h := range roleHoldings(tx, r) {
+			if h.privs&want == 0 {
 				continue
 			}
-			switch {
-			case g.Scope == catalog.ScopeTable:
-				pick(model.TableID(g.Object))
-			case g.Scope == catalog.ScopeDatabaseTables, g.Scope == catalog.ScopeDatabase && dbLevel:
-				pickDB(model.DatabaseID(g.Object))
+			switch sc := h.level.Scope; {
+			case sc == catalog.ScopeTable:
+				pick(model.TableID(h.level.Object))
+			case sc == catalog.ScopeDatabaseTables, sc == catalog.ScopeDatabase && dbLevel:
+				pickDB(model.DatabaseID(h.level.Object))
+			case sc == catalog.ScopeAnyTablePattern, sc == catalog.ScopeDatabasePattern && dbLevel:
+				dbs := newBitmap(len(x.dbs))
+				s.pickMatching(x, dbs, tx.Pattern(h.level.Object))
+				for i := range dbs.all() {
+					pickDB(x.dbs[i])
+				}
+			case sc == catalog.ScopeTablePattern:
+				if pt := tx.Pattern(h.level.Object); pt != nil {
+					for _, t := range x.tableIDs(pt.Database) {
+						if strings.HasPrefix(s.tableName(t), pt.Prefix) {
+							pick(t)
+						}
+					}
+				}
 			}
 		}
 		for _, o := range x.ownedBy(slot) {

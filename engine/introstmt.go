@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The introspection statements of SPEC §19 and §21.
+// The introspection statements of reference §19 and §21.
 
 // ForUser names whose decisions CHECK, EXPLAIN CHECK and SHOW PRIVILEGES
 // answer: the session's own principal when User is ""; else user User
@@ -39,7 +39,7 @@ type ShowHolders struct {
 	On        Target
 }
 
-// ShowDatabases runs SHOW DATABASES: the databases S sees (SPEC §19), by
+// ShowDatabases runs SHOW DATABASES: the databases S sees (reference §19), by
 // name. It needs nothing; with the active role revoked S is empty.
 func (s *Session) ShowDatabases() ([]string, error) {
 	var rows []string
@@ -82,7 +82,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 		}
 		dv := snap.dbAt(uint32(d.ID))
 		for _, t := range tx.TablesOf(d.ID) {
-			if tv := snap.tableAt(uint32(t.ID)); tv != nil && snap.tableVisible(ac.a, ac.set, dv, tv, t.ID) {
+			if tv := snap.tableAt(uint32(t.ID)); tv != nil && snap.tableVisible(ac.a, ac.set, dv, tv, t.ID, t.Name) {
 				rows = append(rows, model.Quote(t.Name))
 			}
 		}
@@ -92,7 +92,7 @@ func (s *Session) ShowTables(st ShowTables) ([]string, error) {
 	return rows, err
 }
 
-// UseDatabase runs USE d: it needs CONNECT and d visible to S (SPEC §9,
+// UseDatabase runs USE d: it needs CONNECT and d visible to S (reference §9,
 // §19). A missing d is refused like an invisible one, except to a session
 // that sees every database (SHOW DATABASES or the admin role), which is
 // told there is no such database. The database is then held by ID.
@@ -126,7 +126,7 @@ func (ac *actor) visibleDatabase(name string) (*catalog.Database, error) {
 
 // currentDatabase resolves the session's current database (id, named
 // name when it was chosen) for SHOW TABLES: once dropped it is missing
-// (SPEC §10); else it must still be visible.
+// (reference §10); else it must still be visible.
 func (ac *actor) currentDatabase(id model.DatabaseID, name string) (*catalog.Database, error) {
 	if err := require(ac.a.accountGrant(ac.set, model.PrivConnect)); err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (ac *actor) currentDatabase(id model.DatabaseID, name string) (*catalog.Dat
 }
 
 // ShowGrantsOn runs SHOW GRANTS ON {ACCOUNT | level | ROLE r | USER u}: the
-// grant and ownership rows stored at exactly that level or object (SPEC
+// grant and ownership rows stored at exactly that level or object (reference
 // §19, §21), the admin role's fixed rows at ACCOUNT, DATABASE * and TABLE
 // *.*. It needs MANAGE GRANTS or the admin role, judged before existence.
 func (s *Session) ShowGrantsOn(on Target) ([]string, error) {
@@ -234,6 +234,9 @@ func levelRows(tx *catalog.Tx, a *accountView, l level) ([]string, error) {
 	for _, g := range tx.GrantsAt(key) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+on+" TO "+roleName(tx, g.Role)+option(g.Option))
 	}
+	for _, g := range tx.GroupGrantsAt(key) {
+		rows = append(rows, groupGrantRow(tx, g))
+	}
 	return append(rows, aclRowsAt(tx, l)...), nil
 }
 
@@ -283,7 +286,7 @@ func (s *Session) ShowHolders(st ShowHolders) ([]string, error) {
 		if !ac.manageGrants() {
 			return errDenied
 		}
-		if st.On.AnyDatabase || st.On.AnyTable {
+		if st.On.wildcard() {
 			return nil
 		}
 		tx := snap.read()
@@ -337,13 +340,13 @@ func (s *Session) locateOn(snap *Snapshot, on Target) (model.Object, Reason) {
 	switch {
 	case s.objectSpec(on) != nil:
 		return model.Object{}, ReasonNoDatabase
-	case on.AnyDatabase || on.AnyTable:
+	case on.wildcard():
 		return model.Object{}, ReasonWildcard
 	}
 	return locate(snap.read(), s.account, s.db, s.dbName, on)
 }
 
-// existing names an object that must exist, or returns the error SPEC
+// existing names an object that must exist, or returns the error the reference
 // words for a missing one.
 func (s *Session) existing(snap *Snapshot, on Target) (model.Object, error) {
 	if obj, reason := s.locateOn(snap, on); reason == 0 {

@@ -5,14 +5,17 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// level is a normalised grant level (SPEC §4) resolved in a statement:
-// the scope, and the IDs of its database and table when they exist (0
-// otherwise). missing holds the existence error to report at stage 4.
+// level is a normalised grant level (reference §4, §16) resolved in a
+// statement: the scope, and the IDs of its database, table and pattern
+// when they exist (0 otherwise). For a pattern, dbName holds the prefix of
+// DATABASE p* and TABLE p*.*, tbName the prefix of TABLE d.q*. missing
+// holds the existence error to report at stage 4.
 type level struct {
 	scope   catalog.Scope
 	account model.AccountID
 	db      model.DatabaseID
 	table   model.TableID
+	pattern uint32 // the pattern record, 0 while no grant is stored at the pattern
 	dbName  string
 	tbName  string
 	missing error
@@ -30,6 +33,8 @@ func (l level) key() catalog.LevelKey {
 		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.table)}
 	case catalog.ScopeColumn:
 		return catalog.LevelKey{Scope: l.scope, Object: uint32(l.column)}
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		return catalog.LevelKey{Scope: l.scope, Object: l.pattern}
 	}
 	return catalog.LevelKey{Scope: l.scope, Object: uint32(l.account)}
 }
@@ -48,22 +53,39 @@ func (l level) ownerOf(ac *actor) bool {
 	return false
 }
 
-// covering returns the grant entries of every level covering l.
+// covering returns the grant entries of every level covering l (reference §4,
+// §16): the wildcards, the patterns whose prefix starts the name (or the
+// prefix) l names, and the named database's and table's own levels.
 func (l level) covering(ac *actor) [][]entry {
 	a := ac.a
 	out := [][]entry{}
+	along := func(x *prefixIndex, k int, name string) {
+		for _, pl := range x.along(k, name) {
+			out = append(out, pl.entries)
+		}
+	}
 	switch l.scope {
 	case catalog.ScopeAccount:
 		out = append(out, a.grants)
-	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase:
+	case catalog.ScopeAnyDatabase, catalog.ScopeDatabase, catalog.ScopeDatabasePattern:
 		out = append(out, a.anyDB)
+		if l.scope != catalog.ScopeAnyDatabase {
+			along(&a.patterns, patternDatabase, l.dbName)
+		}
 		if d := ac.dbView(l.db); d != nil && l.scope == catalog.ScopeDatabase {
 			out = append(out, d.grants)
 		}
 	default:
 		out = append(out, a.anyTable)
-		if d := ac.dbView(l.db); d != nil && l.scope != catalog.ScopeAnyTable {
+		if l.scope != catalog.ScopeAnyTable {
+			along(&a.patterns, patternTables, l.dbName)
+		}
+		d := ac.dbView(l.db)
+		if d != nil && l.scope != catalog.ScopeAnyTable && l.scope != catalog.ScopeAnyTablePattern {
 			out = append(out, d.tables)
+		}
+		if d != nil && (l.scope == catalog.ScopeTable || l.scope == catalog.ScopeTablePattern || l.scope == catalog.ScopeColumn) {
+			along(&d.patterns, patternTables, l.tbName)
 		}
 		if t := ac.tableView(l.table); t != nil && (l.scope == catalog.ScopeTable || l.scope == catalog.ScopeColumn) {
 			out = append(out, t.entries())
@@ -88,6 +110,12 @@ func (l level) String() string {
 		return "TABLE *.*"
 	case catalog.ScopeDatabaseTables:
 		return "TABLE " + model.Quote(l.dbName) + ".*"
+	case catalog.ScopeDatabasePattern:
+		return "DATABASE " + model.Quote(l.dbName) + "*"
+	case catalog.ScopeAnyTablePattern:
+		return "TABLE " + model.Quote(l.dbName) + "*.*"
+	case catalog.ScopeTablePattern:
+		return "TABLE " + model.Quote(l.dbName) + "." + model.Quote(l.tbName) + "*"
 	}
 	return "TABLE " + model.Quote(l.dbName) + "." + model.Quote(l.tbName)
 }
@@ -125,6 +153,9 @@ func (s *Session) spec(t Target) (levelSpec, error) {
 		sp.scope = catalog.ScopeAnyDatabase
 		if !t.AnyDatabase {
 			sp.scope = catalog.ScopeDatabase
+			if t.DatabasePattern {
+				sp.scope = catalog.ScopeDatabasePattern
+			}
 			sp.dbName, err = model.FoldName(model.NameDatabase, t.Database)
 		}
 	case model.KindTable:
@@ -142,6 +173,10 @@ func (s *Session) tableSpec(t Target) (levelSpec, error) {
 	case t.AnyDatabase:
 		sp.scope = catalog.ScopeAnyTable
 		return sp, nil
+	case t.DatabasePattern:
+		sp.scope = catalog.ScopeAnyTablePattern
+		sp.dbName, err = model.FoldName(model.NameDatabase, t.Database)
+		return sp, err
 	case t.Database == "":
 		if s.dbName == "" {
 			return sp, errNoDatabaseSelected
@@ -156,6 +191,9 @@ func (s *Session) tableSpec(t Target) (levelSpec, error) {
 		sp.scope = catalog.ScopeDatabaseTables
 		return sp, nil
 	}
+	if t.TablePattern {
+		sp.scope = catalog.ScopeTablePattern
+	}
 	sp.tbName, err = model.FoldName(model.NameTable, t.Name)
 	return sp, err
 }
@@ -165,6 +203,12 @@ func (s *Session) tableSpec(t Target) (levelSpec, error) {
 func (w *writer) resolve(a model.AccountID, sp levelSpec) level {
 	l := level{scope: sp.scope, account: a, dbName: sp.dbName, tbName: sp.tbName}
 	if sp.dbName == "" {
+		return l
+	}
+	if sp.scope == catalog.ScopeDatabasePattern || sp.scope == catalog.ScopeAnyTablePattern {
+		if p := w.PatternByKey(a, sp.scope, 0, sp.dbName); p != nil {
+			l.pattern = p.ID
+		}
 		return l
 	}
 	var d *catalog.Database
@@ -178,9 +222,14 @@ func (w *writer) resolve(a model.AccountID, sp levelSpec) level {
 		return l
 	}
 	l.db = d.ID
-	if sp.tbName != "" {
-		if t := w.TableByName(d.ID, sp.tbName); t != nil {
-			l.table = t.ID
+	switch {
+	case sp.scope == catalog.ScopeTablePattern:
+		if p := w.PatternByKey(a, sp.scope, d.ID, sp.tbName); p != nil {
+			l.pattern = p.ID
+		}
+	case sp.tbName != "":
+		if t := w.tableOrAlias(d.ID, sp.tbName); t != nil {
+			l.table, l.tbName = t.ID, t.Name
 		} else {
 			l.missing = noTable(sp.tbName, sp.dbName)
 		}

@@ -14,12 +14,16 @@ type Loader struct {
 	admins map[model.AccountID]*Session // adminSession's answers, made once per account
 }
 
-// Level is a normalised grant level by IDs for the [Loader].
+// Level is a normalised grant level by IDs for the [Loader]. With a
+// Prefix it is a name pattern (reference §16): DATABASE Prefix* (LevelDatabase),
+// TABLE Prefix*.* (LevelTable, Database 0) or TABLE d.Prefix* (LevelTable,
+// Database d).
 type Level struct {
 	Kind     model.Level      // LevelAccount, LevelDatabase or LevelTable
-	Account  model.AccountID  // for wildcard and account levels
+	Account  model.AccountID  // for wildcard, pattern and account levels
 	Database model.DatabaseID // 0: every database
 	Table    model.TableID    // 0: every table (of Database, or of every database)
+	Prefix   string           // a name pattern's prefix, folded like a name
 }
 
 // Load runs fn with a loader; everything fn wrote commits at once, or
@@ -192,6 +196,9 @@ func (l *Loader) GrantPrivilege(role model.RoleID, p model.Privilege, on Level, 
 }
 
 func (l *Loader) level(a model.AccountID, on Level) (level, error) {
+	if on.Prefix != "" {
+		return l.patternLevel(a, on)
+	}
 	lv := level{account: a, db: on.Database, table: on.Table}
 	switch {
 	case on.Kind == model.LevelAccount:

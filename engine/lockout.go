@@ -9,7 +9,7 @@ import (
 )
 
 // rootDelay is how long a failed login of the admin user of sys past the
-// threshold waits before it is answered (SPEC §7).
+// threshold waits before it is answered (reference §7).
 const rootDelay = time.Second
 
 // unknownPairs bounds how many unknown account/user pairs are counted.
@@ -21,7 +21,7 @@ type verifier interface {
 	Dummy(pw string)
 }
 
-// lockout is the volatile security state of logins (SPEC §7): failure
+// lockout is the volatile security state of logins (reference §7): failure
 // counts, automatic locks and attempts in flight, per known user and per
 // unknown account/user pair. It lives outside the catalog: logins take
 // neither the writer's lock nor a revision. One mutex guards it, held only
@@ -86,7 +86,7 @@ func (l *lockout) beginUnknown(account, user string) (attempt, error) {
 // begin lets an attempt through to the password check or refuses it
 // unverified. Attempts in flight count against the threshold as if they had
 // failed, so concurrent guesses verify at most threshold - failures of them
-// (SPEC §7). The admin user of sys is never refused: past the threshold it
+// (reference §7). The admin user of sys is never refused: past the threshold it
 // is let through slow.
 func (l *lockout) begin(at *attempt) error {
 	t, now := at.t, l.now()

@@ -9,7 +9,7 @@ import (
 
 var errAuth = model.Errorf(model.ErrAuth, "invalid username or password")
 
-// Connect logs in with a SPEC §7 login string: "user" (account sys),
+// Connect logs in with a reference §7 login string: "user" (account sys),
 // "account:user" or "account:user:role".
 func (e *Engine) Connect(login, pw string) (*Session, error) {
 	if !e.ready() {
@@ -34,7 +34,7 @@ func (e *Engine) Connect(login, pw string) (*Session, error) {
 }
 
 // Login logs user into account with password pw, acting through role, or
-// through the default role when role is "" (SPEC §7). Unknown names, wrong
+// through the default role when role is "" (reference §7). Unknown names, wrong
 // passwords and malformed names all fail alike; wrong passwords count
 // towards the automatic lock. The bookkeeping is volatile and outside the
 // catalog: a login never takes the writer's lock nor moves the revision.
@@ -74,7 +74,7 @@ func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 }
 
 // isRoot reports whether u is the admin user of sys, which is never locked
-// automatically (SPEC §7).
+// automatically (reference §7).
 func isRoot(acc *catalog.Account, u *catalog.User) bool {
 	return acc.Name == model.SysAccount && u.ID == acc.AdminUser
 }

@@ -32,8 +32,8 @@ func (s *Session) CreateDatabase(st CreateDatabase) error {
 	})
 }
 
-// DropDatabase runs DROP DATABASE: its tables and every grant on it or in
-// it go with it.
+// DropDatabase runs DROP DATABASE: its tables, aliases and pattern levels
+// and every grant on it or in it go with it.
 func (s *Session) DropDatabase(st DropDatabase) error {
 	var name string
 	return s.exec(st, func() error { return foldInto(&name, model.NameDatabase, st.Name) }, func(w *writer, ac *actor) error {
@@ -84,7 +84,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 			return err
 		}
 		l := w.resolve(s.account, sp)
-		if err := require(ac.a.databaseGrant(ac.primary, ac.dbView(l.db), model.PrivCreateTable)); err != nil {
+		if err := require(ac.a.databaseGrant(ac.primary, ac.dbView(l.db), l.dbName, model.PrivCreateTable)); err != nil {
 			return err
 		}
 		if l.db == 0 {
@@ -95,7 +95,7 @@ func (s *Session) CreateTable(st CreateTable) error {
 			if st.IfNotExists {
 				return nil
 			}
-			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(l.tbName))
+			return model.Errorf(model.ErrExists, "the table %s.%s exists", model.Quote(l.dbName), model.Quote(sp.tbName))
 		}
 		if err := w.limit(w.Count(acc.ID).Tables, w.e.cfg.limits.TablesPerAccount, "tables", acc.Name); err != nil {
 			return err
@@ -106,7 +106,8 @@ func (s *Session) CreateTable(st CreateTable) error {
 	})
 }
 
-// DropTable runs DROP TABLE: the table's grants go with it.
+// DropTable runs DROP TABLE: the table's grants go with it. A table with
+// aliases is not dropped (reference §17); naming an alias names its table.
 func (s *Session) DropTable(st DropTable) error {
 	var sp levelSpec
 	return s.exec(st, func() (err error) {
@@ -125,6 +126,9 @@ func (s *Session) DropTable(st DropTable) error {
 				return nil
 			}
 			return l.missing
+		}
+		if w.HasAliases(l.table) {
+			return model.Errorf(model.ErrInUse, "the table %s.%s has aliases", model.Quote(l.dbName), model.Quote(l.tbName))
 		}
 		hierarchy.DropTable(w.Tx, w.Table(l.table))
 		return nil

@@ -49,7 +49,7 @@ func requireSameState(t must.TestingT, a, b *Engine, qs []wlQuestion, what strin
 // TestRecordsReplayToTheLiveState drives random statements on an engine
 // and applies each change record, encoded and decoded, to a second engine
 // started from the first one's bootstrap record: after every record both
-// hold the same state (SPEC §20). At the end a snapshot restored and the
+// hold the same state (reference §20). At the end a snapshot restored and the
 // records after it give that state too.
 func TestRecordsReplayToTheLiveState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {

@@ -45,7 +45,7 @@ func (s *Session) foldPair(roles, grantees []string) (r, g []string, err error) 
 	return r, g, nil
 }
 
-// GrantRole runs GRANT roles TO roles-or-users (SPEC §5, §9).
+// GrantRole runs GRANT roles TO roles-or-users (reference §5, §9).
 func (s *Session) GrantRole(st GrantRole) error {
 	var roles, to []string
 	return s.exec(st, func() (err error) {

@@ -63,7 +63,7 @@ func (w *writer) createRole(a model.AccountID, name string, owner model.RoleID) 
 
 // DropRole runs DROP ROLE: each role's grants, edges and user grants go,
 // users falling back to public as their default role, and what the dropped
-// roles owned passes up the owner chain (SPEC §6).
+// roles owned passes up the owner chain (reference §6).
 func (s *Session) DropRole(st DropRole) error {
 	var names []string
 	return s.exec(st, func() (err error) {
@@ -110,10 +110,16 @@ func (w *writer) dropRole(s *Session, ac *actor, name string, dropped ownership.
 	return nil
 }
 
-// removeRole deletes role r with its grants, edges and user grants.
+// removeRole deletes role r with its privilege and group grants (and the
+// pattern levels left without grants), edges and user grants.
 func (w *writer) removeRole(r *catalog.Role, public model.RoleID) {
 	for _, g := range w.GrantsOf(r.ID) {
 		w.Delete(g)
+		w.sweepPattern(g.Level())
+	}
+	for _, g := range w.GroupGrantsOf(r.ID) {
+		w.Delete(g)
+		w.sweepPattern(g.Level())
 	}
 	hierarchy.DeleteACLOf(w.Tx, r)
 	for _, e := range w.EdgesOf(r.ID) {

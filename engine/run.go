@@ -2,7 +2,7 @@ package engine
 
 import "github.com/pdp-authz/pdp/model"
 
-// exec runs one statement of the session in SPEC §9 order: the session is
+// exec runs one statement of the session in reference §9 order: the session is
 // re-validated (§7), then prepare does the checks that need no state
 // (names, privileges, passwords — and hashing, outside the writer lock),
 // then run executes in one write transaction with the actor judged on the
@@ -69,7 +69,7 @@ func foldInto(dst *string, kind model.NameKind, raw string) error {
 	return err
 }
 
-// restricted refuses a statement a restricted account does not run (SPEC §10).
+// restricted refuses a statement a restricted account does not run (reference §10).
 func (ac *actor) restricted() error {
 	if ac.a.status == model.StatusRestricted {
 		return model.Errorf(model.ErrRestricted, "do not have enough storage to execute the statement")

@@ -123,7 +123,7 @@ func (s *Session) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String()
 
 var errNotConnected = model.Errorf(model.ErrNotConnected, "not connected")
 
-// begin re-validates the session for one statement (SPEC §7): a closed
+// begin re-validates the session for one statement (reference §7): a closed
 // session, a manually locked user or a suspended account refuse it. It
 // returns the snapshot the statement's authority is judged on.
 func (s *Session) begin() (*Snapshot, error) {
@@ -200,7 +200,7 @@ func (s *Session) Decide(p model.Privilege, on Target) Decision {
 // decideOn resolves on and decides on snap; s.mu is held. It returns the
 // resolved object too, the zero Object when there is none.
 func (s *Session) decideOn(snap *Snapshot, p model.Privilege, on Target) (Decision, model.Object) {
-	if on.AnyDatabase || on.AnyTable {
+	if on.wildcard() {
 		return deny(ReasonWildcard), model.Object{}
 	}
 	obj, reason := s.resolveOn(snap, on)
@@ -237,7 +237,7 @@ func locate(tx *catalog.Tx, a model.AccountID, curDB model.DatabaseID, curName s
 		} else if curName == "" {
 			return missing, ReasonNoDatabase
 		}
-		if t := tx.TableByName(dbID, fold(model.NameTable, on.Name)); t != nil && dbID != 0 {
+		if t := tableOrAlias(tx, dbID, fold(model.NameTable, on.Name)); t != nil && dbID != 0 {
 			return model.TableObject(t.ID), 0
 		}
 	case model.KindRole:

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// ShowGrants runs SHOW GRANTS [FOR [USER | ROLE] x] (SPEC §12): rows sorted
+// ShowGrants runs SHOW GRANTS [FOR [USER | ROLE] x] (reference §12): rows sorted
 // byte-wise. A user's own grants and roles in S need nothing; anything
 // else needs MANAGE GRANTS.
 func (s *Session) ShowGrants(st ShowGrants) ([]string, error) {
@@ -100,6 +100,9 @@ func roleGrantRows(tx *catalog.Tx, a *accountView, r *catalog.Role) []string {
 	for _, g := range tx.GrantsOf(r.ID) {
 		rows = append(rows, "GRANT "+g.Priv.Upper()+" ON "+levelName(tx, g.Level())+to+option(g.Option))
 	}
+	for _, g := range tx.GroupGrantsOf(r.ID) {
+		rows = append(rows, groupGrantRow(tx, g))
+	}
 	rows = append(rows, aclRowsOf(tx, r.ID)...)
 	for _, e := range tx.EdgesTo(r.ID) {
 		if p := tx.Role(e.Role); p != nil {
@@ -124,7 +127,7 @@ func ownershipRows(tx *catalog.Tx, r *catalog.Role) []string {
 	for _, u := range tx.UsersOwnedBy(r.ID) {
 		rows = append(rows, "GRANT OWNERSHIP ON USER "+model.Quote(u.Name)+to)
 	}
-	return rows
+	return append(rows, aliasOwnershipRows(tx, r)...)
 }
 
 // levelName prints a stored level as SHOW GRANTS does.
@@ -142,6 +145,8 @@ func levelName(tx *catalog.Tx, k catalog.LevelKey) string {
 				l.dbName = d.Name
 			}
 		}
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		return patternLevelName(tx, k)
 	}
 	return l.String()
 }

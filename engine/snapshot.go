@@ -23,9 +23,12 @@ type Snapshot struct {
 	tables   pvec.Vec[tableView]
 	columns  pvec.Vec[columnView]
 	// tableACLs are the ACLs of the tables that have denials at their level
-	// or grants or denials on their columns (SPEC §18), by table ID.
+	// or grants or denials on their columns (reference §18), by table ID.
 	tableACLs pvec.Vec[*tableACL]
-	graph     pvec.Vec[*roleNode] // the role graph, for the write path only
+	// tableNames reads the names of the catalog's tables of this revision,
+	// for decisions with table-name patterns (groupview.go).
+	tableNames catalog.TableNames
+	graph      pvec.Vec[*roleNode] // the role graph, for the write path only
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
@@ -69,11 +72,14 @@ func (s *Snapshot) tableAt(i uint32) *tableView {
 	return nil
 }
 
-// entry is one role's privileges at one grant level.
+// entry is one role's privileges at one grant level, or one privilege
+// group granted to the role there (groupview.go). Read it through
+// [accountView.privsOf] and [accountView.optionsOf].
 type entry struct {
 	slot    uint32
-	privs   model.PrivSet
-	options model.PrivSet // the privileges held WITH GRANT OPTION
+	group   uint32        // the group's slot in the account; 0 for the direct grants
+	privs   model.PrivSet // the privileges granted directly
+	options model.PrivSet // the privileges held WITH GRANT OPTION (allPrivs for a group granted so)
 }
 
 type accountView struct {
@@ -83,10 +89,12 @@ type accountView struct {
 	adminRole  model.RoleID
 	adminSlot  uint32
 	publicSlot uint32
-	grants     []entry // ON ACCOUNT
-	anyDB      []entry // ON DATABASE *
-	anyTable   []entry // ON TABLE *.*
-	deny       *accountDeny
+	grants     []entry         // ON ACCOUNT
+	anyDB      []entry         // ON DATABASE *
+	anyTable   []entry         // ON TABLE *.*
+	groups     []model.PrivSet // the members of each privilege group, by slot
+	patterns   prefixIndex     // ON DATABASE p* and ON TABLE p*.*, by database-name prefix
+	deny       *accountDeny    // nil when no role of the account holds a denial (reference §18)
 }
 
 type userView struct {
@@ -111,7 +119,9 @@ type dbView struct {
 	ownerSlot uint32
 	grants    []entry // ON DATABASE d
 	tables    []entry // ON TABLE d.*
-	deny      *dbDeny
+	name      string
+	patterns  prefixIndex // ON TABLE d.q*, by table-name prefix
+	deny      *dbDeny     // ON DATABASE d and TABLE d.* denials (reference §18)
 }
 
 // tableView is kept small (32 bytes): a catalog may hold millions of
@@ -137,7 +147,7 @@ func (s *Snapshot) tableAccount(t *tableView) model.AccountID {
 }
 
 // Revision returns the revision of this snapshot: the bootstrap is
-// revision 0 and every committed change adds exactly one (SPEC §20: the
+// revision 0 and every committed change adds exactly one (reference §20: the
 // state after change records 0..n). A nil Snapshot has revision 0.
 func (s *Snapshot) Revision() uint64 {
 	if s == nil {
@@ -218,7 +228,8 @@ func (s *Snapshot) Database(a model.AccountID, name string) (model.DatabaseID, b
 	return 0, false
 }
 
-// Table returns the ID of the table of database d named name (folded).
+// Table returns the ID of the table of database d named name (folded), or
+// of the table an alias of that name points at now (reference §17).
 func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) {
 	if s.empty() {
 		return 0, false
@@ -227,7 +238,7 @@ func (s *Snapshot) Table(d model.DatabaseID, name string) (model.TableID, bool) 
 	if err != nil {
 		return 0, false
 	}
-	if t := s.read().TableByName(d, n); t != nil {
+	if t := tableOrAlias(s.read(), d, n); t != nil {
 		return t.ID, true
 	}
 	return 0, false

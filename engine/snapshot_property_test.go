@@ -20,7 +20,7 @@ func statementGen(t *rapid.T) string {
 	db := rapid.SampledFrom([]string{"d1", "d2"}).Draw(t, "db")
 	tb := db + "." + rapid.SampledFrom([]string{"t1", "t2"}).Draw(t, "table")
 	level := rapid.SampledFrom([]string{"TABLE " + tb, "TABLE " + db + ".*", "TABLE *.*", "DATABASE " + db,
-		"DATABASE *", "ACCOUNT *"}).Draw(t, "level")
+		"DATABASE *", "ACCOUNT *", "TABLE " + db + ".t*", "TABLE d*.*", "DATABASE d*"}).Draw(t, "level")
 	priv := map[byte]string{'T': "select", 'D': "create table", 'A': "create role"}[level[0]]
 	grantee := rapid.SampledFrom([]string{role("grantee"), user}).Draw(t, "role or user")
 	object := rapid.SampledFrom([]string{"TABLE " + tb, "DATABASE " + db, "ROLE " + role("owned"), "USER " + user}).Draw(t, "object")
@@ -47,6 +47,16 @@ func statementGen(t *rapid.T) string {
 		"DROP ACCOUNT beta",
 		"ALTER ACCOUNT beta SUSPEND",
 		"ALTER ACCOUNT beta OPEN",
+		// reference §15–§17
+		"CREATE PRIVILEGE GROUP g1",
+		"ALTER PRIVILEGE GROUP g1 ADD select, create table",
+		"ALTER PRIVILEGE GROUP g1 REMOVE select",
+		"DROP PRIVILEGE GROUP g1",
+		fmt.Sprintf("GRANT PRIVILEGE GROUP %s ON %s TO %s", rapid.SampledFrom([]string{"g1", "read_write"}).Draw(t, "group"), level, role("to")),
+		fmt.Sprintf("REVOKE PRIVILEGE GROUP g1 ON %s FROM %s", level, role("from")),
+		"CREATE ALIAS " + db + ".a1 FOR TABLE " + tb,
+		"ALTER ALIAS " + db + ".a1 FOR TABLE " + tb,
+		"DROP ALIAS " + db + ".a1",
 		"ALTER TABLE " + tb + " ADD COLUMN c int",
 		"ALTER TABLE " + tb + " DROP COLUMN " + columnName(t),
 		fmt.Sprintf("GRANT SELECT (%s), UPDATE ON TABLE %s TO %s", columnName(t), tb, role("to")),

@@ -11,7 +11,7 @@ import (
 	"github.com/pdp-authz/pdp/record"
 )
 
-// A snapshot file holds the whole state at one revision (SPEC §20): every
+// A snapshot file holds the whole state at one revision (reference §20): every
 // catalog record and the ID counters. It is a header and a sequence of
 // change records (record's format, each with its own length and CRC-32C),
 // all carrying the snapshot's revision:

@@ -6,10 +6,10 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Statement arguments. Each statement of SPEC §12 has one struct; the
+// Statement arguments. Each statement of reference §12 has one struct; the
 // statement parser fills it from text and calls the matching [Session]
 // method. Names are passed raw, as written: the engine folds and validates
-// them (SPEC §1) so that errors quote what the caller wrote.
+// them (reference §1) so that errors quote what the caller wrote.
 
 // GrantOption says whether a grant carries WITH GRANT OPTION.
 type GrantOption uint8
@@ -20,7 +20,7 @@ const (
 	GrantWithOption
 )
 
-// Secondary says whether a session uses its secondary roles (SPEC §7).
+// Secondary says whether a session uses its secondary roles (reference §7).
 type Secondary uint8
 
 // The secondary-role modes.
@@ -42,14 +42,30 @@ const (
 //	TABLE d.t             {Kind: KindTable, Database: "d", Name: "t"}
 //	TABLE t               {Kind: KindTable, Name: "t"} (current database)
 //	ROLE r | USER u       {Kind: KindRole | KindUser, Name: "r" | "u"}
+//	ALIAS [d.]a           {Kind: KindAlias, Database: "d", Name: "a"} (GRANT OWNERSHIP only)
 //	COLUMN [d.]t.c        {Kind: KindColumn, Database: "d", Name: "t", Column: "c"}
+//
+// Name patterns (reference §16) give the prefix without its `*`:
+//
+//	DATABASE p*           {Kind: KindDatabase, Database: "p", DatabasePattern: true}
+//	TABLE p*.*            {Kind: KindTable, Database: "p", DatabasePattern: true, AnyTable: true}
+//	TABLE d.q*            {Kind: KindTable, Database: "d", Name: "q", TablePattern: true}
+//	TABLE q*              {Kind: KindTable, Name: "q", TablePattern: true} (current database)
 type Target struct {
-	Kind        model.Kind
-	Database    string
-	Name        string
-	AnyDatabase bool
-	AnyTable    bool
-	Column      string // the column of a KindColumn object (SPEC §18)
+	Kind            model.Kind
+	Database        string
+	Name            string
+	AnyDatabase     bool
+	AnyTable        bool
+	DatabasePattern bool   // Database is a prefix
+	TablePattern    bool   // Name is a prefix
+	Column          string // the column of a KindColumn object (reference §18)
+}
+
+// wildcard reports whether the target is a level naming no object: a
+// wildcard or a name pattern.
+func (t Target) wildcard() bool {
+	return t.AnyDatabase || t.AnyTable || t.DatabasePattern || t.TablePattern
 }
 
 // CreateAccount is CREATE ACCOUNT.
@@ -139,7 +155,7 @@ type DropRole struct {
 
 // GrantPrivilege is GRANT privileges ON level TO roles. Privileges are the
 // names as written ("select", "CREATE TABLE", "all privileges",
-// "ownership"); a list naming OWNERSHIP is a transfer (SPEC §6).
+// "ownership"); a list naming OWNERSHIP is a transfer (reference §6).
 type GrantPrivilege struct {
 	Privileges []string
 	On         Target

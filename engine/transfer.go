@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/ownership"
 )
 
-// ownershipForm checks the form of GRANT ... OWNERSHIP ... (SPEC §3).
+// ownershipForm checks the form of GRANT ... OWNERSHIP ... (reference §3).
 func ownershipForm(st GrantPrivilege) error {
 	if err := checkGrantOption(st.Option); err != nil {
 		return err
@@ -22,7 +22,7 @@ func ownershipForm(st GrantPrivilege) error {
 		return alone
 	case st.On.Kind == model.KindAccount:
 		return model.Errorf(model.ErrInvalidPrivilege, "the object type \"account\" do not support the privilege \"ownership\"")
-	case st.On.AnyDatabase || st.On.AnyTable:
+	case st.On.wildcard():
 		return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
 	case len(st.To) != 1 || st.Option == GrantWithOption:
 		return alone
@@ -40,7 +40,7 @@ type owned struct {
 	missing error
 }
 
-// GrantOwnership runs GRANT OWNERSHIP ON object TO role (SPEC §6): the role
+// GrantOwnership runs GRANT OWNERSHIP ON object TO role (reference §6): the role
 // becomes the single owner; existing grants stay.
 func (s *Session) GrantOwnership(st GrantOwnership) error {
 	return s.transfer(st, st.On, []string{st.To}, nil)
@@ -88,10 +88,12 @@ func (s *Session) ownedSpec(on Target) (sp levelSpec, name string, err error) {
 	}
 	switch on.Kind {
 	case model.KindDatabase, model.KindTable:
-		if on.AnyDatabase || on.AnyTable {
+		if on.wildcard() {
 			return sp, "", model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
 		}
 		sp, err = s.spec(on)
+	case model.KindAlias:
+		sp, err = s.tableTarget(on.Database, on.Name)
 	case model.KindRole:
 		name, err = model.FoldName(model.NameRole, on.Name)
 	case model.KindUser:
@@ -117,6 +119,17 @@ func (w *writer) ownedObject(a model.AccountID, kind model.Kind, sp levelSpec, n
 		} else {
 			o.missing = model.Errorf(model.ErrNotFound, "there is no user %s", model.Quote(name))
 		}
+	case model.KindAlias:
+		l := w.resolve(a, sp)
+		o.name = sp.tbName
+		switch al := aliasAt(w.Tx, l, sp.tbName); {
+		case l.db == 0:
+			o.missing = noDatabase(sp.dbName)
+		case al == nil:
+			o.missing = noAlias(sp.tbName, sp.dbName)
+		default:
+			o.rec, o.owner = al, al.Owner
+		}
 	default:
 		l := w.resolve(a, sp)
 		o.missing = l.missing
@@ -133,10 +146,10 @@ func (w *writer) ownedObject(a model.AccountID, kind model.Kind, sp levelSpec, n
 }
 
 // mayTransfer decides GRANT OWNERSHIP: a role of S owns the object, MANAGE
-// GRANTS (tables only), or the admin role. Ownership is judged on the state
+// GRANTS (tables and aliases only), or the admin role. Ownership is judged on the state
 // the statement started from.
 func (ac *actor) mayTransfer(o owned) bool {
-	if ac.admin() || o.kind == model.KindTable && ac.manageGrants() {
+	if ac.admin() || (o.kind == model.KindTable || o.kind == model.KindAlias) && ac.manageGrants() {
 		return true
 	}
 	return o.rec != nil && ac.owns(o.owner)

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// CreateUser runs CREATE USER (SPEC §7, §9): CREATE USER from the active
+// CreateUser runs CREATE USER (reference §7, §9): CREATE USER from the active
 // role, and with DEFAULT ROLE r the right to grant r. Each user gets public
 // and r; the active role owns it.
 func (s *Session) CreateUser(st CreateUser) error {
@@ -249,7 +249,7 @@ func (s *Session) prepareAlterUser(st AlterUser) (ch UserChange, name, role, has
 }
 
 // mayLock refuses to lock the admin user of sys or the caller itself
-// (SPEC §7): nobody could unlock them.
+// (reference §7): nobody could unlock them.
 func (s *Session) mayLock(name string) error {
 	if name == s.userName || s.accountName == model.SysAccount && name == model.RootUser {
 		return model.Errorf(model.ErrCannotLock, "can not lock the user %s", model.Quote(name))

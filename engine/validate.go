@@ -2,7 +2,7 @@ package engine
 
 import "github.com/pdp-authz/pdp/model"
 
-// The checks of this file are stage 2 of SPEC §9 for the fields the
+// The checks of this file are stage 2 of reference §9 for the fields the
 // statement parser always fills correctly but a Go caller may not: enum
 // values out of range, options given without the flag that selects them,
 // empty lists and malformed targets. Each fails with model.ErrInvalidOption.
@@ -86,6 +86,18 @@ func checkUserChange(ch UserChange) error {
 // forms listed at [Target]. The kind itself is checked by its users.
 func checkTarget(t Target) error {
 	var problem string
+	switch {
+	case t.DatabasePattern && t.Database == "", t.TablePattern && t.Name == "":
+		problem = "a name pattern needs a non-empty prefix"
+	case t.DatabasePattern && t.TablePattern:
+		problem = "a level has at most one name pattern"
+	case (t.DatabasePattern || t.TablePattern) && t.Kind != model.KindDatabase && t.Kind != model.KindTable:
+		problem = "only DATABASE and TABLE levels take name patterns"
+	case t.DatabasePattern && t.Kind == model.KindTable && !t.AnyTable:
+		problem = "TABLE p*.t is not a level"
+	case t.TablePattern && t.AnyTable:
+		problem = "TABLE d.q* names no table wildcard"
+	}
 	switch t.Kind {
 	case model.KindAccount:
 		if t.Database != "" || t.Name != "" || t.AnyDatabase || t.AnyTable {
@@ -110,6 +122,10 @@ func checkTarget(t Target) error {
 	case model.KindRole, model.KindUser:
 		if t.Database != "" || t.AnyDatabase || t.AnyTable {
 			problem = "ROLE and USER name no database or wildcard"
+		}
+	case model.KindAlias:
+		if t.Name == "" || t.AnyDatabase || t.AnyTable {
+			problem = "ALIAS names one alias"
 		}
 	case model.KindColumn:
 		if t.Name == "" || t.Column == "" || t.AnyDatabase || t.AnyTable {

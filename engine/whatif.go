@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// WhatIfRows is the most changes WHAT IF reports (SPEC §19); past it the
+// WhatIfRows is the most changes WHAT IF reports (reference §19); past it the
 // statement prints `... more`.
 const WhatIfRows = 10_000
 
@@ -62,7 +62,7 @@ var errWhatIfOne = model.Errorf(model.ErrInvalidOption, "WHAT IF runs one statem
 // reports how it would change who can do what in sess's account: for every
 // (user, privilege, concrete object) whose "can" changes (as
 // [Snapshot.WhoCan] counts it; privileges as [KindPrivileges]), a gain or
-// a loss (SPEC §19). The engine is never changed: nothing is committed or
+// a loss (reference §19). The engine is never changed: nothing is committed or
 // published, the revision stays, IDs the statement took are given back,
 // and sess itself is untouched (stmt runs on a copy of it).
 //

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/model"
 )
@@ -127,4 +129,25 @@ func columnObjectName(s *Snapshot, tx *catalog.Tx, o model.Object) string {
 		name += model.Quote(t.Name) + "." + model.Quote(col.Name)
 	}
 	return name
+}
+
+// changedDenialSlots returns the slots whose denials differ between before
+// and after, sorted.
+func changedDenialSlots(before, after []entry) []uint32 {
+	privs := map[uint32][2]model.PrivSet{}
+	for i, entries := range [][]entry{before, after} {
+		for _, e := range entries {
+			v := privs[e.slot]
+			v[i] |= e.privs
+			privs[e.slot] = v
+		}
+	}
+	var out []uint32
+	for slot, v := range privs {
+		if v[0] != v[1] {
+			out = append(out, slot)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

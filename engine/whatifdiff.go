@@ -40,12 +40,12 @@ type side struct {
 	a      *accountView // nil when the account does not exist
 	x      *acctIndex
 	tx     *catalog.Tx
-	grants map[model.RoleID][]*catalog.Grant
+	grants map[model.RoleID][]catalog.LevelKey
 }
 
 func newSide(s *Snapshot, acc model.AccountID) *side {
 	return &side{s: s, a: s.accountAt(uint32(acc)), x: s.index(acc), tx: s.read(),
-		grants: map[model.RoleID][]*catalog.Grant{}}
+		grants: map[model.RoleID][]catalog.LevelKey{}}
 }
 
 // user returns user id's view on this side, nil if it is not a user of the
@@ -57,11 +57,14 @@ func (sd *side) user(id model.UserID) *userView {
 	return nil
 }
 
-// grantsOf returns role r's privilege grants on this side.
-func (sd *side) grantsOf(r model.RoleID) []*catalog.Grant {
+// levelsOf returns the levels of role r's privilege and group grants on
+// this side.
+func (sd *side) levelsOf(r model.RoleID) []catalog.LevelKey {
 	g, ok := sd.grants[r]
 	if !ok {
-		g = sd.tx.GrantsOf(r)
+		for _, h := range roleHoldings(sd.tx, r) {
+			g = append(g, h.level)
+		}
 		sd.grants[r] = g
 	}
 	return g
@@ -99,6 +102,8 @@ func (sd *side) entries(l catalog.LevelKey) []entry {
 		if c := sd.s.columnAt(l.Object); c != nil && c.acl != nil {
 			return c.acl.grants
 		}
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		return sd.patternEntries(l)
 	}
 	return nil
 }
@@ -119,16 +124,22 @@ func (sd *side) levelAccount(l catalog.LevelKey) model.AccountID {
 		}
 	case catalog.ScopeColumn:
 		return sd.objectAccount(model.ColumnObject(model.ColumnID(l.Object)))
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		if p := sd.tx.Pattern(l.Object); p != nil {
+			return p.Account
+		}
 	}
 	return 0
 }
 
-// privsAt returns the privileges the roles of set hold at level l.
+// privsAt returns the privileges the roles of set hold at level l,
+// privilege groups resolved.
 func (sd *side) privsAt(l catalog.LevelKey, set inherit.Set) model.PrivSet {
 	var out model.PrivSet
-	for _, e := range sd.entries(l) {
-		if set.Has(e.slot) {
-			out |= e.privs
+	entries := sd.entries(l)
+	for i := range entries {
+		if set.Has(entries[i].slot) {
+			out |= sd.a.privsOf(&entries[i])
 		}
 	}
 	return out
@@ -253,12 +264,12 @@ func (d *differ) examine() {
 			}
 		}
 	}
-	for l := range d.ch.Levels {
+	for l := range d.changedLevels() {
 		if b.levelAccount(l) != d.acc && a.levelAccount(l) != d.acc {
 			continue
 		}
-		slots := changedSlots(b.entries(l), a.entries(l))
-		slots = append(slots, changedSlots(b.denials(l), a.denials(l))...)
+		slots := changedSlots(b, a, l)
+		slots = append(slots, changedDenialSlots(b.denials(l), a.denials(l))...)
 		if len(slots) > 0 {
 			d.levels[l] = slots
 			roots = append(roots, slots...)
@@ -330,19 +341,18 @@ func (d *differ) existence(o model.Object) {
 	}
 }
 
-// changedSlots returns the slots whose privileges differ between two
-// entry lists of one level.
-func changedSlots(before, after []entry) []uint32 {
+// changedSlots returns the slots whose privileges at level l differ
+// between the sides b and a, privilege groups resolved.
+func changedSlots(b, a *side, l catalog.LevelKey) []uint32 {
 	privs := map[uint32][2]model.PrivSet{}
-	for _, e := range before {
-		v := privs[e.slot]
-		v[0] |= e.privs
-		privs[e.slot] = v
-	}
-	for _, e := range after {
-		v := privs[e.slot]
-		v[1] |= e.privs
-		privs[e.slot] = v
+	for i, sd := range []*side{b, a} {
+		entries := sd.entries(l)
+		for j := range entries {
+			e := &entries[j]
+			v := privs[e.slot]
+			v[i] |= sd.a.privsOf(e)
+			privs[e.slot] = v
+		}
 	}
 	var out []uint32
 	for slot, v := range privs {
@@ -407,8 +417,8 @@ func (d *differ) keys(ud *userDiff, gained bool) *keys {
 		if r == 0 {
 			continue
 		}
-		for _, g := range mine.grantsOf(r) {
-			levels[g.Level()] = true
+		for _, l := range mine.levelsOf(r) {
+			levels[l] = true
 		}
 		for _, g := range mine.tx.ColumnGrantsOf(r) {
 			levels[g.Level()] = true
@@ -692,6 +702,8 @@ func (d *differ) expandLevel(c *pending, l catalog.LevelKey, privs model.PrivSet
 		d.addTable(c, model.TableID(l.Object), privs&levelPrivileges[model.LevelTable])
 	case catalog.ScopeColumn:
 		c.add(model.ColumnObject(model.ColumnID(l.Object)), privs&model.ColumnPrivs)
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		d.expandPattern(c, l, privs)
 	}
 }
 

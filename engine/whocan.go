@@ -16,7 +16,7 @@ type Holders struct {
 	Roles []model.RoleID
 }
 
-// WhoCan returns who holds privilege p on object on (SPEC §19, SHOW USERS
+// WhoCan returns who holds privilege p on object on (reference §19, SHOW USERS
 // WITH and SHOW ROLES WITH): the users for whom [Snapshot.Check] allows
 // with some role granted to them directly (public included) as the active
 // role and [SecondaryAll], and the roles whose closure allows it while the
@@ -97,7 +97,7 @@ func (s *Snapshot) objectAccount(on model.Object) *accountView {
 }
 
 // accountAllows reports whether account a's state lets p be allowed at
-// all (SPEC §8 rule 1, without the user).
+// all (reference §8 rule 1, without the user).
 func accountAllows(a *accountView, p model.Privilege) bool {
 	switch {
 	case !p.Valid() || p.Level() == model.LevelNone, a.status == model.StatusSuspended:
@@ -118,9 +118,14 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 	cand := []uint32{a.adminSlot}
 	add := func(entries []entry) {
 		for i := range entries {
-			if entries[i].privs&want != 0 {
+			if a.privsOf(&entries[i])&want != 0 {
 				cand = append(cand, entries[i].slot)
 			}
+		}
+	}
+	along := func(x *prefixIndex, k int, name string) {
+		for _, pl := range x.along(k, name) {
+			add(pl.entries)
 		}
 	}
 	switch on.Kind {
@@ -141,6 +146,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 		add(a.anyDB)
 		if d := s.dbAt(on.ID); d != nil {
 			add(d.grants)
+			along(&a.patterns, patternDatabase, d.name)
 			cand = append(cand, d.ownerSlot)
 		}
 	case model.KindColumn:
@@ -154,6 +160,9 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 			if d := s.dbAt(uint32(t.db)); d != nil {
 				add(d.grants)
 				add(d.tables)
+				along(&a.patterns, patternDatabase, d.name)
+				along(&a.patterns, patternTables, d.name)
+				along(&d.patterns, patternTables, s.tableName(model.TableID(on.ID)))
 				cand = append(cand, d.ownerSlot)
 			}
 		}

@@ -1,4 +1,4 @@
-// Package etcdlog keeps the shared state of pdp replicas in etcd (SPEC §20):
+// Package etcdlog keeps the shared state of pdp replicas in etcd (reference §20):
 // one ordered log of change records, snapshots of the whole state, and the
 // login lockout (failure counts and automatic locks).
 //

@@ -24,7 +24,7 @@ import (
 // written with one write and one fsync: it is the unit that is durable or
 // torn, and only the last write can be torn. So a damaged batch is a torn
 // write only when it is in the last segment and no intact batch follows it
-// (SPEC §20: only a record past the last complete one is torn); the header
+// (reference §20: only a record past the last complete one is torn); the header
 // checksum keeps a damaged length from passing for a batch cut short.
 const (
 	formatVersion   = 1

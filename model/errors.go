@@ -6,7 +6,7 @@ import (
 )
 
 // The sentinel errors. Every error the engine returns wraps exactly one of
-// them, so callers match with errors.Is; the message itself is SPEC's wording.
+// them, so callers match with errors.Is; the message itself is the reference's wording.
 var (
 	// ErrDenied: the caller lacks the authority for the statement.
 	ErrDenied = errors.New("do not have privilege to execute the statement")
@@ -16,7 +16,7 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrCycle: a role grant would close a cycle in the role graph.
 	ErrCycle = errors.New("role grant cycle")
-	// ErrInvalidName: a name breaks the rules of SPEC §1.
+	// ErrInvalidName: a name breaks the rules of reference §1.
 	ErrInvalidName = errors.New("invalid name")
 	// ErrPredefined: a rule protecting the predefined roles, the admin user or sys.
 	ErrPredefined = errors.New("predefined object")
@@ -46,6 +46,9 @@ var (
 	ErrNotConnected = errors.New("not connected")
 	// ErrLimit: a configured limit would be exceeded.
 	ErrLimit = errors.New("limit exceeded")
+	// ErrInUse: the object is still referred to (a privilege group still
+	// granted, a table that has aliases) and can not be dropped.
+	ErrInUse = errors.New("object in use")
 	// ErrSyntax: a statement could not be parsed.
 	ErrSyntax = errors.New("syntax error")
 	// ErrStorage: the engine's storage (its journal) failed or is closed;
@@ -60,11 +63,11 @@ var (
 	ErrResync = errors.New("the change feed must resync from a snapshot")
 )
 
-// Error is an error with SPEC's exact wording that wraps a sentinel.
+// Error is an error with the exact wording of the reference that wraps a sentinel.
 type Error struct {
 	// Kind is the sentinel the error wraps.
 	Kind error
-	// Msg is the message, in SPEC's wording.
+	// Msg is the message, in the reference's wording.
 	Msg string
 }
 

@@ -15,6 +15,15 @@ type DatabaseID uint32
 // TableID identifies a table for the life of the engine; it is never reused.
 type TableID uint32
 
+// GroupID identifies a privilege group (reference §15). The predefined groups
+// read_only and read_write of every account share the IDs [GroupReadOnly]
+// and [GroupReadWrite]; custom groups get IDs that are never reused.
+type GroupID uint32
+
+// AliasID identifies a table alias (reference §17) for the life of the engine;
+// it is never reused.
+type AliasID uint32
+
 // ColumnID identifies a column of a table for the life of the engine; it is
 // never reused, and it names its table too (SPEC §18).
 type ColumnID uint32
@@ -30,12 +39,16 @@ const (
 	KindTable
 	KindRole
 	KindUser
-	// KindColumn names a column of a table (SPEC §18); its privileges are
-	// the column privileges of the table level.
+	// KindAlias names a table alias (reference §17). It appears only as the
+	// object of GRANT OWNERSHIP: a decision is always about the table an
+	// alias points at, never about the alias.
+	KindAlias
+	// KindColumn names a column of a table (reference §18); its privileges
+	// are the column privileges of the table level.
 	KindColumn
 )
 
-var kindNames = [...]string{"none", "account", "database", "table", "role", "user", "column"}
+var kindNames = [...]string{"none", "account", "database", "table", "role", "user", "alias", "column"}
 
 // String returns the lower-case name of the kind, as used in messages.
 func (k Kind) String() string {
@@ -85,7 +98,7 @@ func UserObject(u UserID) Object { return Object{KindUser, uint32(u)} }
 // ColumnObject returns the reference to column c (of its table).
 func ColumnObject(c ColumnID) Object { return Object{KindColumn, uint32(c)} }
 
-// AccountStatus is the lifecycle state of an account (SPEC §10).
+// AccountStatus is the lifecycle state of an account (reference §10).
 type AccountStatus uint8
 
 // The account states. StatusUnset is the zero value, used by statements to

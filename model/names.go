@@ -9,7 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Built-in names (SPEC §2).
+// Built-in names (reference §2).
 const (
 	SysAccount   = "sys"
 	RootUser     = "root"
@@ -31,6 +31,7 @@ const (
 	NameRole
 	NameDatabase
 	NameTable
+	NameGroup  // a privilege group (reference §15)
 	NameColumn // a column of a table (SPEC §18): the rules of table names
 )
 
@@ -42,7 +43,7 @@ func IsPredefinedRole(name string) bool {
 
 // FoldName trims and lower-cases raw, puts it in Unicode NFC (so that a
 // composed and a decomposed "á" are one name) and checks it against the
-// rules of SPEC §1 for its kind. The error wraps [ErrInvalidName] and
+// rules of reference §1 for its kind. The error wraps [ErrInvalidName] and
 // quotes raw.
 func FoldName(kind NameKind, raw string) (string, error) {
 	name := norm.NFC.String(strings.ToLower(strings.TrimSpace(raw)))

@@ -2,7 +2,7 @@ package model
 
 import "strings"
 
-// Level is the object level a privilege belongs to (SPEC §3).
+// Level is the object level a privilege belongs to (reference §3).
 type Level uint8
 
 // The privilege levels. LevelNone belongs to the pseudo-privileges ALL (whose
@@ -29,7 +29,7 @@ func (l Level) String() string {
 // index into that table and a bit position in a [PrivSet].
 type Privilege uint8
 
-// The privileges of SPEC §3, in the order of its table.
+// The privileges of reference §3, in the order of its table.
 const (
 	PrivCreateAccount Privilege = iota
 	PrivDropAccount
@@ -81,9 +81,9 @@ type PrivInfo struct {
 	Name string
 	// Level is the object level the privilege belongs to.
 	Level Level
-	// Creation marks the creation privileges, which only the active role grants (SPEC §7).
+	// Creation marks the creation privileges, which only the active role grants (reference §7).
 	Creation bool
-	// Restricted marks the privileges a restricted account still allows (SPEC §8).
+	// Restricted marks the privileges a restricted account still allows (reference §8).
 	Restricted bool
 	// All marks the ALL privilege of a level.
 	All bool

@@ -39,6 +39,7 @@ func (m *machine) Check(t *rapid.T) {
 	}
 	m.checkInvariants(t, got)
 	m.checkDenialsWin(t, got)
+	m.checkMilvusInvariants(t, got)
 	m.checkSessionDecisions(t)
 	m.checkDecisionsByID(t)
 	m.checkHeldSnapshots(t)
@@ -116,6 +117,7 @@ func (m *machine) engineDump(t *rapid.T) []string {
 			require.NoError(t, err, "%s: SHOW GRANTS FOR USER %s", a.Name, u)
 			out = append(out, prefix(a.Name+" user "+u+": ", rows)...)
 		}
+		out = append(out, m.milvusDump(t, a, p)...)
 	}
 	return out
 }
@@ -137,6 +139,7 @@ func (m *machine) oracleDump() []string {
 		for _, u := range users {
 			out = append(out, prefix(a.Name+" user "+u+": ", s.UserRows(s.UserByName(a.ID, u).ID))...)
 		}
+		out = append(out, m.oracleMilvusDump(a)...)
 	}
 	return out
 }
@@ -215,6 +218,11 @@ func (m *machine) checkInvariants(t *rapid.T, dump []string) {
 				live["TABLE "+s.DBs[tb.DB].Name+"."+tb.Name] = true
 			}
 		}
+		for _, al := range s.Aliases {
+			if al.Account == acc.ID {
+				live["ALIAS "+s.DBs[al.DB].Name+"."+al.Name] = true
+			}
+		}
 		for obj := range live {
 			owners := a.owners[obj]
 			switch {
@@ -236,6 +244,13 @@ func (m *machine) checkInvariants(t *rapid.T, dump []string) {
 			if len(f) == 2 && f[1] != "*" && f[1] != "*.*" {
 				obj := f[0] + " " + f[1]
 				if db, ok := strings.CutSuffix(f[1], ".*"); ok {
+					obj = "DATABASE " + db
+				}
+				if strings.HasSuffix(obj, "*") { // a name pattern: only TABLE d.q* names an object, d
+					db, _, ok := strings.Cut(f[1], ".")
+					if !ok || strings.HasSuffix(db, "*") {
+						continue
+					}
 					obj = "DATABASE " + db
 				}
 				if !live[obj] {
@@ -402,7 +417,7 @@ func (m *machine) idQuestions(n int) []idQuestion {
 				}
 			}
 			// Roles the user reaches only by inheritance: as the active role
-			// they must deny (SPEC §8 rule 1), however much they hold.
+			// they must deny (reference §8 rule 1), however much they hold.
 			for _, d := range direct {
 				for r := range m.orc.State.Closure(d) {
 					if !slices.Contains(direct, r) && !slices.Contains(inherited, r) {

@@ -70,12 +70,7 @@ func columnByName(t *Table, name string) *Column {
 // dropColumnRecords removes the grants and denials on column c.
 func (s *State) dropColumnRecords(c ID) {
 	s.ColumnGrants = slices.DeleteFunc(s.ColumnGrants, func(g ColumnGrant) bool { return g.Column == c })
-	s.dropLevel(Level{ScopeColumn, c})
-}
-
-// dropLevel removes the denials at level l.
-func (s *State) dropLevel(l Level) {
-	s.Denials = slices.DeleteFunc(s.Denials, func(d Denial) bool { return d.Level == l })
+	s.dropLevel(Level{Scope: ScopeColumn, Obj: c})
 }
 
 // columnGrantOf returns the index of role r's grant of p on column c, or -1.
@@ -170,13 +165,13 @@ func (se *Session) AlterTable(st engine.AlterTable) error {
 // levels that would cover it.
 func (s *State) tableAuthority(ac *actor, r resolved, p model.Privilege) bool {
 	if r.table != nil {
-		return s.allowedTo(ac.acc, ac.S, 0, p, Object{model.KindTable, r.table.ID})
+		return s.allowedTo(ac.acc, ac.S, 0, p, Object{Kind: model.KindTable, ID: r.table.ID})
 	}
 	var dbID ID
 	if r.db != nil {
 		dbID = r.db.ID
 	}
-	return s.databaseGrant(ac.acc, ac.S, dbID, p)
+	return s.databaseGrant(ac.acc, ac.S, dbID, r.t.db, p)
 }
 
 // item is one privilege of a statement that may name columns.
@@ -268,7 +263,7 @@ func (s *State) expand(r resolved, items []item) []onLevel {
 					o.missing = missing("there is no column %s", name)
 				}
 			}
-			o.level = Level{ScopeColumn, o.col}
+			o.level = Level{Scope: ScopeColumn, Obj: o.col}
 			out = append(out, o)
 		}
 	}
@@ -369,10 +364,8 @@ func (ac *actor) mayGrantOn(l onLevel, r resolved) bool {
 	case ac.manageGrants(), r.table != nil && ac.S[r.table.Owner]:
 		return true
 	}
-	for _, lv := range ac.covering(r) {
-		if lv.Obj != 0 && ac.base.holds(ac.S, l.p, lv, true) {
-			return true
-		}
+	if ac.base.holdsWhere(ac.acc.ID, ac.S, l.p, ac.covering(r), true) {
+		return true
 	}
 	for _, g := range ac.base.ColumnGrants {
 		if ac.S[g.Role] && g.Column == l.col && l.col != 0 && g.Priv == l.p && g.Option {
@@ -501,7 +494,7 @@ func (s *State) columnRows(r ID) []string {
 		if g.Role == r {
 			t, c := s.Column(g.Column)
 			rows = append(rows, "GRANT "+strings.ToUpper(g.Priv.String())+" ("+q(c.Name)+") ON "+
-				s.levelText(Level{ScopeTable, t.ID})+to+withOption(g.Option))
+				s.levelText(Level{Scope: ScopeTable, Obj: t.ID})+to+withOption(g.Option))
 		}
 	}
 	for _, d := range s.Denials {
@@ -511,7 +504,7 @@ func (s *State) columnRows(r ID) []string {
 		if d.Level.Scope == ScopeColumn {
 			t, c := s.Column(d.Level.Obj)
 			rows = append(rows, "DENY "+strings.ToUpper(d.Priv.String())+" ("+q(c.Name)+") ON "+
-				s.levelText(Level{ScopeTable, t.ID})+to)
+				s.levelText(Level{Scope: ScopeTable, Obj: t.ID})+to)
 			continue
 		}
 		rows = append(rows, "DENY "+strings.ToUpper(d.Priv.String())+" ON "+s.levelText(d.Level)+to)

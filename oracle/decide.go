@@ -2,7 +2,7 @@ package oracle
 
 import "github.com/pdp-authz/pdp/model"
 
-// levelOf is the level of each privilege, written out from SPEC §3.
+// levelOf is the level of each privilege, written out from reference §3.
 func levelOf(p model.Privilege) model.Level {
 	switch p {
 	case model.PrivCreateAccount, model.PrivDropAccount, model.PrivAlterAccount:
@@ -34,7 +34,7 @@ func allOf(l model.Level) model.Privilege {
 	return model.PrivAll
 }
 
-// isCreation reports the creation privileges of SPEC §3.
+// isCreation reports the creation privileges of reference §3.
 func isCreation(p model.Privilege) bool {
 	switch p {
 	case model.PrivCreateUser, model.PrivCreateRole, model.PrivCreateDatabase, model.PrivCreateTable, model.PrivCreateView:
@@ -43,7 +43,7 @@ func isCreation(p model.Privilege) bool {
 	return false
 }
 
-// restrictedAllows reports the privileges a restricted account allows (SPEC §8).
+// restrictedAllows reports the privileges a restricted account allows (reference §8).
 func restrictedAllows(p model.Privilege) bool {
 	switch p {
 	case model.PrivSelect, model.PrivDelete, model.PrivShowDatabases, model.PrivShowTables, model.PrivConnect:
@@ -55,37 +55,35 @@ func restrictedAllows(p model.Privilege) bool {
 // set is a set of roles.
 type set map[ID]bool
 
-// holds reports whether a role of S holds p, or the ALL of p's level, at
-// level l (with grant option if opt).
-func (s *State) holds(S set, p model.Privilege, l Level, opt bool) bool {
-	for _, g := range s.Grants {
-		if S[g.Role] && g.Level == l && (g.Priv == p || g.Priv == allOf(levelOf(p))) && (g.Option || !opt) {
-			return true
-		}
-	}
-	return false
-}
-
-// accountGrant: the admin role, or p held on the account.
+// accountGrant: the admin role, or p held on the account and not denied
+// there.
 func (s *State) accountGrant(acc *Account, S set, p model.Privilege) bool {
-	l := Level{ScopeAccount, acc.ID}
-	return S[acc.Admin] || !s.levelDenied(S, p, l) && s.holds(S, p, l, false)
+	at := func(l Level) bool { return l == Level{Scope: ScopeAccount, Obj: acc.ID} }
+	return S[acc.Admin] || !s.deniedWhere(S, p, at) && s.holdsWhere(acc.ID, S, p, at, false)
 }
 
-// databaseGrant: the admin role, ownership of d, or p held at DATABASE d
-// or DATABASE *. d may be 0 for a database that does not exist.
-func (s *State) databaseGrant(acc *Account, S set, d ID, p model.Privilege) bool {
+// databaseGrant: the admin role, or, unless a denial at a level covering
+// it denies p, ownership of d or p held at a level covering database d
+// named name (DATABASE d, DATABASE *, DATABASE p*). d may be 0 for a
+// database that does not exist, which the levels matching its name would
+// cover.
+func (s *State) databaseGrant(acc *Account, S set, d ID, name string, p model.Privilege) bool {
 	if S[acc.Admin] {
 		return true
 	}
-	if s.levelDenied(S, p, Level{ScopeAnyDB, acc.ID}) || d != 0 && s.levelDenied(S, p, Level{ScopeDB, d}) {
+	if db := s.DBs[d]; db != nil {
+		name = db.Name
+	} else {
+		d = 0
+	}
+	at := func(l Level) bool { return coversDatabase(l, acc.ID, d, name) }
+	if s.deniedWhere(S, p, at) {
 		return false
 	}
-	if s.holds(S, p, Level{ScopeAnyDB, acc.ID}, false) {
+	if db := s.DBs[d]; db != nil && S[db.Owner] {
 		return true
 	}
-	db := s.DBs[d]
-	return db != nil && (S[db.Owner] || s.holds(S, p, Level{ScopeDB, d}, false))
+	return s.holdsWhere(acc.ID, S, p, at, false)
 }
 
 // Object is a concrete object of a decision.
@@ -95,7 +93,7 @@ type Object struct {
 }
 
 // roles returns S for a user acting through role with or without the
-// secondary roles, for privilege p, or nil when rule 1 of SPEC §8 fails for
+// secondary roles, for privilege p, or nil when rule 1 of reference §8 fails for
 // the role (missing or not granted directly).
 func (s *State) roles(user, role ID, secondary bool, p model.Privilege) set {
 	u, r := s.Users[user], s.Roles[role]
@@ -116,7 +114,7 @@ func (s *State) roles(user, role ID, secondary bool, p model.Privilege) set {
 	return S
 }
 
-// Check is the decision of SPEC §8.
+// Check is the decision of reference §8.
 func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Object) bool {
 	u := s.Users[user]
 	if u == nil {
@@ -146,7 +144,7 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 	return s.allowedTo(acc, S, role, p, on)
 }
 
-// allowedTo is rule 3 of SPEC §8 (with its table of special cases): whether
+// allowedTo is rule 3 of reference §8 (with its table of special cases): whether
 // the role set S, with activeRole active, holds p on object on of account
 // acc. The account's state is not looked at.
 func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege, on Object) bool {
@@ -172,7 +170,7 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 		}
 		switch {
 		case lvl == model.LevelDatabase:
-			return s.databaseGrant(acc, S, d.ID, p)
+			return s.databaseGrant(acc, S, d.ID, d.Name, p)
 		case p == model.PrivDropDatabase:
 			return s.accountGrant(acc, S, p) || S[d.Owner]
 		}
@@ -181,12 +179,13 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 		if t == nil || t.Account != acc.ID {
 			return false
 		}
+		dname := s.DBs[t.DB].Name
 		switch {
 		case lvl == model.LevelTable:
-			return S[acc.Admin] || S[t.Owner] || s.holds(S, p, Level{ScopeTable, t.ID}, false) ||
-				s.holds(S, p, Level{ScopeDBTables, t.DB}, false) || s.holds(S, p, Level{ScopeAnyTable, acc.ID}, false)
+			return S[acc.Admin] || S[t.Owner] ||
+				s.holdsWhere(acc.ID, S, p, func(l Level) bool { return coversTable(l, acc.ID, t.DB, dname, t.ID, t.Name) }, false)
 		case p == model.PrivDropTable, p == model.PrivAlterTable:
-			return S[t.Owner] || s.databaseGrant(acc, S, t.DB, p)
+			return S[t.Owner] || s.databaseGrant(acc, S, t.DB, dname, p)
 		}
 	case model.KindRole:
 		r := s.Roles[on.ID]
@@ -208,8 +207,9 @@ func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege,
 		if t == nil || t.Account != acc.ID || !columnPriv(p) {
 			return false
 		}
-		if S[acc.Admin] || S[t.Owner] || s.holds(S, p, Level{ScopeTable, t.ID}, false) ||
-			s.holds(S, p, Level{ScopeDBTables, t.DB}, false) || s.holds(S, p, Level{ScopeAnyTable, acc.ID}, false) {
+		dname := s.DBs[t.DB].Name
+		if S[acc.Admin] || S[t.Owner] ||
+			s.holdsWhere(acc.ID, S, p, func(l Level) bool { return coversTable(l, acc.ID, t.DB, dname, t.ID, t.Name) }, false) {
 			return true
 		}
 		for _, g := range s.ColumnGrants {

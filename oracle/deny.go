@@ -24,60 +24,58 @@ func denies(q, p model.Privilege) bool {
 	return q == p || q == allOf(lvl)
 }
 
-// decisionLevels lists the levels whose denials of p apply to object on
-// (the levels the decision reads grants from), and the table whose column
-// denials apply to a table-level decision, or the column of a column
-// decision.
-func (s *State) decisionLevels(acc *Account, p model.Privilege, on Object) (levels []Level, table, column ID) {
+// decisionLevels returns which levels' denials of p apply to object on
+// (the levels the decision reads grants from, patterns included), and the
+// table whose column denials apply to a table-level decision, or the
+// column of a column decision.
+func (s *State) decisionLevels(acc *Account, p model.Privilege, on Object) (at func(Level) bool, table, column ID) {
+	none := func(Level) bool { return false }
+	account := func(l Level) bool { return l == Level{Scope: ScopeAccount, Obj: acc.ID} }
 	lvl := levelOf(p)
 	switch on.Kind {
 	case model.KindAccount, model.KindRole, model.KindUser:
 		if lvl == model.LevelAccount {
-			levels = []Level{{ScopeAccount, acc.ID}}
+			return account, 0, 0
 		}
 	case model.KindDatabase:
+		d := s.DBs[on.ID]
 		switch {
-		case lvl == model.LevelDatabase:
-			levels = []Level{{ScopeAnyDB, acc.ID}, {ScopeDB, on.ID}}
+		case d != nil && lvl == model.LevelDatabase:
+			return func(l Level) bool { return coversDatabase(l, acc.ID, d.ID, d.Name) }, 0, 0
 		case p == model.PrivDropDatabase:
-			levels = []Level{{ScopeAccount, acc.ID}}
+			return account, 0, 0
 		}
 	case model.KindTable:
 		t := s.Tables[on.ID]
 		if t == nil {
-			return nil, 0, 0
+			return none, 0, 0
 		}
+		dname := s.DBs[t.DB].Name
 		switch lvl {
 		case model.LevelTable:
-			levels = []Level{{ScopeAnyTable, acc.ID}, {ScopeDBTables, t.DB}, {ScopeTable, t.ID}}
-			table = t.ID
+			return func(l Level) bool { return coversTable(l, acc.ID, t.DB, dname, t.ID, t.Name) }, t.ID, 0
 		case model.LevelDatabase:
-			levels = []Level{{ScopeAnyDB, acc.ID}, {ScopeDB, t.DB}}
+			return func(l Level) bool { return coversDatabase(l, acc.ID, t.DB, dname) }, 0, 0
 		}
 	case model.KindColumn:
 		t, _ := s.Column(on.ID)
 		if t == nil {
-			return nil, 0, 0
+			return none, 0, 0
 		}
-		levels = []Level{{ScopeAnyTable, acc.ID}, {ScopeDBTables, t.DB}, {ScopeTable, t.ID}}
-		column = on.ID
+		dname := s.DBs[t.DB].Name
+		return func(l Level) bool { return coversTable(l, acc.ID, t.DB, dname, t.ID, t.Name) }, 0, on.ID
 	}
-	return levels, table, column
+	return none, 0, 0
 }
 
 // deniedTo reports whether a role of S holds a denial that denies p on on.
 func (s *State) deniedTo(acc *Account, S set, p model.Privilege, on Object) bool {
-	levels, table, column := s.decisionLevels(acc, p, on)
+	at, table, column := s.decisionLevels(acc, p, on)
+	if s.deniedWhere(S, p, at) {
+		return true
+	}
 	for _, d := range s.Denials {
-		if !S[d.Role] {
-			continue
-		}
-		for _, l := range levels {
-			if d.Level == l && denies(d.Priv, p) {
-				return true
-			}
-		}
-		if d.Level.Scope != ScopeColumn {
+		if !S[d.Role] || d.Level.Scope != ScopeColumn {
 			continue
 		}
 		if column != 0 && d.Level.Obj == column && d.Priv == p {
@@ -92,15 +90,21 @@ func (s *State) deniedTo(acc *Account, S set, p model.Privilege, on Object) bool
 	return false
 }
 
-// levelDenied reports whether a role of S holds a denial of p (or that
-// denies p) at exactly level l.
-func (s *State) levelDenied(S set, p model.Privilege, l Level) bool {
+// deniedWhere reports whether a role of S holds a denial that denies p at
+// a level at reports.
+func (s *State) deniedWhere(S set, p model.Privilege, at func(Level) bool) bool {
 	for _, d := range s.Denials {
-		if S[d.Role] && d.Level == l && denies(d.Priv, p) {
+		if S[d.Role] && at(d.Level) && denies(d.Priv, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// levelDenied reports whether a role of S holds a denial of p (or that
+// denies p) at exactly level l.
+func (s *State) levelDenied(S set, p model.Privilege, l Level) bool {
+	return s.deniedWhere(S, p, func(x Level) bool { return x == l })
 }
 
 // deniedAt reports whether a denial of S covers GRANT p on the level r
@@ -110,15 +114,13 @@ func (s *State) levelDenied(S set, p model.Privilege, l Level) bool {
 func (ac *actor) deniedAt(p model.Privilege, r resolved, column bool, col ID) bool {
 	s := ac.base
 	if col != 0 {
-		return s.deniedTo(ac.acc, ac.S, p, Object{model.KindColumn, col})
+		return s.deniedTo(ac.acc, ac.S, p, Object{Kind: model.KindColumn, ID: col})
 	}
-	for _, l := range ac.covering(r) {
-		if l.Obj != 0 && s.levelDenied(ac.S, p, l) {
-			return true
-		}
+	if s.deniedWhere(ac.S, p, ac.covering(r)) {
+		return true
 	}
 	if !column && r.level.Scope == ScopeTable && r.table != nil {
-		return s.deniedTo(ac.acc, ac.S, p, Object{model.KindTable, r.table.ID})
+		return s.deniedTo(ac.acc, ac.S, p, Object{Kind: model.KindTable, ID: r.table.ID})
 	}
 	return false
 }

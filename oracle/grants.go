@@ -27,6 +27,9 @@ func (se *Session) spec(t engine.Target) (target, error) {
 		out.scope = ScopeAnyDB
 		if !t.AnyDatabase {
 			out.scope = ScopeDB
+			if t.DatabasePattern {
+				out.scope = ScopeDBPattern
+			}
 			out.db, err = fold(nameDatabase, t.Database)
 		}
 	case model.KindTable:
@@ -34,6 +37,10 @@ func (se *Session) spec(t engine.Target) (target, error) {
 		case t.AnyDatabase:
 			out.scope = ScopeAnyTable
 			return out, nil
+		case t.DatabasePattern:
+			out.scope = ScopeAnyTablePattern
+			out.db, err = fold(nameDatabase, t.Database)
+			return out, err
 		case t.Database == "" && se.DBName == "":
 			return out, model.Errorf(model.ErrNoDatabase, "no database selected")
 		case t.Database == "":
@@ -46,6 +53,9 @@ func (se *Session) spec(t engine.Target) (target, error) {
 		out.scope = ScopeDBTables
 		if !t.AnyTable {
 			out.scope = ScopeTable
+			if t.TablePattern {
+				out.scope = ScopeTablePattern
+			}
 			out.tbl, err = fold(nameTable, t.Name)
 		}
 	default:
@@ -61,11 +71,16 @@ type resolved struct {
 	db      *Database
 	table   *Table
 	missing error
+	t       target
 }
 
 func (s *State) resolve(acc ID, t target) resolved {
-	out := resolved{level: Level{t.scope, acc}}
+	out := resolved{level: Level{Scope: t.scope, Obj: acc}, t: t}
 	if t.db == "" {
+		return out
+	}
+	if t.scope == ScopeDBPattern || t.scope == ScopeAnyTablePattern {
+		out.level.Prefix = t.db
 		return out
 	}
 	if t.current != 0 {
@@ -79,8 +94,12 @@ func (s *State) resolve(acc ID, t target) resolved {
 		return out
 	}
 	out.level.Obj = out.db.ID
+	if t.scope == ScopeTablePattern {
+		out.level.Prefix = t.tbl
+		return out
+	}
 	if t.tbl != "" {
-		out.table = s.tableByName(out.db.ID, t.tbl)
+		out.table = s.tableOrAlias(out.db.ID, t.tbl)
 		out.level.Obj = 0
 		if out.table == nil {
 			out.missing = missing("there is no table %q in database %q", t.tbl, t.db)
@@ -103,32 +122,50 @@ func (ac *actor) owned(r resolved) bool {
 	return false
 }
 
-// covering lists the levels covering r (SPEC §4), r included.
-func (ac *actor) covering(r resolved) []Level {
+// covering accepts the levels covering r (reference §4, §16), r included: the
+// wildcards, the patterns whose prefix starts the name or prefix r names,
+// and the named database's and table's own levels.
+func (ac *actor) covering(r resolved) func(Level) bool {
 	a := ac.acc.ID
-	var dbID, tID ID
+	var d, tid ID
+	dname, tname := r.t.db, r.t.tbl
 	if r.db != nil {
-		dbID = r.db.ID
+		d = r.db.ID
 	}
 	if r.table != nil {
-		tID = r.table.ID
+		tid, tname = r.table.ID, r.table.Name
+	}
+	anyDB, anyTable := Level{Scope: ScopeAnyDB, Obj: a}, Level{Scope: ScopeAnyTable, Obj: a}
+	matches := func(l Level, scope Scope, obj ID, name string) bool {
+		return l.Scope == scope && l.Obj == obj && strings.HasPrefix(name, l.Prefix)
 	}
 	switch r.level.Scope {
 	case ScopeAccount:
-		return []Level{{ScopeAccount, a}}
+		return func(l Level) bool { return l == Level{Scope: ScopeAccount, Obj: a} }
 	case ScopeAnyDB:
-		return []Level{{ScopeAnyDB, a}}
+		return func(l Level) bool { return l == anyDB }
+	case ScopeDBPattern:
+		return func(l Level) bool { return l == anyDB || matches(l, ScopeDBPattern, a, dname) }
 	case ScopeDB:
-		return []Level{{ScopeAnyDB, a}, {ScopeDB, dbID}}
+		return func(l Level) bool { return coversDatabase(l, a, d, dname) }
 	case ScopeAnyTable:
-		return []Level{{ScopeAnyTable, a}}
+		return func(l Level) bool { return l == anyTable }
+	case ScopeAnyTablePattern:
+		return func(l Level) bool { return l == anyTable || matches(l, ScopeAnyTablePattern, a, dname) }
 	case ScopeDBTables:
-		return []Level{{ScopeAnyTable, a}, {ScopeDBTables, dbID}}
+		return func(l Level) bool {
+			return l == anyTable || matches(l, ScopeAnyTablePattern, a, dname) || d != 0 && l == Level{Scope: ScopeDBTables, Obj: d}
+		}
+	case ScopeTablePattern:
+		return func(l Level) bool {
+			return l == anyTable || matches(l, ScopeAnyTablePattern, a, dname) ||
+				d != 0 && (l == Level{Scope: ScopeDBTables, Obj: d} || matches(l, ScopeTablePattern, d, tname))
+		}
 	}
-	return []Level{{ScopeAnyTable, a}, {ScopeDBTables, dbID}, {ScopeTable, tID}}
+	return func(l Level) bool { return coversTable(l, a, d, dname, tid, tname) }
 }
 
-// mayGrant is the authority of GRANT p ON level (SPEC §9).
+// mayGrant is the authority of GRANT p ON level (reference §9).
 func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
 	if ac.admin() {
 		return true
@@ -139,15 +176,10 @@ func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
 	if r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r) {
 		return true
 	}
-	for _, l := range ac.covering(r) {
-		if l.Obj != 0 && ac.base.holds(ac.S, p, l, true) {
-			return true
-		}
-	}
-	return false
+	return ac.base.holdsWhere(ac.acc.ID, ac.S, p, ac.covering(r), true)
 }
 
-// mayRevoke is the authority of REVOKE ... ON level (SPEC §9).
+// mayRevoke is the authority of REVOKE ... ON level (reference §9).
 func (ac *actor) mayRevoke(r resolved) bool {
 	return ac.admin() || r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r)
 }
@@ -216,7 +248,7 @@ func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
 		case st.On.Kind == model.KindAccount:
 			return model.Errorf(model.ErrInvalidPrivilege, "the object type \"account\" do not support the privilege \"ownership\"")
-		case st.On.AnyDatabase || st.On.AnyTable:
+		case wildcard(st.On):
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
 		case len(st.To) != 1 || st.Option == engine.GrantWithOption:
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership must be granted alone to one role")
@@ -258,15 +290,16 @@ func (se *Session) GrantPrivilege(st engine.GrantPrivilege) error {
 				return model.Errorf(model.ErrPredefined, "the privilege can not be granted to the role %s", name)
 			case role.ID == ac.acc.Public:
 				for _, p := range privs {
-					lvl := levelOf(p)
-					if isCreation(p) || lvl == model.LevelAccount && p != model.PrivConnect && p != model.PrivShowDatabases ||
-						p == model.PrivDatabaseAll {
+					if publicRefuses(p) {
 						return model.Errorf(model.ErrPredefined, "the privilege %s can not be granted to the role public", p)
 					}
 				}
 				if opt {
 					return model.Errorf(model.ErrPredefined, "the grant option can not be granted to the role public")
 				}
+			}
+			if err := s.patternLimit(se.Account, r.level); err != nil {
+				return err
 			}
 			for _, p := range privs {
 				if i := s.grant(role.ID, p, r.level); i >= 0 {
@@ -342,7 +375,7 @@ func (se *Session) RevokePrivilege(st engine.RevokePrivilege) error {
 	})
 }
 
-// GrantOwnership is GRANT OWNERSHIP ON object TO role (SPEC §6).
+// GrantOwnership is GRANT OWNERSHIP ON object TO role (reference §6).
 func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 	if err := se.begin(); err != nil {
 		return err
@@ -355,10 +388,14 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 	var name string
 	switch st.On.Kind {
 	case model.KindDatabase, model.KindTable:
-		if st.On.AnyDatabase || st.On.AnyTable {
+		if wildcard(st.On) {
 			return model.Errorf(model.ErrInvalidPrivilege, "the privilege ownership can not be granted on a wildcard level")
 		}
 		if t, err = se.spec(st.On); err != nil {
+			return err
+		}
+	case model.KindAlias:
+		if t, err = se.spec(engine.Target{Kind: model.KindTable, Database: st.On.Database, Name: st.On.Name}); err != nil {
 			return err
 		}
 	case model.KindRole:
@@ -396,6 +433,20 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 			} else {
 				miss = model.Errorf(model.ErrNotFound, "there is no user %s", name)
 			}
+		case model.KindAlias:
+			r := s.resolve(se.Account, t)
+			var a *Alias
+			if r.db != nil {
+				a = s.aliasByName(r.db.ID, t.tbl)
+			}
+			switch {
+			case r.db == nil:
+				miss = model.Errorf(model.ErrNotFound, "there is no database %q", t.db)
+			case a == nil:
+				miss = model.Errorf(model.ErrNotFound, "there is no alias %q in database %q", t.tbl, t.db)
+			default:
+				owner, setOwner = a.Owner, func(o ID) { a.Owner = o }
+			}
 		default:
 			r := s.resolve(se.Account, t)
 			miss = r.missing
@@ -406,7 +457,7 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 				owner, setOwner = r.db.Owner, func(o ID) { r.db.Owner = o }
 			}
 		}
-		isTable := st.On.Kind == model.KindTable
+		isTable := st.On.Kind == model.KindTable || st.On.Kind == model.KindAlias
 		if !ac.admin() && !(isTable && ac.manageGrants()) && !(setOwner != nil && ac.S[owner]) {
 			return errDenied
 		}
@@ -428,4 +479,9 @@ func (se *Session) GrantOwnership(st engine.GrantOwnership) error {
 		setOwner(r.ID)
 		return nil
 	})
+}
+
+// wildcard reports whether a target is a level naming no object.
+func wildcard(t engine.Target) bool {
+	return t.AnyDatabase || t.AnyTable || t.DatabasePattern || t.TablePattern
 }

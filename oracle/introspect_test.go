@@ -14,12 +14,12 @@ import (
 )
 
 // Introspection against the oracle: WhoCan, and WHAT IF of the statements
-// the machine runs. "Can" is written out from SPEC §19: a user can if the
+// the machine runs. "Can" is written out from reference §19: a user can if the
 // oracle's Check allows for some role granted to it directly, or public,
 // as the active role with SECONDARY ALL.
 
 // asked are the privileges introspection asks of an object of each kind
-// (SPEC §21): its level's, ALL included, and its "also allowed by" ones.
+// (reference §21): its level's, ALL included, and its "also allowed by" ones.
 var asked = map[model.Kind][]model.Privilege{
 	model.KindAccount: {model.PrivCreateUser, model.PrivDropUser, model.PrivAlterUser, model.PrivCreateRole,
 		model.PrivDropRole, model.PrivCreateDatabase, model.PrivDropDatabase, model.PrivShowDatabases,

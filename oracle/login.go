@@ -8,7 +8,7 @@ import (
 
 var errAuth = model.Errorf(model.ErrAuth, "invalid username or password")
 
-// Connect logs in with a login string of SPEC §7.
+// Connect logs in with a login string of reference §7.
 func (m *Model) Connect(login, pw string) (*Session, error) {
 	f := strings.Split(login, ":")
 	switch len(f) {
@@ -25,7 +25,7 @@ func (m *Model) Connect(login, pw string) (*Session, error) {
 	return nil, errAuth
 }
 
-// Login runs the login steps of SPEC §7 in order. Failure counts and
+// Login runs the login steps of reference §7 in order. Failure counts and
 // automatic locks are volatile: a login never commits. Root, the admin user
 // of sys, is never locked automatically; past the threshold each of its
 // failures is delayed (counted in Delays).

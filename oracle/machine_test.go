@@ -146,7 +146,8 @@ func newMachine(t *rapid.T) *machine {
 	// (admin user, admin role and public count), checked by both sides.
 	var limits engine.Limits
 	if rapid.Bool().Draw(t, "small limits") {
-		limits = engine.Limits{UsersPerAccount: 4, RolesPerAccount: 6, DatabasesPerAccount: 2, TablesPerAccount: 3}
+		limits = engine.Limits{UsersPerAccount: 4, RolesPerAccount: 6, DatabasesPerAccount: 2, TablesPerAccount: 3,
+			GroupsPerAccount: 1, PatternsPerAccount: 2}
 	}
 	eng, err := engine.New(engine.WithRootPassword(rootPassword), engine.WithHasher(password.Testing()),
 		engine.WithClock(clock), engine.WithLockout(threshold, lockFor), engine.WithSleep(sleep), engine.WithLimits(limits))
@@ -205,7 +206,7 @@ var sentinels = []error{
 	model.ErrDenied, model.ErrNotFound, model.ErrExists, model.ErrCycle, model.ErrInvalidName,
 	model.ErrPredefined, model.ErrNotGranted, model.ErrSuspended, model.ErrRestricted, model.ErrLocked,
 	model.ErrCannotLock, model.ErrAuth, model.ErrPassword, model.ErrInvalidOption, model.ErrInvalidPrivilege, model.ErrNoDatabase,
-	model.ErrSessionClosed, model.ErrNotConnected, model.ErrLimit, model.ErrSyntax,
+	model.ErrSessionClosed, model.ErrNotConnected, model.ErrLimit, model.ErrSyntax, model.ErrInUse,
 }
 
 // kind returns the sentinel err wraps, nil for nil.
@@ -462,7 +463,7 @@ func flag1(t *rapid.T, label string) bool {
 	return rapid.IntRange(0, 3).Draw(t, label) == 3
 }
 
-// level draws a grant level in every written form of SPEC §4.
+// level draws a grant level in every written form of reference §4.
 func (m *machine) level(t *rapid.T) engine.Target {
 	d := m.dbName(t)
 	tb := m.tableName(t, d)
@@ -490,6 +491,7 @@ func privilege(t *rapid.T, k model.Kind) string {
 }
 
 func targetText(on engine.Target) string {
+	star := func(name string, pattern bool) string { return name + ifText(pattern, "*") }
 	switch on.Kind {
 	case model.KindAccount:
 		return "ACCOUNT *"
@@ -497,13 +499,13 @@ func targetText(on engine.Target) string {
 		if on.AnyDatabase {
 			return "DATABASE *"
 		}
-		return "DATABASE " + on.Database
+		return "DATABASE " + star(on.Database, on.DatabasePattern)
 	case model.KindRole:
 		return "ROLE " + on.Name
 	case model.KindUser:
 		return "USER " + on.Name
 	}
-	db, tb := on.Database, on.Name
+	db, tb := star(on.Database, on.DatabasePattern), star(on.Name, on.TablePattern)
 	if on.AnyDatabase {
 		db = "*"
 	}

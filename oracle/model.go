@@ -23,10 +23,11 @@ type Model struct {
 }
 
 // New returns a model holding the account sys with moadmin, public and
-// root (SPEC §2): the bootstrap, revision 0.
+// root (reference §2): the bootstrap, revision 0.
 func New(rootPassword string, threshold int, lockFor time.Duration, now func() time.Time) *Model {
 	m := &Model{
 		State: &State{Accounts: map[ID]*Account{}, Users: map[ID]*User{}, Roles: map[ID]*Role{}, DBs: map[ID]*Database{}, Tables: map[ID]*Table{},
+			Groups: map[ID]*Group{}, Aliases: map[ID]*Alias{},
 			logins: map[ID]failure{}, unknown: map[[2]string]failure{}},
 		Threshold: threshold, LockFor: lockFor, Now: now,
 	}
@@ -45,7 +46,7 @@ func (s *State) createAccount(name, admin, pw, adminRole string) *Account {
 	acc.Admin, acc.Public, acc.AdminUser = ar.ID, pub.ID, u.ID
 	s.Accounts[acc.ID], s.Roles[ar.ID], s.Roles[pub.ID], s.Users[u.ID] = acc, ar, pub, u
 	s.UserRoles = append(s.UserRoles, UserRole{User: u.ID, Role: ar.ID}, UserRole{User: u.ID, Role: pub.ID})
-	s.Grants = append(s.Grants, Grant{Role: pub.ID, Priv: model.PrivConnect, Level: Level{ScopeAccount, acc.ID}})
+	s.Grants = append(s.Grants, Grant{Role: pub.ID, Priv: model.PrivConnect, Level: Level{Scope: ScopeAccount, Obj: acc.ID}})
 	delete(s.unknown, [2]string{name, admin})
 	return acc
 }
@@ -68,7 +69,7 @@ func (se *Session) Closed() bool {
 	return s.Accounts[se.Account] == nil || s.Users[se.User] == nil || s.Roles[se.Role] == nil
 }
 
-// begin re-validates the session for one statement (SPEC §7). Every
+// begin re-validates the session for one statement (reference §7). Every
 // statement calls it first, once parsed, before its stage-2 checks; exec
 // and read call it again, which changes nothing.
 func (se *Session) begin() error {
@@ -89,7 +90,7 @@ func (se *Session) begin() error {
 type actor struct {
 	base    *State
 	acc     *Account
-	S       set // S of SPEC §8: the active role's closure, with secondaries if on
+	S       set // S of reference §8: the active role's closure, with secondaries if on
 	primary set // the active role's closure alone
 	se      *Session
 }
@@ -180,9 +181,10 @@ const (
 	nameRole
 	nameDatabase
 	nameTable
+	nameGroup
 )
 
-// fold applies the name rules of SPEC §1.
+// fold applies the name rules of reference §1.
 func fold(kind int, raw string) (string, error) {
 	n := norm.NFC.String(strings.ToLower(strings.TrimSpace(raw)))
 	bad := n == "" || utf8.RuneCountInString(n) > 64

@@ -67,7 +67,7 @@ func (se *Session) DropDatabase(st engine.DropDatabase) error {
 	})
 }
 
-// UseDatabase is USE d: it needs CONNECT and d visible (SPEC §9, §19).
+// UseDatabase is USE d: it needs CONNECT and d visible (reference §9, §19).
 func (se *Session) UseDatabase(name string) error {
 	if err := se.begin(); err != nil {
 		return err
@@ -110,7 +110,7 @@ func (se *Session) CreateTable(st engine.CreateTable) error {
 			dbID = r.db.ID
 		}
 		switch {
-		case !ac.base.databaseGrant(ac.acc, ac.primary, dbID, model.PrivCreateTable):
+		case !ac.base.databaseGrant(ac.acc, ac.primary, dbID, t.db, model.PrivCreateTable):
 			return errDenied
 		case r.db == nil:
 			return r.missing
@@ -153,6 +153,11 @@ func (se *Session) DropTable(st engine.DropTable) error {
 			return nil
 		case r.missing != nil:
 			return r.missing
+		}
+		for _, a := range s.Aliases {
+			if a.Table == r.table.ID {
+				return model.Errorf(model.ErrInUse, "the table %s.%s has aliases", t.db, r.table.Name)
+			}
 		}
 		s.dropTable(r.table.ID)
 		return nil

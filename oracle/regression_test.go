@@ -14,7 +14,7 @@ import (
 )
 
 // Shrunk counterexamples of the state machine where the engine disagreed
-// with SPEC, as plain tests. A test for an open bug is skipped with
+// with the reference, as plain tests. A test for an open bug is skipped with
 // t.Skip("engine bug: ..."); a fixed one stays as a regression test.
 
 func regressionEngine(t *testing.T) (*engine.Engine, *engine.Session) {
@@ -27,7 +27,7 @@ func regressionEngine(t *testing.T) (*engine.Engine, *engine.Session) {
 	return eng, root
 }
 
-// SPEC §11: a statement is all-or-nothing, and SPEC §7: the failure count
+// reference §11: a statement is all-or-nothing, and reference §7: the failure count
 // of an unknown name is cleared when a user of that name is created. A
 // CREATE USER that fails on a later name still clears the count of the
 // earlier one, which was never created. (Found by the state machine; fixed
@@ -47,7 +47,7 @@ func TestRegressionFailedCreateUserKeepsUnknownFailures(t *testing.T) {
 	assert.ErrorIs(t, err, model.ErrLocked, "u2 is locked after three failures in a row")
 }
 
-// SPEC §7: automatic locks expire on the engine's clock, logins commit
+// reference §7: automatic locks expire on the engine's clock, logins commit
 // nothing, and root is never locked automatically. The engine and the
 // oracle run the same logins on one clock and must agree at every step.
 func TestRegressionLockExpiryAgreesWithTheOracle(t *testing.T) {

@@ -48,7 +48,7 @@ func (se *Session) CreateRole(st engine.CreateRole) error {
 }
 
 // DropRole is DROP ROLE: the roles go with their grants, edges and user
-// grants, and what they owned passes up the owner chain (SPEC §6).
+// grants, and what they owned passes up the owner chain (reference §6).
 func (se *Session) DropRole(st engine.DropRole) error {
 	if err := se.begin(); err != nil {
 		return err
@@ -113,6 +113,11 @@ func (s *State) handOver(base *State, dropped set, admin ID) {
 			u.Owner = heir(u.Owner, 0)
 		}
 	}
+	for _, a := range s.Aliases {
+		if dropped[a.Owner] {
+			a.Owner = heir(a.Owner, 0)
+		}
+	}
 	for _, r := range s.Roles {
 		if dropped[r.Owner] {
 			r.Owner = heir(r.Owner, r.ID)
@@ -151,7 +156,7 @@ func (se *Session) SetSecondaryRoles(m engine.Secondary) error {
 	})
 }
 
-// mayGrantRole is the authority of GRANT r TO x (SPEC §9); r is the role as
+// mayGrantRole is the authority of GRANT r TO x (reference §9); r is the role as
 // the statement started, or nil.
 func (ac *actor) mayGrantRole(r *Role) bool {
 	switch {
@@ -354,7 +359,7 @@ func (s *State) revokeRole(acc *Account, r *Role, xr *Role, xu *User, optionOnly
 	return nil
 }
 
-// harmless reports whether a MANAGE GRANTS holder may grant r (SPEC §9): no
+// harmless reports whether a MANAGE GRANTS holder may grant r (reference §9): no
 // role in r's closure holds an account privilege other than CONNECT and
 // SHOW DATABASES, is the admin role, or owns a role or a user.
 func (s *State) harmless(acc *Account, r ID) bool {
@@ -365,6 +370,12 @@ func (s *State) harmless(acc *Account, r ID) bool {
 		for _, g := range s.Grants {
 			if g.Role == x && g.Level.Scope == ScopeAccount &&
 				g.Priv != model.PrivConnect && g.Priv != model.PrivShowDatabases {
+				return false
+			}
+		}
+		for _, g := range s.GroupGrants {
+			if g.Role == x && g.Level.Scope == ScopeAccount &&
+				s.groupPrivs(acc.ID, g.Group)&^model.Privs(model.PrivConnect, model.PrivShowDatabases)&accountPrivs != 0 {
 				return false
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// q prints a name as SHOW does (SPEC §1): bare when it matches
+// q prints a name as SHOW does (reference §1): bare when it matches
 // [a-z0-9_$-]+, else in backticks with any backtick doubled.
 func q(name string) string {
 	for _, r := range name {
@@ -42,6 +42,12 @@ func (s *State) levelText(l Level) string {
 		return "TABLE *.*"
 	case ScopeDBTables:
 		return "TABLE " + q(s.DBs[l.Obj].Name) + ".*"
+	case ScopeDBPattern:
+		return "DATABASE " + q(l.Prefix) + "*"
+	case ScopeAnyTablePattern:
+		return "TABLE " + q(l.Prefix) + "*.*"
+	case ScopeTablePattern:
+		return "TABLE " + q(s.DBs[l.Obj].Name) + "." + q(l.Prefix) + "*"
 	}
 	t := s.Tables[l.Obj]
 	return "TABLE " + q(s.DBs[t.DB].Name) + "." + q(t.Name)
@@ -73,6 +79,16 @@ func (s *State) RoleRows(r ID) []string {
 	for _, g := range s.Grants {
 		if g.Role == r {
 			rows = append(rows, "GRANT "+strings.ToUpper(g.Priv.String())+" ON "+s.levelText(g.Level)+to+withOption(g.Option))
+		}
+	}
+	for _, g := range s.GroupGrants {
+		if g.Role == r {
+			rows = append(rows, "GRANT PRIVILEGE GROUP "+q(s.groupName(g.Group))+" ON "+s.levelText(g.Level)+to+withOption(g.Option))
+		}
+	}
+	for _, a := range s.Aliases {
+		if a.Owner == r {
+			rows = append(rows, "GRANT OWNERSHIP ON ALIAS "+q(s.DBs[a.DB].Name)+"."+q(a.Name)+to)
 		}
 	}
 	rows = append(rows, s.columnRows(r)...)
@@ -239,7 +255,7 @@ func (se *Session) Decide(p model.Privilege, on engine.Target) bool {
 // Resolve names an object of the session's account; a wildcard or a
 // missing object is not found.
 func (se *Session) Resolve(on engine.Target) (Object, bool) {
-	if on.AnyDatabase || on.AnyTable {
+	if wildcard(on) {
 		return Object{}, false
 	}
 	s := se.m.State
@@ -259,7 +275,7 @@ func (se *Session) Resolve(on engine.Target) (Object, bool) {
 				db = d.ID
 			}
 		}
-		if t := s.tableByName(db, folded(nameTable, on.Name)); t != nil && db != 0 {
+		if t := s.tableOrAlias(db, folded(nameTable, on.Name)); t != nil && db != 0 {
 			obj.ID = t.ID
 		}
 	case model.KindRole:

@@ -61,7 +61,7 @@ type Table struct {
 	Columns []Column
 }
 
-// Scope is the kind of a grant level (SPEC §4).
+// Scope is the kind of a grant level (reference §4).
 type Scope int
 
 // The grant levels. Obj is the account for ScopeAccount, ScopeAnyDB and
@@ -75,12 +75,18 @@ const (
 	ScopeDBTables              // ON TABLE d.*
 	ScopeTable                 // ON TABLE d.t
 	ScopeColumn                // one column: Obj is the column (SPEC §18)
+	// The name patterns of reference §16: Obj is the account for the first two,
+	// the database for the third; Prefix is the folded prefix.
+	ScopeDBPattern       // ON DATABASE p*
+	ScopeAnyTablePattern // ON TABLE p*.*
+	ScopeTablePattern    // ON TABLE d.q*
 )
 
 // Level is a normalised grant level.
 type Level struct {
-	Scope Scope
-	Obj   ID
+	Scope  Scope
+	Obj    ID
+	Prefix string // name patterns only
 }
 
 // Grant is a privilege held by a role at a level.
@@ -123,6 +129,10 @@ type State struct {
 	Grants    []Grant
 	Edges     []Edge
 	UserRoles []UserRole
+	// reference §15–§17: custom privilege groups, grants of groups, aliases.
+	Groups      map[ID]*Group
+	GroupGrants []GroupGrant
+	Aliases     map[ID]*Alias
 	// ColumnGrants and Denials are the records of SPEC §18.
 	ColumnGrants []ColumnGrant
 	Denials      []Denial
@@ -144,15 +154,17 @@ func cloneMap[T any](m map[ID]*T) map[ID]*T {
 
 func (s *State) clone() *State {
 	return &State{
-		Accounts:  cloneMap(s.Accounts),
-		Users:     cloneMap(s.Users),
-		Roles:     cloneMap(s.Roles),
-		DBs:       cloneMap(s.DBs),
-		Tables:    cloneMap(s.Tables),
-		Grants:    slices.Clone(s.Grants),
-		Edges:     slices.Clone(s.Edges),
-		UserRoles: slices.Clone(s.UserRoles),
-
+		Accounts:     cloneMap(s.Accounts),
+		Users:        cloneMap(s.Users),
+		Roles:        cloneMap(s.Roles),
+		DBs:          cloneMap(s.DBs),
+		Tables:       cloneMap(s.Tables),
+		Grants:       slices.Clone(s.Grants),
+		Edges:        slices.Clone(s.Edges),
+		UserRoles:    slices.Clone(s.UserRoles),
+		Groups:       cloneMap(s.Groups),
+		GroupGrants:  slices.Clone(s.GroupGrants),
+		Aliases:      cloneMap(s.Aliases),
 		ColumnGrants: slices.Clone(s.ColumnGrants),
 		Denials:      slices.Clone(s.Denials),
 		logins:       maps.Clone(s.logins),
@@ -195,6 +207,21 @@ func (s *State) overLimit(acc ID, kind string) error {
 				n++
 			}
 		}
+		for _, a := range s.Aliases {
+			if a.Account == acc {
+				n++
+			}
+		}
+	case "privilege groups":
+		max = s.Limits.GroupsPerAccount
+		for _, g := range s.Groups {
+			if g.Account == acc {
+				n++
+			}
+		}
+	case "pattern levels":
+		max = s.Limits.PatternsPerAccount
+		n = len(s.patternLevels(acc))
 	}
 	if max > 0 && n >= max {
 		return model.Errorf(model.ErrLimit, "the number of %s in account %s exceeds the limit %d", kind, s.Accounts[acc].Name, max)
@@ -254,6 +281,18 @@ func (s *State) tableByName(db ID, name string) *Table {
 	return nil
 }
 
+// tableOrAlias returns the table of db named name, or the table an alias
+// of that name points at (reference §17).
+func (s *State) tableOrAlias(db ID, name string) *Table {
+	if t := s.tableByName(db, name); t != nil {
+		return t
+	}
+	if a := s.aliasByName(db, name); a != nil {
+		return s.Tables[a.Table]
+	}
+	return nil
+}
+
 // userRole returns the index of the grant of role r to user u, or -1.
 func (s *State) userRole(u, r ID) int {
 	return slices.IndexFunc(s.UserRoles, func(x UserRole) bool { return x.User == u && x.Role == r })
@@ -296,26 +335,39 @@ func (s *State) Closure(r ID) map[ID]bool {
 
 // dropTable removes a table and the grants on it.
 func (s *State) dropTable(t ID) {
-	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == Level{ScopeTable, t} })
-	s.dropLevel(Level{ScopeTable, t})
+	s.dropLevel(Level{Scope: ScopeTable, Obj: t})
 	for _, c := range s.Tables[t].Columns {
 		s.dropColumnRecords(c.ID)
 	}
 	delete(s.Tables, t)
 }
 
+// dropLevel removes every privilege and group grant and every denial at l.
+func (s *State) dropLevel(l Level) {
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Level == l })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return g.Level == l })
+	s.Denials = slices.DeleteFunc(s.Denials, func(d Denial) bool { return d.Level == l })
+}
+
 // dropDatabase removes a database, its tables and every grant on or in it.
 func (s *State) dropDatabase(d ID) {
+	for id, a := range s.Aliases {
+		if a.DB == d {
+			delete(s.Aliases, id)
+		}
+	}
 	for id, t := range s.Tables {
 		if t.DB == d {
 			s.dropTable(id)
 		}
 	}
-	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool {
-		return g.Level == Level{ScopeDB, d} || g.Level == Level{ScopeDBTables, d}
-	})
-	s.dropLevel(Level{ScopeDB, d})
-	s.dropLevel(Level{ScopeDBTables, d})
+	gone := func(l Level) bool {
+		return l == Level{Scope: ScopeDB, Obj: d} || l == Level{Scope: ScopeDBTables, Obj: d} ||
+			l.Scope == ScopeTablePattern && l.Obj == d
+	}
+	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return gone(g.Level) })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return gone(g.Level) })
+	s.Denials = slices.DeleteFunc(s.Denials, func(x Denial) bool { return gone(x.Level) })
 	delete(s.DBs, d)
 }
 
@@ -324,6 +376,7 @@ func (s *State) dropDatabase(d ID) {
 func (s *State) dropRoleRecords(r ID) {
 	pub := s.Accounts[s.Roles[r].Account].Public
 	s.Grants = slices.DeleteFunc(s.Grants, func(g Grant) bool { return g.Role == r })
+	s.GroupGrants = slices.DeleteFunc(s.GroupGrants, func(g GroupGrant) bool { return g.Role == r })
 	s.Edges = slices.DeleteFunc(s.Edges, func(e Edge) bool { return e.Role == r || e.Grantee == r })
 	s.UserRoles = slices.DeleteFunc(s.UserRoles, func(x UserRole) bool { return x.Role == r })
 	s.ColumnGrants = slices.DeleteFunc(s.ColumnGrants, func(g ColumnGrant) bool { return g.Role == r })
@@ -351,6 +404,11 @@ func (s *State) dropAccount(a ID) {
 	for id, u := range s.Users {
 		if u.Account == a {
 			delete(s.Users, id)
+		}
+	}
+	for id, g := range s.Groups {
+		if g.Account == a {
+			delete(s.Groups, id)
 		}
 	}
 	delete(s.Accounts, a)

@@ -2,11 +2,12 @@ package oracle
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Visibility, written out from SPEC §19 and §21: a database is visible to
+// Visibility, written out from reference §19 and §21: a database is visible to
 // S when S holds SHOW DATABASES (or the admin role), or when Check, as if
 // the account were open, allows S some privilege on it or on one of its
 // tables, the "also allowed by" privileges and the creation privileges of
@@ -35,21 +36,42 @@ func (s *State) visibleDatabase(acc *Account, S set, d *Database) bool {
 		return true
 	}
 	for _, p := range databaseAsked {
-		if s.allowedTo(acc, S, 0, p, Object{model.KindDatabase, d.ID}) {
+		if s.allowedTo(acc, S, 0, p, Object{Kind: model.KindDatabase, ID: d.ID}) {
 			return true
 		}
 	}
-	for _, g := range s.Grants {
-		if !S[g.Role] || g.Level != (Level{ScopeAnyTable, acc.ID}) && g.Level != (Level{ScopeDBTables, d.ID}) {
-			continue
+	// A table privilege at a level covering TABLE d.* (TABLE *.*, TABLE
+	// p*.*, TABLE d.*, TABLE d.q*), by a grant or a group's members now.
+	coversAll := func(l Level) bool {
+		return l == Level{Scope: ScopeAnyTable, Obj: acc.ID} || l == Level{Scope: ScopeDBTables, Obj: d.ID} ||
+			l.Scope == ScopeAnyTablePattern && l.Obj == acc.ID && strings.HasPrefix(d.Name, l.Prefix) ||
+			l.Scope == ScopeTablePattern && l.Obj == d.ID
+	}
+	// Such a grant counts for a privilege it gives that no denial at a
+	// level covering TABLE d.* (TABLE d.q* for a grant there) takes away,
+	// as Check would decide for a table of d (named q...).
+	notDenied := func(l Level, gives func(model.Privilege) bool) bool {
+		prefix := ""
+		if l.Scope == ScopeTablePattern {
+			prefix = l.Prefix
 		}
-		// As Check would decide for a table of d: some privilege the grant
-		// gives that no denial at those levels takes away.
+		at := func(x Level) bool { return coversTable(x, acc.ID, d.ID, d.Name, 0, prefix) }
 		for _, p := range tableAsked[:8] {
-			if (g.Priv == p || g.Priv == model.PrivTableAll) && !s.levelDenied(S, p, Level{ScopeAnyTable, acc.ID}) &&
-				!s.levelDenied(S, p, Level{ScopeDBTables, d.ID}) {
+			if gives(p) && !s.deniedWhere(S, p, at) {
 				return true
 			}
+		}
+		return false
+	}
+	for _, g := range s.Grants {
+		if S[g.Role] && coversAll(g.Level) &&
+			notDenied(g.Level, func(p model.Privilege) bool { return g.Priv == p || g.Priv == model.PrivTableAll }) {
+			return true
+		}
+	}
+	for _, g := range s.GroupGrants {
+		if S[g.Role] && coversAll(g.Level) && notDenied(g.Level, s.groupPrivs(acc.ID, g.Group).Has) {
+			return true
 		}
 	}
 	for _, t := range s.Tables {
@@ -63,17 +85,17 @@ func (s *State) visibleDatabase(acc *Account, S set, d *Database) bool {
 // visibleTable reports whether S sees table t; all says whether holding
 // SHOW TABLES on its database counts.
 func (s *State) visibleTable(acc *Account, S set, t *Table, all bool) bool {
-	if all && s.allowedTo(acc, S, 0, model.PrivShowTables, Object{model.KindDatabase, t.DB}) {
+	if all && s.allowedTo(acc, S, 0, model.PrivShowTables, Object{Kind: model.KindDatabase, ID: t.DB}) {
 		return true
 	}
 	for _, p := range tableAsked {
-		if s.allowedTo(acc, S, 0, p, Object{model.KindTable, t.ID}) {
+		if s.allowedTo(acc, S, 0, p, Object{Kind: model.KindTable, ID: t.ID}) {
 			return true
 		}
 	}
 	for _, c := range t.Columns {
 		for _, p := range []model.Privilege{model.PrivSelect, model.PrivInsert, model.PrivUpdate, model.PrivReference} {
-			if s.allowedTo(acc, S, 0, p, Object{model.KindColumn, c.ID}) {
+			if s.allowedTo(acc, S, 0, p, Object{Kind: model.KindColumn, ID: c.ID}) {
 				return true
 			}
 		}

@@ -49,6 +49,9 @@ func HandOver(tx *catalog.Tx, dropped Dropped, admin model.RoleID) {
 		for _, t := range tx.TablesOwnedBy(gone) {
 			tx.Put(catalog.WithOwner(t, heir))
 		}
+		for _, a := range tx.AliasesOwnedBy(gone) {
+			tx.Put(catalog.WithOwner(a, heir))
+		}
 		for _, u := range tx.UsersOwnedBy(gone) {
 			tx.Put(catalog.WithOwner(u, heir))
 		}
@@ -59,7 +62,7 @@ func HandOver(tx *catalog.Tx, dropped Dropped, admin model.RoleID) {
 }
 
 // Transfer makes to the single owner of the object rec (a pointer to a
-// Database, Table, Role or User record). Existing grants stay.
+// Database, Table, Role, User or Alias record). Existing grants stay.
 func Transfer(tx *catalog.Tx, rec any, to model.RoleID) {
 	tx.Put(catalog.WithOwner(rec, to))
 }

@@ -89,7 +89,7 @@ func (h Hasher) Verify(encoded, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// Dummy spends the same work as a verification, for unknown users (SPEC §7).
+// Dummy spends the same work as a verification, for unknown users (reference §7).
 func (h Hasher) Dummy(pw string) {
 	salt := make([]byte, saltLen)
 	if h.testing {

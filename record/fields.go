@@ -93,6 +93,9 @@ func idCounterFields(c coder, r *catalog.IDCounters) {
 	u32(c, &r.Role)
 	u32(c, &r.Database)
 	u32(c, &r.Table)
+	u32(c, &r.Group)
+	u32(c, &r.Alias)
+	u32(c, &r.Pattern)
 	if !oldFormat(c) {
 		u32(c, &r.Column)
 	}
@@ -109,6 +112,11 @@ var kinds = [...]kind{
 	6: kindOf("grant", grantFields),
 	7: kindOf("role edge", roleEdgeFields),
 	8: kindOf("user role", userRoleFields),
+	// reference §15–§17 (milvus.go).
+	9:  kindOf("privilege group", groupFields),
+	10: kindOf("group grant", groupGrantFields),
+	11: kindOf("pattern", patternFields),
+	12: kindOf("alias", aliasFields),
 
 	13: kindOf("column grant", columnGrantFields),
 	14: kindOf("denial", denialFields),

@@ -1,6 +1,6 @@
 // Package record holds change records and their binary encoding.
 //
-// A [Record] is one committed change (SPEC §20): its revision, the clock
+// A [Record] is one committed change (reference §20): its revision, the clock
 // time the commit used, the canonical statement text, and the physical
 // operations that re-apply it deterministically: an ordered list of Puts
 // and Deletes of full catalog records (the types of catalog/records.go).

@@ -385,15 +385,17 @@ func goldenIDs() *Record {
 // goldenIDsHex is goldenIDs() in format version 2, which gave the ID
 // counters the column counter.
 const goldenIDsHex = "" +
-	"d002" + "0d000000" + "ce27a166" + // magic, version, length 13, CRC-32C
+	"d002" + "10000000" + "2492b3c3" + // magic, version, length 16, CRC-32C
 	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
-	"0110" + "02" + "05" + "ac02" + "07" + "08" + "09"
+	"0110" + "02" + "05" + "ac02" + "07" + "08" + // account, user, role, database, table
+	"00" + "00" + "00" + "09" // privilege group, alias, pattern, column
 
 // goldenIDsV1Hex is goldenIDs() in format version 1, without the column counter.
 const goldenIDsV1Hex = "" +
-	"d001" + "0c000000" + "fdf58c28" + // magic, version, length 12, CRC-32C
+	"d001" + "0f000000" + "8af90968" + // magic, version, length 15, CRC-32C
 	"07" + "00" + "00" + "01" + // revision 7, time 0, no statement, one op
-	"0110" + "02" + "05" + "ac02" + "07" + "08"
+	"0110" + "02" + "05" + "ac02" + "07" + "08" + // account, user, role, database, table
+	"00" + "00" + "00" // privilege group, alias, pattern
 
 func TestGoldenIDsBytes(t *testing.T) {
 	got, err := Encode(goldenIDs())

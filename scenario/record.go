@@ -12,7 +12,7 @@ import (
 // Kind is the kind of a record.
 type Kind uint8
 
-// The record kinds of SPEC §13.
+// The record kinds of reference §13.
 const (
 	// KindInvalid is a record that could not be read; it fails when run.
 	KindInvalid Kind = iota

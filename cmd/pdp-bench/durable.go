@@ -13,7 +13,7 @@ import (
 	"github.com/pdp-authz/pdp/password"
 )
 
-// DurableResult holds the figures of a -durable run (SPEC §20): the
+// DurableResult holds the figures of a -durable run (reference §20): the
 // snapshot file of the loaded workload, restoring it, durable commits of
 // the mutation stream by one and by eight writers, recovery of the
 // snapshot and a journal tail, and Check on the recovered engine.

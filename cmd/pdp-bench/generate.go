@@ -33,6 +33,8 @@ type Params struct {
 	SecondaryAll float64 // share of checks with SECONDARY ALL
 	Mutations    int     // MUTATE lines (rounded down to pairs)
 	MutRole      float64 // share of mutation pairs that revoke and re-grant a user's role
+	GroupShare   float64 // share of grants of a privilege group instead of a privilege (milvus.go)
+	PatternShare float64 // share of grants at a name pattern instead of a named level (milvus.go)
 
 	// Columns, column grants and denials (SPEC §18, ultipa.go).
 	Columns      int     // columns per table
@@ -73,7 +75,8 @@ func (p *Params) Validate() error {
 	case p.Depth < 0 || p.Grants < 0 || p.RolesPerUser < 1 || p.Checks < 0 || p.Mutations < 0:
 		return fmt.Errorf("%w: depth, grants, checks and mutations must not be negative, roles per user at least 1", errParams)
 	case p.Fanout < 0 || p.Skip < 0 || p.Skip > 1 || p.Allow < 0 || p.Allow > 1 ||
-		p.SecondaryAll < 0 || p.SecondaryAll > 1 || p.MutRole < 0 || p.MutRole > 1:
+		p.SecondaryAll < 0 || p.SecondaryAll > 1 || p.MutRole < 0 || p.MutRole > 1 ||
+		p.GroupShare < 0 || p.GroupShare > 1 || p.PatternShare < 0 || p.PatternShare > 1:
 		return fmt.Errorf("%w: fanout must not be negative, shares must lie in [0, 1]", errParams)
 	}
 	sum := 0.0
@@ -94,7 +97,7 @@ func (p *Params) String() string {
 	return fmt.Sprintf("name=%s seed=%d accounts=%d users=%d roles=%d depth=%d fanout=%.2f skip=%.2f dbs=%d tables=%d grants=%d roles_per_user=%d mix=%.3f/%.3f/%.3f/%.3f/%.3f checks=%d allow=%.2f secondary_all=%.2f mutations=%d mut_role=%.2f",
 		p.Name, p.Seed, p.Accounts, p.Users, p.Roles, p.Depth, p.Fanout, p.Skip, p.DBs, p.Tables, p.Grants,
 		p.RolesPerUser, p.Mix[0], p.Mix[1], p.Mix[2], p.Mix[3], p.Mix[4], p.Checks, p.Allow, p.SecondaryAll,
-		p.Mutations, p.MutRole) + p.ultipaString()
+		p.Mutations, p.MutRole) + p.milvusString() + p.ultipaString()
 }
 
 // The grant levels of the mix, in its order.
@@ -111,11 +114,15 @@ var (
 	dbPrivs    = []model.Privilege{model.PrivCreateTable, model.PrivDropTable}
 )
 
-// genGrant is a privilege grant by indices.
+// genGrant is a privilege grant by indices; with group >= 0 a grant of
+// that privilege group instead (priv is then one of its members), with
+// pattern set at the name pattern of its level (milvus.go).
 type genGrant struct {
 	priv      model.Privilege
 	level     int
 	db, table int
+	group     int
+	pattern   bool
 	column    int // a column grant's or denial's column, from 1; 0: none
 }
 
@@ -280,7 +287,7 @@ func (g *generator) grant() genGrant {
 		}
 		x -= m
 	}
-	gr := genGrant{level: level, db: -1, table: -1}
+	gr := genGrant{level: level, db: -1, table: -1, group: -1}
 	switch level {
 	case lvTable, lvTableDB, lvTableAll:
 		gr.priv = tablePrivs[g.rng.IntN(len(tablePrivs))]
@@ -293,7 +300,7 @@ func (g *generator) grant() genGrant {
 	if level == lvTable {
 		gr.table = g.rng.IntN(p.Tables)
 	}
-	return gr
+	return g.milvus(gr)
 }
 
 func roleName(r int) string  { return "r" + strconv.Itoa(r) }
@@ -303,6 +310,9 @@ func tableName(t int) string { return "t" + strconv.Itoa(t) }
 
 // target returns the level of gr by names.
 func (gr genGrant) target() engine.Target {
+	if gr.pattern {
+		return gr.patternTarget()
+	}
 	switch gr.level {
 	case lvTable:
 		return engine.Target{Kind: model.KindTable, Database: dbName(gr.db), Name: tableName(gr.table)}
@@ -337,9 +347,10 @@ func (a *genAccount) emit(w *Workload, p Params) {
 			add(Statement{Kind: StmtGrantRole, Name: roleName(c), To: roleName(r)})
 		}
 	}
+	emitGroups(add, p)
 	for r := range p.Roles {
 		for _, gr := range a.grants[r] {
-			add(Statement{Kind: StmtGrantPrivilege, Privilege: gr.priv, On: gr.target(), To: roleName(r)})
+			add(gr.statement(roleName(r)))
 		}
 	}
 	for u := range p.Users {
@@ -370,7 +381,7 @@ func (g *generator) checks(w *Workload, accounts []*genAccount, ref *Reference) 
 		if g.rng.Float64() < p.SecondaryAll {
 			c.Secondary = engine.SecondaryAll
 		}
-		gr := genGrant{level: -1}
+		gr := genGrant{level: -1, group: -1}
 		if g.rng.Float64() < p.Allow {
 			held = held[:0]
 			roots := []int{active}
@@ -383,7 +394,7 @@ func (g *generator) checks(w *Workload, accounts []*genAccount, ref *Reference) 
 				}
 			}
 			if len(held) > 0 {
-				gr = held[g.rng.IntN(len(held))]
+				gr = g.heldPrivilege(held[g.rng.IntN(len(held))])
 			}
 		}
 		if gr.level >= 0 {
@@ -392,7 +403,7 @@ func (g *generator) checks(w *Workload, accounts []*genAccount, ref *Reference) 
 			continue
 		}
 		for range 8 { // a random request, preferably denied
-			gr = genGrant{level: lvTableAll, db: -1, table: -1}
+			gr = genGrant{level: lvTableAll, db: -1, table: -1, group: -1}
 			if g.rng.Float64()*total >= tableShare {
 				gr.level = lvDBAll
 			}
@@ -447,9 +458,6 @@ func (g *generator) mutations(w *Workload, accounts []*genAccount) {
 			continue
 		}
 		gr := a.grants[r][g.rng.IntN(len(a.grants[r]))]
-		on := gr.target()
-		w.Mutations = append(w.Mutations,
-			Mutation{Account: a.name, Kind: MutRevokePrivilege, Privilege: gr.priv, On: on, Grantee: roleName(r)},
-			Mutation{Account: a.name, Kind: MutGrantPrivilege, Privilege: gr.priv, On: on, Grantee: roleName(r)})
+		w.Mutations = append(w.Mutations, gr.mutations(a.name, roleName(r))...)
 	}
 }

@@ -32,6 +32,8 @@ type Op struct {
 	revokP engine.RevokePrivilege
 	grantR engine.GrantRole
 	revokR engine.RevokeRole
+	grantG engine.GrantPrivilegeGroup
+	revokG engine.RevokePrivilegeGroup
 }
 
 // Run applies the mutation.
@@ -45,6 +47,10 @@ func (o *Op) Run() error {
 		return o.sess.GrantRole(o.grantR)
 	case MutRevokeRole:
 		return o.sess.RevokeRole(o.revokR)
+	case MutGrantGroup:
+		return o.sess.GrantPrivilegeGroup(o.grantG)
+	case MutRevokeGroup:
+		return o.sess.RevokePrivilegeGroup(o.revokG)
 	}
 	return fmt.Errorf("unknown mutation kind %d", o.kind)
 }
@@ -61,10 +67,11 @@ func NewEngine() (*engine.Engine, error) {
 
 // loadIDs holds the IDs the loader returned, by name, for one account.
 type loadIDs struct {
-	id    model.AccountID
-	users map[string]model.UserID
-	roles map[string]model.RoleID
-	dbs   map[string]model.DatabaseID
+	id     model.AccountID
+	users  map[string]model.UserID
+	roles  map[string]model.RoleID
+	dbs    map[string]model.DatabaseID
+	groups map[string]model.GroupID
 }
 
 // Load runs the workload's setup on eng in one Engine.Load.
@@ -100,12 +107,15 @@ func loadStatement(l *engine.Loader, st *Statement, accounts map[string]*loadIDs
 			return err
 		}
 		accounts[st.Name] = &loadIDs{id: id, users: make(map[string]model.UserID),
-			roles: make(map[string]model.RoleID), dbs: make(map[string]model.DatabaseID)}
+			roles: make(map[string]model.RoleID), dbs: make(map[string]model.DatabaseID), groups: make(map[string]model.GroupID)}
 		return nil
 	}
 	a := accounts[st.Account]
 	if a == nil {
 		return fmt.Errorf("account %s was not created by this workload", st.Account)
+	}
+	if done, err := loadMilvus(l, st, a, tables); done {
+		return err
 	}
 	switch st.Kind {
 	case StmtCreateDatabase:
@@ -255,6 +265,10 @@ func Ops(eng *engine.Engine, w *Workload) ([]Op, error) {
 			op.grantR = engine.GrantRole{Roles: []string{m.Role}, To: names}
 		case MutRevokeRole:
 			op.revokR = engine.RevokeRole{Roles: []string{m.Role}, From: names}
+		case MutGrantGroup:
+			op.grantG = engine.GrantPrivilegeGroup{Group: m.Group, On: m.On, To: names}
+		case MutRevokeGroup:
+			op.revokG = engine.RevokePrivilegeGroup{Group: m.Group, On: m.On, From: names}
 		}
 		ops[i] = op
 	}

@@ -113,6 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	gen.Float64Var(&p.SecondaryAll, "secondary-all", 0, "share of checks with SECONDARY ALL")
 	gen.IntVar(&p.Mutations, "mutations", 0, "MUTATE lines")
 	gen.Float64Var(&p.MutRole, "mut-role", 0, "share of mutation pairs on a user's role")
+	gen.Float64Var(&p.GroupShare, "group-share", 0, "share of grants of a privilege group (reference §15)")
+	gen.Float64Var(&p.PatternShare, "pattern-share", 0, "share of grants at a name pattern (reference §16)")
 	registerUltipaFlags(gen, p)
 	gen.VisitAll(func(f *flag.Flag) {
 		fs.Var(f.Value, f.Name, "generator: "+f.Usage)
@@ -204,6 +206,10 @@ func (o *options) generatorParams() (Params, error) {
 			base.Mutations = o.params.Mutations
 		case "mut-role":
 			base.MutRole = o.params.MutRole
+		case "group-share":
+			base.GroupShare = o.params.GroupShare
+		case "pattern-share":
+			base.PatternShare = o.params.PatternShare
 		default:
 			applyUltipaFlag(&base, &o.params, name)
 		}

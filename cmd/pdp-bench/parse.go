@@ -116,6 +116,12 @@ func (p *parser) statement(text string) error {
 		return p.createTable()
 	case p.accept("CREATE", "USER"):
 		return p.createUser()
+	case p.accept("CREATE", "PRIVILEGE", "GROUP"):
+		return p.createGroup()
+	case p.accept("ALTER", "PRIVILEGE", "GROUP"):
+		return p.alterGroup()
+	case p.accept("GRANT", "PRIVILEGE", "GROUP"):
+		return p.grantGroup()
 	case p.accept("GRANT"):
 		return p.grant()
 	case p.accept("DENY"):
@@ -248,8 +254,11 @@ func (p *parser) privilege() (model.Privilege, error) {
 	return priv, nil
 }
 
-// level reads DATABASE {* | *.* | d} or TABLE {*.* | d.* | d.t}.
+// level reads DATABASE {* | *.* | d | p*} or TABLE {*.* | d.* | d.t | p*.* | d.q*}.
 func (p *parser) level() (engine.Target, error) {
+	if t, ok, err := p.patternLevel(); ok {
+		return t, err
+	}
 	switch {
 	case p.accept("DATABASE"):
 		t, err := p.next()
@@ -371,7 +380,7 @@ func (p *parser) check() error {
 	if err != nil {
 		return err
 	}
-	if c.On.AnyDatabase || c.On.AnyTable {
+	if c.On.AnyDatabase || c.On.AnyTable || c.On.DatabasePattern || c.On.TablePattern {
 		return fmt.Errorf("%w: a check names a concrete object, not %s", errSyntax, FormatTarget(c.On))
 	}
 	if p.accept("EXPECT") {
@@ -406,6 +415,9 @@ func (p *parser) mutate() error {
 	case p.accept("GRANT"):
 	default:
 		return fmt.Errorf("%w: expected GRANT or REVOKE at %s", errSyntax, p.near())
+	}
+	if p.accept("PRIVILEGE", "GROUP") {
+		return p.mutateGroup(m, revoke)
 	}
 	if p.hasOn() {
 		m.Kind = MutGrantPrivilege

@@ -10,7 +10,7 @@ import (
 // Reference is a naive evaluator of the workload subset, independent of the
 // engine: it walks the role graph by breadth-first search on every
 // decision. It gives the EXPECT values of generated workloads and a second
-// opinion on the EXPECT values of loaded ones. It follows SPEC §8 for what
+// opinion on the EXPECT values of loaded ones. It follows reference §8 for what
 // a workload can express: the active role must be granted directly to the
 // user, every role implicitly holds public (which holds no table or
 // database privilege), creation privileges use the active role's closure
@@ -25,18 +25,22 @@ type refAccount struct {
 	users    map[string]map[string]bool // user -> roles granted directly
 	database map[string]map[string]bool // database -> its tables
 	closures map[string][]string        // cache of closure, cleared when an edge changes
+	groups   map[string]model.PrivSet   // privilege groups by name, predefined ones included
 	ultipa   *refUltipa                 // denials and column grants, nil when none
 }
 
 type refRole struct {
 	inherits []string // roles granted to this role
 	grants   map[refGrant]bool
+	wide     []refGrant // grants of groups and at name patterns (milvus.go)
 }
 
-// refGrant is a privilege at a normalised level.
+// refGrant is a privilege at a normalised level, or with group set a
+// privilege group there.
 type refGrant struct {
-	priv model.Privilege
-	on   engine.Target
+	priv  model.Privilege
+	on    engine.Target
+	group string
 }
 
 const (
@@ -83,10 +87,12 @@ func (r *Reference) apply(st *Statement) {
 		a.users[st.Name] = map[string]bool{publicRole: true}
 	case StmtGrantPrivilege:
 		if role := a.roles[st.To]; role != nil {
-			role.grants[refGrant{st.Privilege, st.On}] = true
+			role.add(refGrant{priv: st.Privilege, on: st.On})
 		}
 	case StmtGrantRole:
 		a.grantRole(st.Name, st.To, true)
+	default:
+		a.applyMilvus(st)
 	}
 }
 
@@ -122,15 +128,17 @@ func (r *Reference) Apply(m *Mutation) {
 	switch m.Kind {
 	case MutGrantPrivilege, MutRevokePrivilege:
 		if role := a.roles[m.Grantee]; role != nil {
-			g := refGrant{m.Privilege, m.On}
+			g := refGrant{priv: m.Privilege, on: m.On}
 			if m.Kind == MutGrantPrivilege {
-				role.grants[g] = true
+				role.add(g)
 			} else {
-				delete(role.grants, g)
+				role.remove(g)
 			}
 		}
 	case MutGrantRole, MutRevokeRole:
 		a.grantRole(m.Role, m.Grantee, m.Kind == MutGrantRole)
+	default:
+		a.applyMilvusMutation(m)
 	}
 }
 
@@ -216,6 +224,9 @@ func (a *refAccount) holds(roles []string, grants []refGrant) bool {
 				return true
 			}
 		}
+		if a.holdsWide(role, grants) {
+			return true
+		}
 	}
 	return false
 }
@@ -260,7 +271,7 @@ func needed(priv model.Privilege, on engine.Target) []refGrant {
 	}
 	out := make([]refGrant, 0, 2*len(levels))
 	for _, l := range levels {
-		out = append(out, refGrant{priv, l}, refGrant{priv.Level().All(), l})
+		out = append(out, refGrant{priv: priv, on: l}, refGrant{priv: priv.Level().All(), on: l})
 	}
 	return out
 }

@@ -111,6 +111,10 @@ func (g *generator) ultipa(a *genAccount) {
 	for r, grants := range a.grants {
 		kept := grants[:0:0]
 		for _, gr := range grants {
+			if gr.group >= 0 || gr.pattern {
+				kept = append(kept, gr) // grants of groups and at patterns stay grants
+				continue
+			}
 			switch x := g.rng.Float64(); {
 			case x < p.Denials:
 				if gr.level == lvTable && columnPriv(gr.priv) && p.Columns > 0 && g.rng.IntN(2) == 0 {

@@ -42,7 +42,11 @@ const (
 	StmtCreateUser
 	StmtGrantPrivilege
 	StmtGrantRole
-	StmtDeny // DENY priv [(column)] ON level TO role (SPEC §18)
+	// The statements of reference §15 (milvus.go).
+	StmtCreateGroup // CREATE PRIVILEGE GROUP Name
+	StmtAlterGroup  // ALTER PRIVILEGE GROUP Name ADD Privileges
+	StmtGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO To
+	StmtDeny        // DENY priv [(column)] ON level TO role (SPEC §18)
 )
 
 // Statement is one setup statement. Names are folded to lower case.
@@ -69,6 +73,10 @@ type Statement struct {
 	On engine.Target
 	// To is the grantee of a GRANT: a role, or for GRANT role TO x a role or a user.
 	To string
+	// Group is the privilege group of GRANT PRIVILEGE GROUP.
+	Group string
+	// Privileges are the privileges ALTER PRIVILEGE GROUP adds.
+	Privileges model.PrivSet
 	// Columns are the columns of CREATE TABLE, none for `(a INT)` (SPEC §18).
 	Columns []string
 	// Column is the column of a GRANT or DENY on one column of On's table.
@@ -128,6 +136,8 @@ const (
 	MutGrantPrivilege
 	MutRevokeRole
 	MutGrantRole
+	MutRevokeGroup // REVOKE PRIVILEGE GROUP Group ON On FROM Grantee
+	MutGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO Grantee
 )
 
 // Mutation is one MUTATE line, run as the account's admin user.
@@ -141,16 +151,19 @@ type Mutation struct {
 	On        engine.Target
 	// Role is the role granted or revoked by a role mutation.
 	Role string
+	// Group is the privilege group of a group mutation.
+	Group string
 	// Grantee is the role (or, for role mutations, role or user) that gains
 	// or loses the privilege or role.
 	Grantee string
 }
 
-// PrivilegeGrants returns the number of GRANT priv statements in the setup.
+// PrivilegeGrants returns the number of GRANT priv and GRANT PRIVILEGE
+// GROUP statements in the setup.
 func (w *Workload) PrivilegeGrants() int {
 	n := 0
 	for i := range w.Setup {
-		if w.Setup[i].Kind == StmtGrantPrivilege {
+		if k := w.Setup[i].Kind; k == StmtGrantPrivilege || k == StmtGrantGroup {
 			n++
 		}
 	}
@@ -189,7 +202,7 @@ func (st *Statement) String() string {
 	case StmtGrantRole:
 		return fmt.Sprintf("GRANT %s TO %s", st.Name, st.To)
 	}
-	return "-- unknown statement"
+	return st.milvusString()
 }
 
 // String renders c as a workload line, without the terminating ";".
@@ -219,12 +232,15 @@ func (m *Mutation) String() string {
 	case MutGrantRole:
 		return prefix + fmt.Sprintf("GRANT %s TO %s", m.Role, m.Grantee)
 	}
-	return "-- unknown mutation"
+	return prefix + m.milvusString()
 }
 
 // FormatTarget renders a database or table level or object as written in
 // a workload: "DATABASE *", "DATABASE d", "TABLE *.*", "TABLE d.*", "TABLE d.t".
 func FormatTarget(t engine.Target) string {
+	if t.DatabasePattern || t.TablePattern {
+		return formatPattern(t)
+	}
 	switch t.Kind {
 	case model.KindDatabase:
 		if t.AnyDatabase {

@@ -73,7 +73,10 @@ const shellHelp = `Statements end with ';' and may span several lines; keywords 
   SHOW DATABASES     SHOW TABLES [FROM d]     SHOW GRANTS ON {<level> | ROLE r | USER u}
   SHOW PRIVILEGES ON <object> [FOR USER ...]     SHOW {USERS | ROLES} WITH priv ON <object>
   WHAT IF <statement>                 who would gain or lose what, without changing anything
-  <level>:  ACCOUNT | DATABASE {* | d} | TABLE {*.* | d.* | d.t | t}
+  CREATE | DROP PRIVILEGE GROUP g     ALTER PRIVILEGE GROUP g {ADD | REMOVE} priv [, ...]
+  GRANT | REVOKE PRIVILEGE GROUP g ON <level> {TO | FROM} r     SHOW PRIVILEGE GROUPS
+  CREATE | ALTER ALIAS [d.]a FOR TABLE [d.]t     DROP ALIAS [d.]a     SHOW ALIASES [IN d]
+  <level>:  ACCOUNT | DATABASE {* | d | p*} | TABLE {*.* | d.* | d.t | t | p*.* | d.q*}
   <object>: ACCOUNT | DATABASE d | TABLE [d.]t | COLUMN [d.]t.c | ROLE r | USER u
 Shell commands, alone on a line:
   help, \h, \?      this help
