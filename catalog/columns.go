@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The records of SPEC §18: columns of tables, grants on columns (privilege
+// The records of reference §18: columns of tables, grants on columns (privilege
 // grants at a column level) and explicit denials.
 
 // ScopeColumn is the level of one column: COLUMN d.t.c, written `priv (c)
@@ -22,7 +22,7 @@ type Column struct {
 }
 
 // ColumnGrant is one column privilege granted to one role on one column
-// (SPEC §18), at the level ScopeColumn of the column.
+// (reference §18), at the level ScopeColumn of the column.
 type ColumnGrant struct {
 	Role        model.RoleID
 	Account     model.AccountID
@@ -37,7 +37,7 @@ type ColumnGrant struct {
 // Level returns the grant's level, its column's.
 func (g *ColumnGrant) Level() LevelKey { return LevelKey{ScopeColumn, uint32(g.Column)} }
 
-// Denial is an explicit denial (SPEC §18): privilege Priv denied to Role
+// Denial is an explicit denial (reference §18): privilege Priv denied to Role
 // at one level, overriding grants and ownership for every session whose
 // role set holds Role, unless it holds the admin role. Table is the table
 // of a column's level (ScopeColumn), 0 for the other levels.

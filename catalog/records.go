@@ -47,7 +47,7 @@ type Database struct {
 }
 
 // Table is a table of a database. Columns are its columns in table order
-// (SPEC §18); the slice is never modified in place.
+// (reference §18); the slice is never modified in place.
 type Table struct {
 	ID       model.TableID
 	Account  model.AccountID

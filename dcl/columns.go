@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The statements of SPEC §18 and §21: columns of tables, column lists in
+// The statements of reference §18 and §21: columns of tables, column lists in
 // GRANT and REVOKE, DENY and REVOKE DENY, and COLUMN objects.
 type (
 	// AlterTable is ALTER TABLE [d.]t {ADD COLUMN c type | DROP COLUMN c}.
@@ -26,7 +26,7 @@ func (*Deny) statement()        {}
 func (*RevokeDeny) statement()  {}
 
 // constraintWords start the items of a column list that are constraints,
-// not columns (SPEC §21): PRIMARY KEY, UNIQUE, KEY, INDEX, CONSTRAINT,
+// not columns (reference §21): PRIMARY KEY, UNIQUE, KEY, INDEX, CONSTRAINT,
 // FOREIGN KEY, CHECK.
 var constraintWords = []string{"primary", "unique", "key", "index", "constraint", "foreign", "check"}
 

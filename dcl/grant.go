@@ -13,7 +13,7 @@ import (
 type item struct {
 	first token
 	words []string
-	cols  []string // the columns a privilege names (SPEC §18)
+	cols  []string // the columns a privilege names (reference §18)
 }
 
 // text returns the item as written, its words joined by single spaces.

@@ -98,7 +98,7 @@ func (ac *actor) mayGrant(p model.Privilege, l level) bool {
 		return true
 	}
 	if ac.deniedAt(p, l) {
-		return false // a denial takes the authority to grant what it denies (SPEC §18)
+		return false // a denial takes the authority to grant what it denies (reference §18)
 	}
 	if l.scope != catalog.ScopeAccount && ac.manageGrants() {
 		return true

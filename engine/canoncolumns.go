@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The canonical texts of the statements of SPEC §18 (see canonical.go).
+// The canonical texts of the statements of reference §18 (see canonical.go).
 
 // columnStatement renders ALTER TABLE, DENY and REVOKE DENY; it reports
 // whether st was one of them.
@@ -36,7 +36,7 @@ func (c canon) columnStatement(st any) bool {
 func (c canon) columnPrivileges(raw []string, cols [][]string) string {
 	out := make([]string, len(raw))
 	for i, p := range raw {
-		out[i] = strings.ToUpper(strings.Join(strings.Fields(p), " "))
+		out[i] = c.privileges([]string{p})
 		if i < len(cols) && len(cols[i]) > 0 {
 			out[i] += " (" + c.names(model.NameColumn, cols[i]) + ")"
 		}

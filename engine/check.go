@@ -76,7 +76,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 			return deny(ReasonNoSuchObject)
 		}
 		var tname string // read only for a walk of d's table-name patterns
-		if p.Level() == model.LevelTable && d.patterns.mayHold(patternTables, p.Satisfying()) {
+		if p.Level() == model.LevelTable && s.walksTables(a, d, p) {
 			tname = s.tableName(model.TableID(on.ID))
 		}
 		return a.onTable(set, d, t, tname, s.tableACLFor(a, on.ID), p)
@@ -106,12 +106,19 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 			return deny(ReasonNoSuchObject)
 		}
 		var tname string // read only for a walk of d's table-name patterns
-		if d.patterns.mayHold(patternTables, p.Satisfying()) {
+		if s.walksTables(a, d, p) {
 			tname = s.tableName(c.table)
 		}
 		return a.onColumn(set, d, t, tname, s.tableACLFor(a, uint32(c.table)), c, p)
 	}
 	return deny(ReasonNoSuchObject)
+}
+
+// walksTables reports whether a decision for table privilege p in
+// database d may walk d's table-name patterns, for grants or denials: only
+// then does it need the table's name.
+func (s *Snapshot) walksTables(a *accountView, d *dbView, p model.Privilege) bool {
+	return d.patterns.mayHold(patternTables, p.Satisfying()) || a.deny != nil && d.patterns.mayDeny(patternTables, denyMask(p))
 }
 
 // onAccount decides an account or cluster privilege on the account.
@@ -151,7 +158,7 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p m
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.databaseDenied(set, d, p):
+	case a.databaseDenied(set, d, name, p):
 		return deny(ReasonDenied)
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
@@ -173,7 +180,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.tableDenied(set, d, acl, p):
+	case a.tableDenied(set, d, dname, tname, acl, p):
 		return deny(ReasonDenied)
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
@@ -202,7 +209,7 @@ func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname st
 	case p.Level() == model.LevelTable:
 		return a.tableGrant(set, d, d.name, t, tname, acl, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
-		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, p) {
+		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, d.name, p) {
 			return deny(ReasonDenied) // a denial at the level the grants are read from
 		}
 		if set.Has(t.ownerSlot) {

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Deriving the views of SPEC §18: column views, and the denial and column
+// Deriving the views of reference §18: column views, and the denial and column
 // parts of the account, database and table views.
 
 // denialEntries groups the denials at level l by role.

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// GRANT and REVOKE naming columns (SPEC §18, §21). A statement whose
+// GRANT and REVOKE naming columns (reference §18, §21). A statement whose
 // privilege list names a column takes this path; its other privileges are
 // table-level grants on the same table, handled as GRANT handles them.
 
@@ -36,7 +36,7 @@ type privItem struct {
 }
 
 // privItems does the stage-2 checks of a privilege list that may name
-// columns: each privilege against the level (SPEC §3) and then against its
+// columns: each privilege against the level (reference §3) and then against its
 // columns, in statement order; then a list naming columns needs one named
 // table (before `no database selected`).
 func (s *Session) privItems(names []string, cols [][]string, on Target, verb privVerb) ([]privItem, error) {
@@ -118,7 +118,7 @@ func (s *Session) columnNames(raw []string) ([]string, error) {
 
 // oneTable reports whether a target names one table (TABLE d.t or TABLE t).
 func oneTable(on Target) bool {
-	return on.Kind == model.KindTable && !on.AnyDatabase && !on.AnyTable && on.Name != ""
+	return on.Kind == model.KindTable && !on.wildcard() && on.Name != ""
 }
 
 // columnStatement is a GRANT, REVOKE or DENY after stage 2.
@@ -213,7 +213,7 @@ func (ac *actor) columnView(id model.ColumnID) *columnView {
 	return ac.snap.columnAt(uint32(id))
 }
 
-// deniedAt reports whether a denial held by S covers level l for p (SPEC
+// deniedAt reports whether a denial held by S covers level l for p (reference
 // §18: a denied session cannot grant what it is denied). A table level is
 // covered by the denials of its columns too, for column privileges and ALL.
 func (ac *actor) deniedAt(p model.Privilege, l level) bool {
@@ -222,21 +222,28 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 		return false
 	}
 	d := ac.dbView(l.db)
+	mask := denyMask(p)
 	switch l.scope {
 	case catalog.ScopeAccount:
 		return a.accountDenied(set, p)
 	case catalog.ScopeAnyDatabase:
-		return heldIn(a.deny.anyDB, set, denyMask(p))
+		return heldIn(a.deny.anyDB, set, mask)
+	case catalog.ScopeDatabasePattern:
+		return heldIn(a.deny.anyDB, set, mask) || deniedAlong(&a.patterns, patternDatabase, l.dbName, set, mask)
 	case catalog.ScopeDatabase:
-		return a.databaseDenied(set, d, p)
+		return a.databaseDenied(set, d, l.dbName, p)
 	case catalog.ScopeAnyTable:
-		return heldIn(a.deny.anyTable, set, denyMask(p))
+		return heldIn(a.deny.anyTable, set, mask)
+	case catalog.ScopeAnyTablePattern:
+		return heldIn(a.deny.anyTable, set, mask) || deniedAlong(&a.patterns, patternTables, l.dbName, set, mask)
 	case catalog.ScopeDatabaseTables:
-		return a.tableLevelsDenied(set, d, nil, p)
+		return a.tableLevelsDenied(set, d, l.dbName, "", nil, p)
+	case catalog.ScopeTablePattern:
+		return a.tableLevelsDenied(set, d, l.dbName, l.tbName, nil, p)
 	case catalog.ScopeTable:
-		return a.tableDenied(set, d, ac.snap.tableACLFor(a, uint32(l.table)), p)
+		return a.tableDenied(set, d, l.dbName, l.tbName, ac.snap.tableACLFor(a, uint32(l.table)), p)
 	case catalog.ScopeColumn:
-		return a.columnDenied(set, d, ac.snap.tableACLFor(a, uint32(l.table)), ac.columnView(l.column), p)
+		return a.columnDenied(set, d, l.dbName, l.tbName, ac.snap.tableACLFor(a, uint32(l.table)), ac.columnView(l.column), p)
 	}
 	return false
 }

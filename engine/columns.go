@@ -6,7 +6,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Columns of tables (SPEC §18): CREATE TABLE's column list, ALTER TABLE
+// Columns of tables (reference §18): CREATE TABLE's column list, ALTER TABLE
 // ADD / DROP COLUMN and SHOW COLUMNS.
 
 // ColumnDef is one column of CREATE TABLE or ALTER TABLE ... ADD COLUMN:

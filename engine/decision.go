@@ -27,7 +27,7 @@ const (
 	ReasonSessionClosed                    // the session's account, user or role was dropped
 	ReasonNoDatabase                       // an unqualified table with no current database
 	ReasonNotConnected                     // the connection never logged in
-	ReasonDenied                           // a denial held by a role in S covers the object (SPEC §18)
+	ReasonDenied                           // a denial held by a role in S covers the object (reference §18)
 )
 
 var reasonNames = [...]string{

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// DENY and REVOKE DENY (SPEC §18, §21): explicit denials that override
+// DENY and REVOKE DENY (reference §18, §21): explicit denials that override
 // grants and ownership for every role set but the admin role's.
 
 // Deny is DENY privileges [(columns)] ON level TO roles.
@@ -36,7 +36,7 @@ func (ac *actor) mayDeny(l level) bool {
 
 // inS reports whether the role named name was in S when the statement
 // started: a session never places or lifts a denial of its own role set
-// unless it holds the admin role (SPEC §18).
+// unless it holds the admin role (reference §18).
 func (ac *actor) inS(name string) bool {
 	r := ac.snap.read().RoleByName(ac.a.id, name)
 	if r == nil {
@@ -104,7 +104,11 @@ func (w *writer) placeDenials(s *Session, r *catalog.Role, targets []target) err
 		}
 	}
 	for _, t := range targets {
-		key := t.level.key()
+		lv, err := w.ensurePattern(t.level)
+		if err != nil {
+			return err
+		}
+		key := lv.key()
 		if w.Denial(r.ID, key, t.priv) != nil {
 			continue
 		}
@@ -162,6 +166,7 @@ func (s *Session) RevokeDeny(st RevokeDeny) error {
 				return err
 			}
 		}
+		w.sweepPattern(l.key())
 		return nil
 	})
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Explanations of SPEC §18 decisions: the deciding grant of a column
+// Explanations of reference §18 decisions: the deciding grant of a column
 // decision, and the deciding denial of a denied one.
 
 // locateColumn names column on.Column of the table on names (see locate).

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The SHOW GRANTS rows of SPEC §18: `GRANT SELECT (c) ON TABLE d.t TO r`
+// The SHOW GRANTS rows of reference §18: `GRANT SELECT (c) ON TABLE d.t TO r`
 // and `DENY SELECT[ (c)] ON <LEVEL> TO r`, one row per privilege and
 // column.
 

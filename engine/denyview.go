@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The decision views of SPEC §18: denials and columns. They hang off the
+// The decision views of reference §18: denials and columns. They hang off the
 // views of accounts, databases and tables by pointers that are nil when
 // there is nothing to say, so a decision in an account without denials
 // pays one nil test for them.
@@ -56,7 +56,7 @@ func (s *Snapshot) columnAt(i uint32) *columnView {
 }
 
 // denyMask returns the denials that deny p: p itself and its level's ALL;
-// for an ALL, every privilege of its level (SPEC §21: Check(ALL) is denied
+// for an ALL, every privilege of its level (reference §21: Check(ALL) is denied
 // by any denial of that level).
 func denyMask(p model.Privilege) model.PrivSet {
 	if p.Info().All {
@@ -84,42 +84,48 @@ func (a *accountView) accountDenied(set inherit.Set, p model.Privilege) bool {
 }
 
 // databaseDenied reports whether a role of set holds a denial of p at
-// DATABASE * or DATABASE d (d may be nil).
-func (a *accountView) databaseDenied(set inherit.Set, d *dbView, p model.Privilege) bool {
+// DATABASE *, DATABASE p* (a prefix of name) or DATABASE d; d may be nil
+// for a missing database named name.
+func (a *accountView) databaseDenied(set inherit.Set, d *dbView, name string, p model.Privilege) bool {
 	if a.deny == nil {
 		return false
 	}
 	want := denyMask(p)
-	return heldIn(a.deny.anyDB, set, want) || d != nil && d.deny != nil && heldIn(d.deny.db, set, want)
+	return heldIn(a.deny.anyDB, set, want) || d != nil && d.deny != nil && heldIn(d.deny.db, set, want) ||
+		deniedAlong(&a.patterns, patternDatabase, name, set, want)
 }
 
 // tableLevelsDenied reports whether a role of set holds a denial of p at
-// TABLE *.*, TABLE d.* or TABLE d.t (d and acl may be nil).
-func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, acl *tableACL, p model.Privilege) bool {
+// TABLE *.*, TABLE p*.* (a prefix of dname), TABLE d.*, TABLE d.q* (a
+// prefix of tname) or TABLE d.t (d and acl may be nil; tname is read only
+// when d has table-name patterns with denials).
+func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, dname, tname string, acl *tableACL, p model.Privilege) bool {
 	want := denyMask(p)
 	return heldIn(a.deny.anyTable, set, want) ||
 		d != nil && d.deny != nil && heldIn(d.deny.tables, set, want) ||
-		acl != nil && heldIn(acl.deny, set, want)
+		acl != nil && heldIn(acl.deny, set, want) ||
+		deniedAlong(&a.patterns, patternTables, dname, set, want) ||
+		d != nil && deniedAlong(&d.patterns, patternTables, tname, set, want)
 }
 
 // tableDenied reports whether a table-level decision for p on t is denied
 // to set: a denial at a level covering t, or, for a column privilege or
-// ALL, a denial on any column of t (SPEC §18: the decision asks for the
+// ALL, a denial on any column of t (reference §18: the decision asks for the
 // whole table).
-func (a *accountView) tableDenied(set inherit.Set, d *dbView, acl *tableACL, p model.Privilege) bool {
+func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname, tname string, acl *tableACL, p model.Privilege) bool {
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
+	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
 }
 
 // columnDenied reports whether a decision for p on column c of t is
 // denied to set: a denial at a level covering t, or on c itself.
-func (a *accountView) columnDenied(set inherit.Set, d *dbView, acl *tableACL, c *columnView, p model.Privilege) bool {
+func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname string, acl *tableACL, c *columnView, p model.Privilege) bool {
 	if a.deny == nil {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, acl, p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
 }
 
 // columnGrant decides column privilege p on column c of table t (named
@@ -131,7 +137,7 @@ func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tnam
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.columnDenied(set, d, acl, c, p):
+	case a.columnDenied(set, d, d.name, tname, acl, c, p):
 		return deny(ReasonDenied)
 	}
 	if dec := a.tableGrant(set, d, d.name, t, tname, nil, p); dec.Allowed {

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Visibility in an account with denials (SPEC §21: denials subtract). A
+// Visibility in an account with denials (reference §21: denials subtract). A
 // grant no longer shows an object by itself, so each privilege the object
 // may be asked about is decided as Check decides it.
 
@@ -32,17 +32,27 @@ func (s *Snapshot) databaseVisibleDenied(a *accountView, set inherit.Set, d *dbV
 }
 
 // anyTableHeld reports whether S holds a table privilege at a level
-// covering TABLE d.* that no denial there takes away: such a grant shows d
-// even while it has no table.
+// covering TABLE d.* (TABLE *.*, TABLE p*.*, TABLE d.*) that no denial at
+// a level covering TABLE d.* takes away, or at a level TABLE d.q* that no
+// denial at a level covering TABLE d.q* takes away: such a grant shows d
+// even while it has no table (as Check would decide for a table of d named
+// q...).
 func (s *Snapshot) anyTableHeld(a *accountView, set inherit.Set, d *dbView) bool {
+	x := &d.patterns
 	for p := range privilegesOf(model.LevelPrivs(model.LevelTable)) {
 		want := p.Satisfying()
-		if !a.held(a.anyTable, set, want) && !a.held(d.tables, set, want) {
-			continue
-		}
-		mask := denyMask(p)
-		if !heldIn(a.deny.anyTable, set, mask) && (d.deny == nil || !heldIn(d.deny.tables, set, mask)) {
+		if (a.held(a.anyTable, set, want) || a.held(d.tables, set, want) ||
+			a.heldAlong(&a.patterns, patternTables, d.name, set, want)) &&
+			!a.tableLevelsDenied(set, d, d.name, "", nil, p) {
 			return true
+		}
+		for i := range x.nodes {
+			n := &x.nodes[i]
+			l := &n.levels[patternTables]
+			if l.id != 0 && a.held(l.entries, set, want) &&
+				!a.tableLevelsDenied(set, d, d.name, x.text[n.off:n.off+n.n], nil, p) {
+				return true
+			}
 		}
 	}
 	return false
@@ -105,9 +115,10 @@ func (s *Snapshot) withoutDenied(a *accountView, p model.Privilege, on model.Obj
 }
 
 // columnDeciders returns the candidate deciders of a column object: the
-// grantees at the levels covering its table and on the column itself
-// (given to add), and the table's owner.
-func (s *Snapshot) columnDeciders(on model.Object, add func([]entry)) []uint32 {
+// grantees at the levels covering its table (patterns along its names)
+// and on the column itself (given to add and along), and the table's
+// owner.
+func (s *Snapshot) columnDeciders(on model.Object, add func([]entry), along func(*prefixIndex, int, string)) []uint32 {
 	c := s.columnAt(on.ID)
 	if c == nil {
 		return nil
@@ -124,6 +135,8 @@ func (s *Snapshot) columnDeciders(on model.Object, add func([]entry)) []uint32 {
 	add(t.entries())
 	if d := s.dbAt(uint32(t.db)); d != nil {
 		add(d.tables)
+		along(&a.patterns, patternTables, d.name)
+		along(&d.patterns, patternTables, s.tableName(c.table))
 	}
 	if c.acl != nil {
 		add(c.acl.grants)

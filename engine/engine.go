@@ -50,7 +50,7 @@ type Limits struct {
 	GroupsPerAccount           int // custom privilege groups (reference §15)
 	PatternsPerAccount         int // name pattern levels (reference §16)
 	// ColumnsPerTable bounds the columns of a table, and the length of
-	// one column list of a statement (SPEC §18, §21).
+	// one column list of a statement (reference §18, §21).
 	ColumnsPerTable int
 }
 

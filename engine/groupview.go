@@ -207,11 +207,11 @@ func (d *deriver) patternIndex(o catalog.PatternOwner, old *prefixIndex) prefixI
 			kind = patternDatabase
 		}
 		prev, ok := old.exact(kind, p.Prefix)
-		entries := prev.entries
+		entries, deny := prev.entries, prev.deny
 		if !ok || prev.id != p.ID || ch.Levels[p.Level()] {
-			entries = d.entries(p.Level())
+			entries, deny = d.entries(p.Level()), d.denialEntries(p.Level())
 		}
-		levels = append(levels, patternEntry{kind: kind, prefix: p.Prefix, level: patternLevel{id: p.ID, entries: entries}})
+		levels = append(levels, patternEntry{kind: kind, prefix: p.Prefix, level: patternLevel{id: p.ID, entries: entries, deny: deny}})
 	}
 	return buildPrefixIndex(levels)
 }

@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// The Loader's calls for SPEC §18: columns, column grants and denials.
+// The Loader's calls for reference §18: columns, column grants and denials.
 
 // AddColumns appends columns to table t and returns their IDs, in order.
 func (l *Loader) AddColumns(t model.TableID, defs []ColumnDef) ([]model.ColumnID, error) {

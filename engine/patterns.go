@@ -5,10 +5,11 @@ import (
 	"github.com/pdp-authz/pdp/hierarchy"
 )
 
-// Name pattern levels (reference §16) on the write path. A pattern level gets a
-// record the first time a grant is stored at it, and loses it when its
-// last grant goes; grants at it refer to the record's ID. Neither costs
-// anything per matching table: the decision matches names (prefix.go).
+// Name pattern levels (reference §16) on the write path. A pattern level
+// gets a record the first time a grant (or a denial, reference §18) is
+// stored at it, and loses it when its last grant or denial goes; grants
+// and denials at it refer to the record's ID. Neither costs anything per
+// matching table: the decision matches names (prefix.go).
 
 // ensurePattern returns l with the ID of its pattern record, creating the
 // record (within the limit of pattern levels per account) if l is a
@@ -35,14 +36,14 @@ func (w *writer) ensurePattern(l level) (level, error) {
 	return l, nil
 }
 
-// sweepPattern removes the record of pattern level k once no grant is
-// stored at it.
+// sweepPattern removes the record of pattern level k once no grant and no
+// denial is stored at it.
 func (w *writer) sweepPattern(k catalog.LevelKey) {
 	if !k.Scope.IsPattern() || k.Object == 0 {
 		return
 	}
 	p := w.Pattern(k.Object)
-	if p != nil && len(w.GrantsAt(k)) == 0 && len(w.GroupGrantsAt(k)) == 0 {
+	if p != nil && len(w.GrantsAt(k)) == 0 && len(w.GroupGrantsAt(k)) == 0 && len(w.DenialsAt(k)) == 0 {
 		hierarchy.DropPattern(w.Tx, p)
 	}
 }

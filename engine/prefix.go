@@ -35,6 +35,10 @@ type prefixIndex struct {
 	nodes  []prefixNode
 	text   string           // the prefixes, back to back
 	masks  [2]model.PrivSet // by kind: the union of the levels' masks
+	// denyMasks are by kind the union of the levels' denials (reference
+	// §18): zero in an index without denials, so decisions never walk for
+	// them there.
+	denyMasks [2]model.PrivSet
 }
 
 // prefixSlot is one slot of the hash table: the prefix's hash and its node
@@ -54,11 +58,13 @@ type prefixNode struct {
 
 // patternLevel is one pattern level in an index: its pattern's ID (0 for
 // none), its grant entries, and the union of what they may give (every
-// privilege when a group is among them), to skip the entries quickly.
+// privilege when a group is among them), to skip the entries quickly; and
+// its denials (reference §18), which name no group.
 type patternLevel struct {
 	id      uint32
 	entries []entry
 	mask    model.PrivSet
+	deny    []entry
 }
 
 // FNV-1a, 32 bits: computed one byte at a time along a name.
@@ -125,6 +131,33 @@ func (a *accountView) walk(x *prefixIndex, k int, name string, set inherit.Set, 
 			if l := &n.levels[k]; l.mask&want != 0 && a.held(l.entries, set, want) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// mayDeny reports whether a level of kind k of x may hold a denial of one
+// of mask: a cheap test before a walk.
+func (x *prefixIndex) mayDeny(k int, mask model.PrivSet) bool {
+	return x.denyMasks[k]&mask != 0
+}
+
+// deniedAlong reports whether a role of set holds a denial of one of mask
+// at a pattern level of kind k whose prefix starts name. Like walk, it
+// follows name's bytes once and never allocates.
+func deniedAlong(x *prefixIndex, k int, name string, set inherit.Set, mask model.PrivSet) bool {
+	if !x.mayDeny(k, mask) {
+		return false
+	}
+	end := min(len(name), x.maxLen)
+	h := uint32(fnvOffset)
+	for i := 0; i < end; i++ {
+		h = (h ^ uint32(name[i])) * fnvPrime
+		if !x.has(i + 1) {
+			continue
+		}
+		if n := x.lookup(h, name[:i+1]); n != nil && heldIn(n.levels[k].deny, set, mask) {
+			return true
 		}
 	}
 	return false
@@ -233,6 +266,7 @@ func buildPrefixIndex(levels []patternEntry) prefixIndex {
 		lv.entries = shared[at:len(shared):len(shared)]
 		lv.mask = entriesMask(lv.entries)
 		x.masks[l.kind] |= lv.mask
+		x.denyMasks[l.kind] |= entriesMask(lv.deny)
 		x.nodes[i].levels[l.kind] = lv
 	}
 	x.text = string(text)

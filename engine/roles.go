@@ -121,7 +121,11 @@ func (w *writer) removeRole(r *catalog.Role, public model.RoleID) {
 		w.Delete(g)
 		w.sweepPattern(g.Level())
 	}
+	denied := w.DenialsOf(r.ID)
 	hierarchy.DeleteACLOf(w.Tx, r)
+	for _, d := range denied {
+		w.sweepPattern(d.Level())
+	}
 	for _, e := range w.EdgesOf(r.ID) {
 		w.deleteEdge(e)
 	}

@@ -162,7 +162,7 @@ type GrantPrivilege struct {
 	To         []string
 	Option     GrantOption
 	// Columns, when set, holds one list per privilege: the columns it is
-	// granted on (SPEC §18), nil for a table-level privilege.
+	// granted on (reference §18), nil for a table-level privilege.
 	Columns [][]string
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// WHAT IF over columns and denials (SPEC §18, §19: columns count as
+// WHAT IF over columns and denials (reference §18, §19: columns count as
 // objects). Denials make access non-monotone in S: a role entering S may
 // take privileges away, one leaving may give them back. In an account with
 // denials on either side every examined user is therefore compared whole:
@@ -54,6 +54,8 @@ func (sd *side) denials(l catalog.LevelKey) []entry {
 		if c := sd.s.columnAt(l.Object); c != nil && c.acl != nil {
 			return c.acl.deny
 		}
+	case catalog.ScopeDatabasePattern, catalog.ScopeAnyTablePattern, catalog.ScopeTablePattern:
+		return sd.patternDenials(l)
 	}
 	return nil
 }
@@ -150,4 +152,17 @@ func changedDenialSlots(before, after []entry) []uint32 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// patternDenials returns the denials at pattern level l on this side.
+func (sd *side) patternDenials(l catalog.LevelKey) []entry {
+	p := sd.tx.Pattern(l.Object)
+	if p == nil {
+		return nil
+	}
+	x, kind := sd.patternIndex(p)
+	if pl, ok := x.exact(kind, p.Prefix); ok && pl.id == p.ID {
+		return pl.deny
+	}
+	return nil
 }

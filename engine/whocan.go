@@ -150,7 +150,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 			cand = append(cand, d.ownerSlot)
 		}
 	case model.KindColumn:
-		cand = append(cand, s.columnDeciders(on, add)...)
+		cand = append(cand, s.columnDeciders(on, add, along)...)
 	case model.KindTable:
 		add(a.anyDB)
 		add(a.anyTable)

@@ -149,7 +149,7 @@ func wlDraw(d draw, accounts bool) wlStatement {
 	}
 }
 
-// wlColumns draws a statement of SPEC §18: ALTER TABLE ADD or DROP
+// wlColumns draws a statement of reference §18: ALTER TABLE ADD or DROP
 // COLUMN, GRANT or REVOKE on a column, DENY or REVOKE DENY.
 func wlColumns(d draw) wlStatement {
 	db, tb, r := pickFrom(d, "db", wlDBs), pickFrom(d, "table", wlTables), pickFrom(d, "role", wlRoles)

@@ -2,7 +2,7 @@ package hierarchy
 
 import "github.com/pdp-authz/pdp/catalog"
 
-// Columns and denials (SPEC §18) die with what they are on: a column with
+// Columns and denials (reference §18) die with what they are on: a column with
 // its table, and the grants and denials at a column's level with the
 // column.
 

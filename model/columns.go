@@ -1,6 +1,6 @@
 package model
 
-// ColumnPrivs are the privileges that may name columns (SPEC §18, §21):
+// ColumnPrivs are the privileges that may name columns (reference §18, §21):
 // SELECT, INSERT, UPDATE and REFERENCE. A decision on a column for any
 // other privilege is "wrong level".
 const ColumnPrivs = PrivSet(1)<<PrivSelect | PrivSet(1)<<PrivInsert | PrivSet(1)<<PrivUpdate |
@@ -9,7 +9,7 @@ const ColumnPrivs = PrivSet(1)<<PrivSelect | PrivSet(1)<<PrivInsert | PrivSet(1)
 // OnColumns reports whether p may be granted or denied on columns.
 func (p Privilege) OnColumns() bool { return p < privCount && ColumnPrivs.Has(p) }
 
-// DefaultColumnsPerTable is the default limit of columns per table (SPEC §18).
+// DefaultColumnsPerTable is the default limit of columns per table (reference §18).
 const DefaultColumnsPerTable = 4096
 
 // LevelPrivs returns every privilege of level l, its ALL included.

@@ -25,7 +25,7 @@ type GroupID uint32
 type AliasID uint32
 
 // ColumnID identifies a column of a table for the life of the engine; it is
-// never reused, and it names its table too (SPEC §18).
+// never reused, and it names its table too (reference §18).
 type ColumnID uint32
 
 // Kind is the kind of an object a decision is asked about.

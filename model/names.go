@@ -32,7 +32,7 @@ const (
 	NameDatabase
 	NameTable
 	NameGroup  // a privilege group (reference §15)
-	NameColumn // a column of a table (SPEC §18): the rules of table names
+	NameColumn // a column of a table (reference §18): the rules of table names
 )
 
 // IsPredefinedRole reports whether a folded name is one of the predefined

@@ -8,7 +8,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Columns, column grants and denials (SPEC §18, §21), written out plainly:
+// Columns, column grants and denials (reference §18, §21), written out plainly:
 // every question searches the lists again.
 
 // Column is a column of a table; its ID comes from the model's one counter.
@@ -225,7 +225,7 @@ func (se *Session) items(names []string, cols [][]string, on engine.Target, verb
 			out = append(out, it)
 		}
 	}
-	if named && (on.Kind != model.KindTable || on.AnyDatabase || on.AnyTable || on.Name == "") {
+	if named && (on.Kind != model.KindTable || on.AnyDatabase || on.AnyTable || on.DatabasePattern || on.TablePattern || on.Name == "") {
 		return nil, model.Errorf(model.ErrInvalidPrivilege, "column privileges need one table")
 	}
 	return out, nil
@@ -350,7 +350,7 @@ func (s *State) grantOn(r ID, l onLevel, opt bool) {
 }
 
 // mayGrantOn is the authority of GRANT on one level of a statement with
-// columns: that of GRANT (SPEC §9), a column covered by its table's levels
+// columns: that of GRANT (reference §9), a column covered by its table's levels
 // and its own grants; never against a denial of S covering it.
 func (ac *actor) mayGrantOn(l onLevel, r resolved) bool {
 	if l.level.Scope != ScopeColumn {

@@ -14,7 +14,7 @@ import (
 	"github.com/pdp-authz/pdp/oracle"
 )
 
-// The actions and checks of SPEC §18: columns, column grants and denials.
+// The actions and checks of reference §18: columns, column grants and denials.
 
 // columnNames is the pool of column names.
 var columnNames = []string{"c1", "c2", "c3"}
@@ -107,11 +107,12 @@ func denyPrivilege(t *rapid.T, k model.Kind) string {
 	return pick(t, "privilege", privNames[k], "select", "connect", "all", "ownership")
 }
 
-// Deny places or lifts denials, often on public.
+// Deny places or lifts denials, often on public, at any level (patterns
+// included) or on a table's columns.
 func (m *machine) Deny(t *rapid.T) {
 	who := m.actor(t)
 	m.needRoles(t)
-	on := m.level(t)
+	on := m.anyLevel(t)
 	if rapid.Bool().Draw(t, "on a table") {
 		db := m.dbName(t)
 		on = engine.Target{Kind: model.KindTable, Database: db, Name: m.tableName(t, db)}
@@ -232,7 +233,7 @@ func (m *machine) checkDenialsWin(t *rapid.T, dump []string) {
 }
 
 // columnMachine is the state machine narrowed to one account with tables
-// that have columns, a few roles and users, and the statements of SPEC
+// that have columns, a few roles and users, and the statements of reference
 // §18 (with role grants, which move denials in and out of S), so that
 // denials and column grants meet often; after every step every decision
 // on every table and column, for every user through every role it holds,
@@ -331,6 +332,8 @@ func TestColumnsAndDenialsMatchTheOracle(t *testing.T) {
 			"AlterTable":      m.AlterTable,
 			"GrantPrivilege":  m.GrantPrivilege,
 			"RevokePrivilege": m.RevokePrivilege,
+			"GrantPattern":    m.GrantPatternPrivilege,
+			"RevokePattern":   m.RevokePatternPrivilege,
 			"GrantRoleToRole": m.GrantRoleToRole,
 			"GrantRoleToUser": m.GrantRoleToUser,
 			"RevokeRole":      m.RevokeRole,

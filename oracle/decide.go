@@ -150,7 +150,7 @@ func (s *State) Check(user, role ID, secondary bool, p model.Privilege, on Objec
 func (s *State) allowedTo(acc *Account, S set, activeRole ID, p model.Privilege, on Object) bool {
 	lvl := levelOf(p)
 	if !S[acc.Admin] && s.deniedTo(acc, S, p, on) {
-		return false // SPEC §18: a denial wins over grants and ownership
+		return false // reference §18: a denial wins over grants and ownership
 	}
 	switch on.Kind {
 	case model.KindAccount:

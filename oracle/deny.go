@@ -5,7 +5,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Denials (SPEC §18, §21), written out from the text: a denial of P (or of
+// Denials (reference §18, §21), written out from the text: a denial of P (or of
 // its level's ALL) held by a role of S at a level covering the object
 // denies it, whatever the grants and ownership, unless S holds the admin
 // role. Check(ALL) is denied by a denial of any privilege of its level. A
@@ -101,12 +101,6 @@ func (s *State) deniedWhere(S set, p model.Privilege, at func(Level) bool) bool 
 	return false
 }
 
-// levelDenied reports whether a role of S holds a denial of p (or that
-// denies p) at exactly level l.
-func (s *State) levelDenied(S set, p model.Privilege, l Level) bool {
-	return s.deniedWhere(S, p, func(x Level) bool { return x == l })
-}
-
 // deniedAt reports whether a denial of S covers GRANT p on the level r
 // names, or on a column of its table when column is set (col 0: a missing
 // one): the levels covering it; for a table level the denials of its
@@ -176,6 +170,9 @@ func (se *Session) Deny(st engine.Deny) error {
 					(l.p == model.PrivConnect || l.p == model.PrivAccountAll) {
 					return model.Errorf(model.ErrPredefined, "the privilege %s can not be denied to the role public", l.p)
 				}
+			}
+			if err := s.patternLimit(se.Account, r.level); err != nil {
+				return err
 			}
 			for _, l := range levels {
 				if s.denialOf(role.ID, l.p, l.level) < 0 {

@@ -171,7 +171,7 @@ func (ac *actor) mayGrant(p model.Privilege, r resolved) bool {
 		return true
 	}
 	if ac.deniedAt(p, r, false, 0) {
-		return false // SPEC §18: a denial takes the authority to grant what it denies
+		return false // reference §18: a denial takes the authority to grant what it denies
 	}
 	if r.level.Scope != ScopeAccount && ac.manageGrants() || ac.owned(r) {
 		return true

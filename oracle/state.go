@@ -74,7 +74,7 @@ const (
 	ScopeAnyTable              // ON TABLE *.*
 	ScopeDBTables              // ON TABLE d.*
 	ScopeTable                 // ON TABLE d.t
-	ScopeColumn                // one column: Obj is the column (SPEC §18)
+	ScopeColumn                // one column: Obj is the column (reference §18)
 	// The name patterns of reference §16: Obj is the account for the first two,
 	// the database for the third; Prefix is the folded prefix.
 	ScopeDBPattern       // ON DATABASE p*
@@ -133,7 +133,7 @@ type State struct {
 	Groups      map[ID]*Group
 	GroupGrants []GroupGrant
 	Aliases     map[ID]*Alias
-	// ColumnGrants and Denials are the records of SPEC §18.
+	// ColumnGrants and Denials are the records of reference §18.
 	ColumnGrants []ColumnGrant
 	Denials      []Denial
 	logins       map[ID]failure // per user

@@ -2,7 +2,7 @@ package record
 
 import "github.com/pdp-authz/pdp/catalog"
 
-// The records of SPEC §18 in the format: a table's columns, column grants
+// The records of reference §18 in the format: a table's columns, column grants
 // and denials.
 
 // minColumnSize is the fewest bytes a column takes (its ID and two empty

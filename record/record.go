@@ -27,7 +27,7 @@
 // columns are their count (a uvarint) and then each column's ID, name and
 // type.
 //
-// Version 2 gave tables their columns as a list (SPEC §18), where version 1
+// Version 2 gave tables their columns as a list (reference §18), where version 1
 // kept the column definitions as one text, gave the ID counters the column
 // counter, and added kinds 13 and 14. This build writes version 2 and
 // reads both: a version 1 table's column text, which no decision ever

@@ -8,7 +8,7 @@
 // one of the same shape (-preset small|medium|large|xlarge, each parameter
 // adjustable by a flag; -dump FILE writes it out).
 //
-// Columns, column grants and denials (SPEC §18) extend the format:
+// Columns, column grants and denials (reference §18) extend the format:
 // `CREATE TABLE db.t (c1 INT, ...)`, `GRANT SELECT (c1) ON TABLE db.t TO r`,
 // `DENY priv [(c)] ON level TO r` and `CHECK ... ON COLUMN db.t.c`. The
 // generator flags -columns, -column-grants, -denials and -column-checks

@@ -36,7 +36,7 @@ type Params struct {
 	GroupShare   float64 // share of grants of a privilege group instead of a privilege (milvus.go)
 	PatternShare float64 // share of grants at a name pattern instead of a named level (milvus.go)
 
-	// Columns, column grants and denials (SPEC §18, ultipa.go).
+	// Columns, column grants and denials (reference §18, ultipa.go).
 	Columns      int     // columns per table
 	ColumnGrants float64 // share of privilege grants made on one column
 	Denials      float64 // share of privilege grants made denials instead

@@ -10,7 +10,7 @@ import (
 	"github.com/pdp-authz/pdp/model"
 )
 
-// Columns, column grants and denials (SPEC §18) in workloads: the
+// Columns, column grants and denials (reference §18) in workloads: the
 // generator's parameters and presets, the statements' forms, the parser,
 // the reference evaluator and the loader.
 //
@@ -36,7 +36,7 @@ func init() {
 		Columns: model.DefaultColumnsPerTable, ColumnGrants: 1, ColumnChecks: 1}
 }
 
-// registerUltipaFlags adds the generator flags of SPEC §18.
+// registerUltipaFlags adds the generator flags of reference §18.
 func registerUltipaFlags(gen *flag.FlagSet, p *Params) {
 	gen.IntVar(&p.Columns, "columns", 0, "columns per table")
 	gen.Float64Var(&p.ColumnGrants, "column-grants", 0, "share of privilege grants made on one column of a table")
@@ -44,7 +44,7 @@ func registerUltipaFlags(gen *flag.FlagSet, p *Params) {
 	gen.Float64Var(&p.ColumnChecks, "column-checks", 0, "share of table checks asked of one of the table's columns")
 }
 
-// applyUltipaFlag copies the generator flag name of SPEC §18 from given to
+// applyUltipaFlag copies the generator flag name of reference §18 from given to
 // base; it reports whether name is one of them.
 func applyUltipaFlag(base, given *Params, name string) bool {
 	switch name {
@@ -62,7 +62,7 @@ func applyUltipaFlag(base, given *Params, name string) bool {
 	return true
 }
 
-// validateUltipa checks the parameters of SPEC §18.
+// validateUltipa checks the parameters of reference §18.
 func (p *Params) validateUltipa() error {
 	switch {
 	case p.Columns < 0 || p.Columns > model.DefaultColumnsPerTable:
@@ -75,7 +75,7 @@ func (p *Params) validateUltipa() error {
 	return nil
 }
 
-// ultipaString renders the parameters of SPEC §18 for the "-- params:"
+// ultipaString renders the parameters of reference §18 for the "-- params:"
 // line, "" when they are all zero (so that other workloads print as before).
 func (p *Params) ultipaString() string {
 	if p.Columns == 0 && p.Denials == 0 {
@@ -411,7 +411,7 @@ func (p *parser) column() (engine.Target, error) {
 	return columnTarget(parts[0], parts[1], parts[2]), nil
 }
 
-// refUltipa is the reference state of SPEC §18 of one account: the
+// refUltipa is the reference state of reference §18 of one account: the
 // denials, the column grants and the tables' columns.
 type refUltipa struct {
 	denials   map[string]map[refDenial]bool // role -> its denials
@@ -432,7 +432,7 @@ type refColumn struct {
 	db, table, co string
 }
 
-// applyUltipa applies a statement of SPEC §18; it reports whether st was one.
+// applyUltipa applies a statement of reference §18; it reports whether st was one.
 func (r *Reference) applyUltipa(st *Statement) bool {
 	a := r.accounts[st.Account]
 	if st.Kind == StmtCreateTable && len(st.Columns) > 0 && a != nil {
@@ -463,7 +463,7 @@ func (r *Reference) applyUltipa(st *Statement) bool {
 	return true
 }
 
-// ultipaState returns a's state of SPEC §18, made on first use.
+// ultipaState returns a's state of reference §18, made on first use.
 func (a *refAccount) ultipaState() *refUltipa {
 	if a.ultipa == nil {
 		a.ultipa = &refUltipa{denials: map[string]map[refDenial]bool{}, colGrants: map[string]map[refColumn]bool{},
@@ -472,7 +472,7 @@ func (a *refAccount) ultipaState() *refUltipa {
 	return a.ultipa
 }
 
-// decideUltipa decides c with the rules of SPEC §18, written out: S (the
+// decideUltipa decides c with the rules of reference §18, written out: S (the
 // active role's closure, with the direct roles' under SECONDARY ALL for a
 // privilege that is not a creation privilege); the admin role allows; a
 // denial of S covering the object denies; else a grant covering it, or a
@@ -581,7 +581,7 @@ func (u *ultipaLoad) addColumns(l *engine.Loader, st *Statement, a *loadIDs,
 	return nil
 }
 
-// load runs a statement of SPEC §18, a column grant or a denial; handled
+// load runs a statement of reference §18, a column grant or a denial; handled
 // reports whether st was one (loadStatement runs the others).
 func (u *ultipaLoad) load(l *engine.Loader, st *Statement, a *loadIDs,
 	tables map[model.DatabaseID]map[string]model.TableID) (handled bool, err error) {

@@ -6,7 +6,7 @@ import (
 )
 
 // BenchmarkCheckColumnsAndDenials measures Engine.Check on the request
-// streams of medium and its SPEC §18 variant (column grants and denials),
+// streams of medium and its reference §18 variant (column grants and denials),
 // with table-level and column-level checks, in one process so that they
 // compare on equal terms.
 func BenchmarkCheckColumnsAndDenials(b *testing.B) {

@@ -46,7 +46,7 @@ const (
 	StmtCreateGroup // CREATE PRIVILEGE GROUP Name
 	StmtAlterGroup  // ALTER PRIVILEGE GROUP Name ADD Privileges
 	StmtGrantGroup  // GRANT PRIVILEGE GROUP Group ON On TO To
-	StmtDeny        // DENY priv [(column)] ON level TO role (SPEC §18)
+	StmtDeny        // DENY priv [(column)] ON level TO role (reference §18)
 )
 
 // Statement is one setup statement. Names are folded to lower case.
@@ -77,7 +77,7 @@ type Statement struct {
 	Group string
 	// Privileges are the privileges ALTER PRIVILEGE GROUP adds.
 	Privileges model.PrivSet
-	// Columns are the columns of CREATE TABLE, none for `(a INT)` (SPEC §18).
+	// Columns are the columns of CREATE TABLE, none for `(a INT)` (reference §18).
 	Columns []string
 	// Column is the column of a GRANT or DENY on one column of On's table.
 	Column string
