@@ -79,7 +79,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if p.Level() == model.LevelTable && s.walksTables(a, d, p) {
 			tname = s.tableName(model.TableID(on.ID))
 		}
-		return a.onTable(set, d, t, tname, s.tableACLFor(a, on.ID), p)
+		return a.onTable(set, d, t, tname, tableRef{s, on.ID}, p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -109,7 +109,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if s.walksTables(a, d, p) {
 			tname = s.tableName(c.table)
 		}
-		return a.onColumn(set, d, t, tname, s.tableACLFor(a, uint32(c.table)), c, p)
+		return a.onColumn(set, d, t, tname, tableRef{s, uint32(c.table)}, c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -141,7 +141,7 @@ func (a *accountView) accountGrant(set inherit.Set, p model.Privilege) Decision 
 	if set.Has(a.adminSlot) {
 		return allow(ReasonAdmin)
 	}
-	if a.accountDenied(set, p) {
+	if a.deny != nil && a.accountDenied(set, p) {
 		return deny(ReasonDenied)
 	}
 	if a.held(a.grants, set, p.Satisfying()) {
@@ -158,7 +158,7 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p m
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.databaseDenied(set, d, name, p):
+	case a.deny != nil && a.databaseDenied(set, d, name, p):
 		return deny(ReasonDenied)
 	case d != nil && set.Has(d.ownerSlot):
 		return allow(ReasonOwner)
@@ -173,15 +173,23 @@ func (a *accountView) databaseGrant(set inherit.Set, d *dbView, name string, p m
 // d named dname; either may be nil for a missing target. tname is needed
 // only when d has table-name patterns. The pattern indexes are tested
 // before the call to their walk, which then stays out of most decisions.
-// acl is the table's denials and column unions when the account has
-// denials (see [Snapshot.tableACLFor]).
-func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *tableView, tname string, acl *tableACL, p model.Privilege) Decision {
-	want := p.Satisfying()
+// ref names the table whose ACL (denials, column unions) a decision reads
+// once a denial may apply (see [tableRef]).
+func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *tableView, tname string, ref tableRef, p model.Privilege) Decision {
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.tableDenied(set, d, dname, tname, acl, p):
+	case a.deny != nil && a.tableDenied(set, d, dname, tname, ref, p):
 		return deny(ReasonDenied)
+	}
+	return a.tableHeld(set, d, dname, t, tname, p)
+}
+
+// tableHeld decides table privilege p on t from ownership and the grants
+// at the levels covering it, past the admin role and the denials.
+func (a *accountView) tableHeld(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) Decision {
+	want := p.Satisfying()
+	switch {
 	case t != nil && set.Has(t.ownerSlot):
 		return allow(ReasonOwner)
 	case t != nil && a.held(t.entries(), set, want),
@@ -204,10 +212,10 @@ func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) 
 	return deny(ReasonWrongLevel)
 }
 
-func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, p model.Privilege) Decision {
+func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname string, ref tableRef, p model.Privilege) Decision {
 	switch {
 	case p.Level() == model.LevelTable:
-		return a.tableGrant(set, d, d.name, t, tname, acl, p)
+		return a.tableGrant(set, d, d.name, t, tname, ref, p)
 	case p == model.PrivDropTable || p == model.PrivAlterTable:
 		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, d.name, p) {
 			return deny(ReasonDenied) // a denial at the level the grants are read from

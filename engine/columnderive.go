@@ -37,11 +37,23 @@ func (d *deriver) accountDeny(id model.AccountID) *accountDeny {
 		return nil
 	}
 	obj := uint32(id)
-	return &accountDeny{
+	v := &accountDeny{
 		account:  d.denialEntries(catalog.LevelKey{Scope: catalog.ScopeAccount, Object: obj}),
 		anyDB:    d.denialEntries(catalog.LevelKey{Scope: catalog.ScopeAnyDatabase, Object: obj}),
 		anyTable: d.denialEntries(catalog.LevelKey{Scope: catalog.ScopeAnyTable, Object: obj}),
 	}
+	for _, dn := range d.tx.DenialsOfAccount(id) {
+		slot := d.slotOf(dn.Role)
+		if slot == noSlot {
+			continue
+		}
+		for p := range model.PrivCount {
+			if denyMask(model.Privilege(p)).Has(dn.Priv) {
+				v.holders[p] = v.holders[p].Add(slot)
+			}
+		}
+	}
+	return v
 }
 
 // dbDenyOf returns the denials at database id's levels, nil when none:

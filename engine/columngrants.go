@@ -229,21 +229,21 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 	case catalog.ScopeAnyDatabase:
 		return heldIn(a.deny.anyDB, set, mask)
 	case catalog.ScopeDatabasePattern:
-		return heldIn(a.deny.anyDB, set, mask) || deniedAlong(&a.patterns, patternDatabase, l.dbName, set, mask)
+		return heldIn(a.deny.anyDB, set, mask) || a.patterns.mayDeny(patternDatabase, mask) && deniedAlong(&a.patterns, patternDatabase, l.dbName, set, mask)
 	case catalog.ScopeDatabase:
 		return a.databaseDenied(set, d, l.dbName, p)
 	case catalog.ScopeAnyTable:
 		return heldIn(a.deny.anyTable, set, mask)
 	case catalog.ScopeAnyTablePattern:
-		return heldIn(a.deny.anyTable, set, mask) || deniedAlong(&a.patterns, patternTables, l.dbName, set, mask)
+		return heldIn(a.deny.anyTable, set, mask) || a.patterns.mayDeny(patternTables, mask) && deniedAlong(&a.patterns, patternTables, l.dbName, set, mask)
 	case catalog.ScopeDatabaseTables:
 		return a.tableLevelsDenied(set, d, l.dbName, "", nil, p)
 	case catalog.ScopeTablePattern:
 		return a.tableLevelsDenied(set, d, l.dbName, l.tbName, nil, p)
 	case catalog.ScopeTable:
-		return a.tableDenied(set, d, l.dbName, l.tbName, ac.snap.tableACLFor(a, uint32(l.table)), p)
+		return a.tableDenied(set, d, l.dbName, l.tbName, tableRef{ac.snap, uint32(l.table)}, p)
 	case catalog.ScopeColumn:
-		return a.columnDenied(set, d, l.dbName, l.tbName, ac.snap.tableACLFor(a, uint32(l.table)), ac.columnView(l.column), p)
+		return a.columnDenied(set, d, l.dbName, l.tbName, tableRef{ac.snap, uint32(l.table)}, ac.columnView(l.column), p)
 	}
 	return false
 }

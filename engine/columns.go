@@ -102,11 +102,11 @@ func (ac *actor) onTable(l level, p model.Privilege) Decision {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)
 	switch {
 	case t != nil:
-		return ac.a.onTable(ac.set, d, t, l.tbName, ac.snap.tableACLFor(ac.a, uint32(l.table)), p)
+		return ac.a.onTable(ac.set, d, t, l.tbName, tableRef{ac.snap, uint32(l.table)}, p)
 	case p.Level() == model.LevelDatabase:
 		return ac.a.databaseGrant(ac.set, d, l.dbName, p)
 	}
-	return ac.a.tableGrant(ac.set, d, l.dbName, nil, l.tbName, nil, p)
+	return ac.a.tableGrant(ac.set, d, l.dbName, nil, l.tbName, tableRef{}, p)
 }
 
 // AlterTable runs ALTER TABLE ... ADD COLUMN or DROP COLUMN: it needs

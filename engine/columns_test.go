@@ -143,6 +143,11 @@ func TestColumnCheckDoesNotAllocate(t *testing.T) {
 		Columns: [][]string{{"id"}, {"name"}}, On: orders, To: []string{"analyst"}}))
 	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"select"}, Columns: [][]string{{"card"}},
 		On: orders, To: []string{"analyst"}}))
+	// and denials at name patterns, which decisions walk the names for
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"delete"},
+		On: engine.Target{Kind: model.KindTable, Database: "sales", Name: "ord", TablePattern: true}, To: []string{"analyst"}}))
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"insert"},
+		On: engine.Target{Kind: model.KindTable, Database: "sal", DatabasePattern: true, AnyTable: true}, To: []string{"analyst"}}))
 	pr := bob.Principal()
 	tbl, _ := eng.Snapshot().Table(mustDatabase(t, eng), "orders")
 	for _, q := range []struct {
@@ -154,9 +159,14 @@ func TestColumnCheckDoesNotAllocate(t *testing.T) {
 		{model.PrivUpdate, column(t, eng, "id")},
 		{model.PrivSelect, model.TableObject(tbl)},
 		{model.PrivDelete, model.TableObject(tbl)},
+		{model.PrivInsert, model.TableObject(tbl)},
+		{model.PrivInsert, column(t, eng, "id")},
 	} {
 		allocs := testing.AllocsPerRun(1000, func() { eng.Check(pr.User, pr.Role, engine.SecondaryAll, q.p, q.obj) })
 		assert.Zero(t, allocs, fmt.Sprint(q))
+	}
+	for _, p := range []model.Privilege{model.PrivDelete, model.PrivInsert} {
+		assert.Equal(t, engine.ReasonDenied, eng.Check(pr.User, pr.Role, engine.SecondaryAll, p, model.TableObject(tbl)).Reason, p.String())
 	}
 }
 

@@ -16,6 +16,25 @@ type accountDeny struct {
 	account  []entry // DENY ... ON ACCOUNT
 	anyDB    []entry // DENY ... ON DATABASE *
 	anyTable []entry // DENY ... ON TABLE *.*
+	// holders are, by privilege p, the roles holding a denial anywhere in
+	// the account (any level, columns and patterns included) that may deny
+	// p: a decision whose S meets none of them skips every denial list.
+	holders [model.PrivCount]inherit.Set
+}
+
+// mayDeny reports whether a role of set holds a denial that may deny p
+// somewhere in the account.
+func (d *accountDeny) mayDeny(set inherit.Set, p model.Privilege) bool {
+	if p >= model.PrivCount {
+		return true // never asked: the decisions gate invalid privileges
+	}
+	h := d.holders[p]
+	for i := range min(len(h), len(set)) {
+		if h[i]&set[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dbDeny holds the denials at a database's levels.
@@ -56,14 +75,25 @@ func (s *Snapshot) columnAt(i uint32) *columnView {
 }
 
 // denyMask returns the denials that deny p: p itself and its level's ALL;
-// for an ALL, every privilege of its level (reference §21: Check(ALL) is denied
-// by any denial of that level).
+// for an ALL, every privilege of its level (reference §18: Check(ALL) is
+// denied by any denial of that level). It reads a table made once, so
+// that it inlines in the decisions.
 func denyMask(p model.Privilege) model.PrivSet {
-	if p.Info().All {
-		return model.LevelPrivs(p.Level())
-	}
-	return p.Satisfying()
+	return denyMasks[p&63]
 }
+
+// denyMasks holds denyMask by privilege.
+var denyMasks = func() (out [64]model.PrivSet) {
+	for i := range model.Privileges {
+		p := model.Privilege(i)
+		if p.Info().All {
+			out[i] = model.LevelPrivs(p.Level())
+		} else {
+			out[i] = p.Satisfying()
+		}
+	}
+	return out
+}()
 
 // columnMask returns the column denials that deny a table-level decision
 // for p: a column privilege itself; for the table's ALL, all of them.
@@ -80,19 +110,19 @@ func columnMask(p model.Privilege) model.PrivSet {
 // accountDenied reports whether a role of set holds a denial of p on the
 // account.
 func (a *accountView) accountDenied(set inherit.Set, p model.Privilege) bool {
-	return a.deny != nil && heldIn(a.deny.account, set, denyMask(p))
+	return a.deny != nil && a.deny.mayDeny(set, p) && heldIn(a.deny.account, set, denyMask(p))
 }
 
 // databaseDenied reports whether a role of set holds a denial of p at
 // DATABASE *, DATABASE p* (a prefix of name) or DATABASE d; d may be nil
 // for a missing database named name.
 func (a *accountView) databaseDenied(set inherit.Set, d *dbView, name string, p model.Privilege) bool {
-	if a.deny == nil {
+	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
 	want := denyMask(p)
 	return heldIn(a.deny.anyDB, set, want) || d != nil && d.deny != nil && heldIn(d.deny.db, set, want) ||
-		deniedAlong(&a.patterns, patternDatabase, name, set, want)
+		a.patterns.mayDeny(patternDatabase, want) && deniedAlong(&a.patterns, patternDatabase, name, set, want)
 }
 
 // tableLevelsDenied reports whether a role of set holds a denial of p at
@@ -104,28 +134,29 @@ func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, dname, tname
 	return heldIn(a.deny.anyTable, set, want) ||
 		d != nil && d.deny != nil && heldIn(d.deny.tables, set, want) ||
 		acl != nil && heldIn(acl.deny, set, want) ||
-		deniedAlong(&a.patterns, patternTables, dname, set, want) ||
-		d != nil && deniedAlong(&d.patterns, patternTables, tname, set, want)
+		a.patterns.mayDeny(patternTables, want) && deniedAlong(&a.patterns, patternTables, dname, set, want) ||
+		d != nil && d.patterns.mayDeny(patternTables, want) && deniedAlong(&d.patterns, patternTables, tname, set, want)
 }
 
 // tableDenied reports whether a table-level decision for p on t is denied
 // to set: a denial at a level covering t, or, for a column privilege or
 // ALL, a denial on any column of t (reference §18: the decision asks for the
 // whole table).
-func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname, tname string, acl *tableACL, p model.Privilege) bool {
-	if a.deny == nil {
+func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname, tname string, ref tableRef, p model.Privilege) bool {
+	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
+	acl := ref.acl()
 	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
 }
 
 // columnDenied reports whether a decision for p on column c of t is
 // denied to set: a denial at a level covering t, or on c itself.
-func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname string, acl *tableACL, c *columnView, p model.Privilege) bool {
-	if a.deny == nil {
+func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname string, ref tableRef, c *columnView, p model.Privilege) bool {
+	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, dname, tname, ref.acl(), p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
 }
 
 // columnGrant decides column privilege p on column c of table t (named
@@ -133,14 +164,14 @@ func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname stri
 // it; what decides p on the table from the levels covering it (ownership,
 // grants, groups and patterns), without the denials of its other columns;
 // a grant on c itself.
-func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, c *columnView, p model.Privilege) Decision {
+func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tname string, ref tableRef, c *columnView, p model.Privilege) Decision {
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.columnDenied(set, d, d.name, tname, acl, c, p):
+	case a.columnDenied(set, d, d.name, tname, ref, c, p):
 		return deny(ReasonDenied)
 	}
-	if dec := a.tableGrant(set, d, d.name, t, tname, nil, p); dec.Allowed {
+	if dec := a.tableHeld(set, d, d.name, t, tname, p); dec.Allowed {
 		return dec
 	}
 	if c.acl != nil && heldIn(c.acl.grants, set, p.Bit()) {
@@ -150,11 +181,11 @@ func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tnam
 }
 
 // onColumn decides p on column c: only the column privileges apply.
-func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, tname string, acl *tableACL, c *columnView, p model.Privilege) Decision {
+func (a *accountView) onColumn(set inherit.Set, d *dbView, t *tableView, tname string, ref tableRef, c *columnView, p model.Privilege) Decision {
 	if !p.OnColumns() {
 		return deny(ReasonWrongLevel)
 	}
-	return a.columnGrant(set, d, t, tname, acl, c, p)
+	return a.columnGrant(set, d, t, tname, ref, c, p)
 }
 
 // heldIn reports whether a role of set holds one of want in entries that
@@ -188,12 +219,19 @@ func (s *Snapshot) tableACLAt(id uint32) *tableACL {
 	return nil
 }
 
-// tableACLFor returns what a decision on table id needs of its ACL: only
-// in an account with denials (a column grant alone never decides a table),
-// so that a table decision elsewhere reads nothing more.
-func (s *Snapshot) tableACLFor(a *accountView, id uint32) *tableACL {
-	if a.deny == nil {
+// tableRef names a table whose ACL a decision reads only once a denial
+// may apply: a decision in an account without denials, or whose S holds
+// none that may deny its privilege, never touches the array of ACLs. The
+// zero value names no table.
+type tableRef struct {
+	s  *Snapshot
+	id uint32
+}
+
+// acl returns the ACL of the table r names, nil for none.
+func (r tableRef) acl() *tableACL {
+	if r.s == nil {
 		return nil
 	}
-	return s.tableACLAt(id)
+	return r.s.tableACLAt(r.id)
 }

@@ -94,7 +94,7 @@ func denyString(d *accountDeny) string {
 	if d == nil {
 		return "no denials"
 	}
-	return fmt.Sprintf("denials %v %v %v", d.account, d.anyDB, d.anyTable)
+	return fmt.Sprintf("denials %v %v %v holders %v", d.account, d.anyDB, d.anyTable, d.holders)
 }
 
 // dbDenyString prints the denial part of a database view.

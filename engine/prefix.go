@@ -144,11 +144,9 @@ func (x *prefixIndex) mayDeny(k int, mask model.PrivSet) bool {
 
 // deniedAlong reports whether a role of set holds a denial of one of mask
 // at a pattern level of kind k whose prefix starts name. Like walk, it
-// follows name's bytes once and never allocates.
+// follows name's bytes once and never allocates; callers test mayDeny
+// first, which inlines.
 func deniedAlong(x *prefixIndex, k int, name string, set inherit.Set, mask model.PrivSet) bool {
-	if !x.mayDeny(k, mask) {
-		return false
-	}
 	end := min(len(name), x.maxLen)
 	h := uint32(fnvOffset)
 	for i := 0; i < end; i++ {

@@ -22,3 +22,7 @@ func LevelPrivs(l Level) PrivSet {
 	}
 	return s
 }
+
+// PrivCount is the number of privileges: every Privilege below it is
+// valid, so tables indexed by privilege may have this length.
+const PrivCount = privCount

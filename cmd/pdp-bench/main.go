@@ -74,7 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	o := &options{}
 	fs.StringVar(&o.workload, "workload", "", "load the workload in `FILE` (plain or gzip-compressed)")
-	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium, large, xlarge, medium-ultipa or wide-ultipa")
+	fs.StringVar(&o.preset, "preset", "", "generate a workload shaped like `NAME`: small, medium, large, xlarge, medium-milvus, medium-ultipa or wide-ultipa")
 	fs.StringVar(&o.graph.Shape, "graph", "", "instead of a workload, stress the role graph: `SHAPE` chain or wide")
 	fs.IntVar(&o.graph.Size, "graph-size", 10_000, "roles of the -graph chain, users holding the -graph wide role")
 	fs.IntVar(&o.graph.Ops, "graph-ops", 200, "timed runs of each -graph operation")
@@ -120,7 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fs.Var(f.Value, f.Name, "generator: "+f.Usage)
 	})
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: pdp-bench {-workload FILE | -preset small|medium|large|xlarge [generator flags] | -graph chain|wide} [flags]\n")
+		fmt.Fprintf(stderr, "usage: pdp-bench {-workload FILE | -preset NAME [generator flags] | -graph chain|wide} [flags]\n")
 		fmt.Fprintf(stderr, "Generator flags default to the preset's values.\n")
 		fs.PrintDefaults()
 	}
