@@ -33,6 +33,7 @@ type Engine struct {
 	feed   *feed                 // the recent change records, for Changes (feed.go)
 	store  *durable              // the journal of a durable engine, nil in memory (durable.go)
 	broken atomic.Pointer[error] // set once the journal failed: writes are refused
+	stale  atomic.Pointer[error] // set while a replica fails closed (replicated.go)
 }
 
 // Limits are the configurable limits of reference §10. A zero field takes its default.
@@ -106,6 +107,7 @@ type config struct {
 	feedSize     int            // WithFeedSize
 	snapEvery    int            // WithSnapshotEvery (durable engines)
 	journalOpts  []journal.Option
+	sequencer    Sequencer // WithSequencer: the engine is a replica
 }
 
 // Option configures [New].
