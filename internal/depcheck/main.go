@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"cmd/pdp":           {"model", "engine", "dcl", "scenario", "password"},
 	"cmd/pdp-bench":     {"model", "engine", "password"},
 	"oracle":            {"model", "engine", "password"},
+	"replica":           {"model", "record", "engine"},
 }
 
 func main() {
