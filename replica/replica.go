@@ -21,7 +21,8 @@ const (
 	defaultSnapshotEvery = 10_000
 	defaultKeep          = 10_000
 	defaultTimeout       = 5 * time.Second
-	appendTries          = 3 // attempts of one append that fails with ErrUnavailable
+	appendTries          = 3                     // attempts of one append that fails with ErrUnavailable
+	catchUpWait          = 20 * time.Millisecond // how long a writer that lost a race waits for the watch
 )
 
 // Option configures [Open].
@@ -121,6 +122,7 @@ type Replica struct {
 	notifMu  sync.Mutex
 	snapOn   atomic.Bool   // a snapshot is being stored
 	lastSnap atomic.Uint64 // the revision of the last snapshot this replica began to store
+	lost     atomic.Uint64 // the revision the last append lost to another writer
 }
 
 // Open returns a replica of the state kept in log: it starts from the
@@ -314,19 +316,34 @@ func (r *Replica) apply(e Entry) error {
 func (r *Replica) catchUp(ctx context.Context) error {
 	r.applyMu.Lock()
 	defer r.applyMu.Unlock()
-	for e, err := range r.log.Read(ctx, r.Revision()+1) {
-		if errors.Is(err, ErrCompacted) {
-			return r.resync(ctx)
-		}
-		if err != nil {
+	for range 3 { // a resync, then the records after the snapshot
+		compacted, err := r.readOn(ctx)
+		if err != nil || !compacted {
 			return err
 		}
-		if err := r.apply(e); err != nil {
+		if err := r.resync(ctx); err != nil {
 			return err
 		}
 	}
+	return model.Errorf(model.ErrUnavailable, "the log kept being compacted past the replica's revision %d", r.Revision())
+}
+
+// readOn applies the records of the log after the replica's revision;
+// compacted reports that they were compacted away. applyMu is held.
+func (r *Replica) readOn(ctx context.Context) (compacted bool, err error) {
+	for e, err := range r.log.Read(ctx, r.Revision()+1) {
+		if errors.Is(err, ErrCompacted) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if err := r.apply(e); err != nil {
+			return false, err
+		}
+	}
 	r.touch()
-	return nil
+	return false, nil
 }
 
 // resync replaces the replica's state with the latest snapshot, when the
@@ -335,6 +352,9 @@ func (r *Replica) resync(ctx context.Context) error {
 	snap, err := r.log.LatestSnapshot(ctx)
 	if err != nil {
 		return fmt.Errorf("replica: resync: %w", err)
+	}
+	if snap.Revision <= r.Revision() {
+		return nil // the replica is past the records compacted: read on from its revision
 	}
 	if err := r.eng.Reset(bytes.NewReader(snap.Data)); err != nil {
 		r.eng.MarkStale(err)
@@ -479,6 +499,8 @@ func (s sequencer) Append(ctx context.Context, rec *record.Record) error {
 			return nil
 		case errors.Is(err, ErrConflict):
 			r.touch()
+			r.saw(rec.Revision)
+			r.lost.Store(rec.Revision)
 			return fmt.Errorf("%w: %w", engine.ErrBehind, err)
 		case errors.Is(err, ErrUnavailable) && try < appendTries && ctx.Err() == nil:
 			continue
@@ -490,8 +512,18 @@ func (s sequencer) Append(ctx context.Context, rec *record.Record) error {
 	}
 }
 
-// CatchUp implements [engine.Sequencer].
+// CatchUp implements [engine.Sequencer]. The record that took the
+// revision usually reaches the replica's watch within a fraction of a
+// millisecond of its writer's acknowledgement: the replica waits for it
+// briefly before reading the log itself, so that a writer that lost a
+// race is not behind again, by a round trip, when it retries.
 func (s sequencer) CatchUp(ctx context.Context) error {
+	wctx, cancel := context.WithTimeout(ctx, catchUpWait)
+	err := s.r.WaitFor(wctx, s.r.lost.Load())
+	cancel()
+	if err == nil {
+		return nil
+	}
 	if err := s.r.catchUp(ctx); err != nil {
 		if errors.Is(err, ErrUnavailable) {
 			return model.Errorf(model.ErrUnavailable, "the shared log can not be reached: %s", err.Error())
