@@ -13,6 +13,9 @@ func (s *Snapshot) Check(user model.UserID, activeRole model.RoleID, sec Seconda
 	if s == nil {
 		return deny(ReasonNoSuchUser)
 	}
+	if s.stale {
+		return deny(ReasonReplicaStale)
+	}
 	if p == model.PrivAll {
 		p = on.Kind.Level().All() // ALL asked of an object is its level's ALL (reference §3)
 	}

@@ -79,10 +79,12 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 			return nil, err
 		}
 	}
+	mark := e.db.Mark()
 	tx := e.db.Write()
 	defer func() {
 		if err != nil {
 			tx.Abort()
+			e.db.Rewind(mark) // a change never made leaves no trace, not even used IDs
 		}
 	}()
 	if e.store == nil && given == nil {
@@ -106,6 +108,11 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 	}
 	next.rev, next.at = recs[len(recs)-1].Revision, recs[len(recs)-1].UnixNano
 	c = &commit{snap: next, recs: recs, unkept: tx.Overflowed(), after: w.after}
+	if e.cfg.sequencer != nil && given == nil {
+		if err = e.sequence(recs); err != nil {
+			return nil, err
+		}
+	}
 	if e.store != nil {
 		if c.wait, err = e.store.append(recs); err != nil {
 			return nil, err
@@ -175,6 +182,11 @@ func (e *Engine) publish(upTo uint64) {
 		last = c.snap
 	}
 	if last != nil {
+		if e.stale.Load() != nil {
+			stamped := *last
+			stamped.stale = true
+			last = &stamped
+		}
 		e.cur.Store(last)
 		p.cond.Broadcast()
 	}
@@ -186,7 +198,7 @@ func (e *Engine) settled() error {
 	p := e.pub
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for e.cur.Load() != e.head {
+	for e.cur.Load().rev != e.head.rev {
 		if err := e.stopped(); err != nil {
 			return err
 		}

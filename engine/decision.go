@@ -28,13 +28,14 @@ const (
 	ReasonNoDatabase                       // an unqualified table with no current database
 	ReasonNotConnected                     // the connection never logged in
 	ReasonDenied                           // a denial held by a role in S covers the object (reference §18)
+	ReasonReplicaStale                     // the replica fails closed: it can not apply, or lags behind, the shared log (reference §20)
 )
 
 var reasonNames = [...]string{
 	"", "granted", "owner", "admin role", "no grant", "no such object", "wrong level",
 	"wildcard object", "account suspended", "account restricted", "user locked",
 	"no such user", "role not granted", "session closed", "no database selected",
-	"not connected", "denied",
+	"not connected", "denied", "replica stale",
 }
 
 // String returns a short lower-case description.

@@ -80,6 +80,9 @@ func Open(dir string, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.cfg.sequencer != nil {
+		return nil, model.Errorf(model.ErrInvalidOption, "a replica keeps its state in the shared log, not in a directory")
+	}
 	j, rec, err := journal.Open(dir, e.cfg.journalOpts...)
 	if err != nil {
 		return nil, model.Errorf(model.ErrStorage, "open %s: %s", dir, err.Error())

@@ -33,6 +33,7 @@ type Engine struct {
 	feed   *feed                 // the recent change records, for Changes (feed.go)
 	store  *durable              // the journal of a durable engine, nil in memory (durable.go)
 	broken atomic.Pointer[error] // set once the journal failed: writes are refused
+	stale  atomic.Pointer[error] // set while a replica fails closed (replicated.go)
 }
 
 // Limits are the configurable limits of reference §10. A zero field takes its default.
@@ -106,6 +107,7 @@ type config struct {
 	feedSize     int            // WithFeedSize
 	snapEvery    int            // WithSnapshotEvery (durable engines)
 	journalOpts  []journal.Option
+	sequencer    Sequencer // WithSequencer: the engine is a replica
 }
 
 // Option configures [New].
@@ -277,7 +279,7 @@ func (e *Engine) Snapshot() *Snapshot {
 
 // ready reports whether e was made by [New]. A nil or zero Engine holds
 // nothing: its decisions deny, its logins fail and it refuses writes.
-func (e *Engine) ready() bool { return e != nil && e.db != nil }
+func (e *Engine) ready() bool { return e != nil && e.pub != nil }
 
 // errNoEngine refuses a write to an engine not made by [New].
 var errNoEngine = model.Errorf(model.ErrNotConnected, "the engine was not made by engine.New")

@@ -61,7 +61,7 @@ func (s *Snapshot) Explain(user model.UserID, activeRole model.RoleID, sec Secon
 		p = on.Kind.Level().All()
 	}
 	x := Explanation{Decision: s.Check(user, activeRole, sec, p, on), Revision: s.Revision()}
-	if s == nil {
+	if s == nil || s.stale {
 		return x
 	}
 	u := s.userAt(uint32(user))

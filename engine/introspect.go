@@ -94,6 +94,9 @@ func (s *Snapshot) Objects(user model.UserID, activeRole model.RoleID, sec Secon
 		if p == model.PrivAll {
 			p = k.Level().All()
 		}
+		if s == nil || s.stale {
+			return
+		}
 		for _, id := range s.objects(user, activeRole, sec, p, k) {
 			if !yield(model.Object{Kind: k, ID: id}) {
 				return

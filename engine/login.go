@@ -48,7 +48,11 @@ func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 		e.verifier.Dummy(pw)
 		return nil, errAuth
 	}
-	tx := e.Snapshot().read()
+	snap := e.Snapshot()
+	if snap.stale {
+		return nil, e.staleError() // the replica may not know a lock or a new password
+	}
+	tx := snap.read()
 	acc := tx.AccountByName(an)
 	var u *catalog.User
 	if acc != nil {

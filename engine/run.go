@@ -15,6 +15,14 @@ func (s *Session) exec(st any, prepare func() error, run func(w *writer, ac *act
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.dry != nil {
+		return s.execOnce(st, prepare, run)
+	}
+	return s.e.replicated(func() error { return s.execOnce(st, prepare, run) })
+}
+
+// execOnce runs a statement once from its first stage; s.mu is held.
+func (s *Session) execOnce(st any, prepare func() error, run func(w *writer, ac *actor) error) error {
 	if _, err := s.begin(); err != nil {
 		return err
 	}

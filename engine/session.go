@@ -131,6 +131,9 @@ func (s *Session) begin() (*Snapshot, error) {
 		return nil, errNotConnected
 	}
 	snap := s.e.Snapshot()
+	if snap.stale {
+		return nil, s.e.staleError()
+	}
 	if s.closedOn(snap) {
 		return nil, model.Errorf(model.ErrSessionClosed, "the session is closed")
 	}
@@ -177,6 +180,9 @@ func (s *Session) Check(p model.Privilege, on model.Object) Decision {
 
 // checkOn decides on snap for the session's principal; s.mu is held.
 func (s *Session) checkOn(snap *Snapshot, p model.Privilege, on model.Object) Decision {
+	if snap.stale {
+		return deny(ReasonReplicaStale)
+	}
 	if s.closedOn(snap) {
 		return deny(ReasonSessionClosed)
 	}
@@ -200,6 +206,9 @@ func (s *Session) Decide(p model.Privilege, on Target) Decision {
 // decideOn resolves on and decides on snap; s.mu is held. It returns the
 // resolved object too, the zero Object when there is none.
 func (s *Session) decideOn(snap *Snapshot, p model.Privilege, on Target) (Decision, model.Object) {
+	if snap.stale {
+		return deny(ReasonReplicaStale), model.Object{}
+	}
 	if on.wildcard() {
 		return deny(ReasonWildcard), model.Object{}
 	}

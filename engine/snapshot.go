@@ -32,6 +32,7 @@ type Snapshot struct {
 
 	preview *catalog.Tx // set on a would-be snapshot of WHAT IF: its uncommitted catalog
 	intro   *introCache // introspection indexes, built on first use (introindex.go)
+	stale   bool        // published while the replica fails closed: every decision denies (replicated.go)
 }
 
 // The views are stored by value inside the persistent arrays, so that a

@@ -28,6 +28,9 @@ type Holders struct {
 // roles inheriting one of them and collects their holders: the cost follows
 // the answer, not the size of the account. It allocates.
 func (s *Snapshot) WhoCan(p model.Privilege, on model.Object) Holders {
+	if s == nil || s.stale {
+		return Holders{} // a replica that fails closed names no holder (reference §20)
+	}
 	if p == model.PrivAll {
 		p = on.Kind.Level().All()
 	}

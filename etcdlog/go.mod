@@ -3,7 +3,7 @@ module github.com/pdp-authz/pdp/etcdlog
 go 1.26.0
 
 require (
-	github.com/pdp-authz/pdp v0.0.0-00010101000000-000000000000
+	github.com/pdp-authz/pdp v0.0.0
 	github.com/stretchr/testify v1.12.1
 	go.etcd.io/etcd/api/v3 v3.7.3
 	go.etcd.io/etcd/client/v3 v3.7.3
@@ -76,6 +76,4 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
-// The full program (cmd/pdp) extends the core module's program, from this
-// repository.
 replace github.com/pdp-authz/pdp => ../

@@ -61,6 +61,14 @@ var (
 	// ErrResync: a change feed fell too far behind the engine, which no
 	// longer holds the records it needs; resync from a snapshot.
 	ErrResync = errors.New("the change feed must resync from a snapshot")
+	// ErrUnavailable: the shared log of a replica (reference §20) could not
+	// be reached or kept moving; the statement changed nothing unless its
+	// message says the outcome is unknown. Worth retrying.
+	ErrUnavailable = errors.New("the shared log is unavailable")
+	// ErrStale: the replica could not apply the shared log, or lags too far
+	// behind it, and refuses decisions, logins and statements until it
+	// resyncs (reference §20).
+	ErrStale = errors.New("replica stale")
 )
 
 // Error is an error with the exact wording of the reference that wraps a sentinel.

@@ -31,6 +31,7 @@ var allowed = map[string][]string{
 	"cmd/pdp":           {"internal/cli"},
 	"cmd/pdp-bench":     {"model", "engine", "password"},
 	"oracle":            {"model", "engine", "password"},
+	"replica":           {"model", "record", "engine"},
 }
 
 func main() {
