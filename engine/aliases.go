@@ -84,7 +84,7 @@ func noAlias(name, db string) error {
 // it is missing.
 func (ac *actor) alterTable(l level) bool {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)
-	return t != nil && ac.set.Has(t.ownerSlot) || ac.a.databaseGrant(ac.set, d, l.dbName, model.PrivAlterTable).Allowed
+	return t != nil && ac.set.Has(t.ownerSlot()) || ac.a.databaseGrant(ac.set, d, l.dbName, model.PrivAlterTable).Allowed
 }
 
 // CreateAlias runs CREATE ALIAS: CREATE TABLE on the database from the
@@ -185,7 +185,7 @@ func (s *Session) DropAlias(st DropAlias) error {
 		allowed := ac.a.databaseGrant(ac.set, ac.dbView(base.db), base.dbName, model.PrivDropTable).Allowed
 		if cur := aliasAt(w.base.read(), base, sp.tbName); cur != nil {
 			t := ac.tableView(cur.Table)
-			allowed = allowed || ac.owns(cur.Owner) || t != nil && ac.set.Has(t.ownerSlot)
+			allowed = allowed || ac.owns(cur.Owner) || t != nil && ac.set.Has(t.ownerSlot())
 		}
 		if !allowed {
 			return errDenied

@@ -82,7 +82,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if p.Level() == model.LevelTable && s.walksTables(a, d, p) {
 			tname = s.tableName(model.TableID(on.ID))
 		}
-		return a.onTable(set, d, t, tname, tableRef{s, on.ID}, p)
+		return a.onTable(set, d, t, tname, tableRef{s, on.ID, t}, p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -112,7 +112,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if s.walksTables(a, d, p) {
 			tname = s.tableName(c.table)
 		}
-		return a.onColumn(set, d, t, tname, tableRef{s, uint32(c.table)}, c, p)
+		return a.onColumn(set, d, t, tname, tableRef{s, uint32(c.table), t}, c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -193,7 +193,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 func (a *accountView) tableHeld(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) Decision {
 	want := p.Satisfying()
 	switch {
-	case t != nil && set.Has(t.ownerSlot):
+	case t != nil && set.Has(t.ownerSlot()):
 		return allow(ReasonOwner)
 	case t != nil && a.held(t.entries(), set, want),
 		d != nil && a.held(d.tables, set, want),
@@ -223,7 +223,7 @@ func (a *accountView) onTable(set inherit.Set, d *dbView, t *tableView, tname st
 		if !set.Has(a.adminSlot) && a.databaseDenied(set, d, d.name, p) {
 			return deny(ReasonDenied) // a denial at the level the grants are read from
 		}
-		if set.Has(t.ownerSlot) {
+		if set.Has(t.ownerSlot()) {
 			return allow(ReasonOwner)
 		}
 		return a.databaseGrant(set, d, d.name, p)

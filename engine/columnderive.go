@@ -95,7 +95,8 @@ func (d *deriver) tableACL(t *catalog.Table) *tableACL {
 	return v
 }
 
-// refreshTableACL rebuilds the ACL of table id (none for a dropped table).
+// refreshTableACL rebuilds the ACL of table id (none for a dropped table)
+// and the bits of its view that say which denials the ACL holds.
 func (d *deriver) refreshTableACL(id model.TableID) {
 	var acl *tableACL
 	if rec, ok := d.tx.TableValue(id); ok {
@@ -104,6 +105,24 @@ func (d *deriver) refreshTableACL(id model.TableID) {
 	if acl != nil || d.next.tableACLAt(uint32(id)) != nil {
 		d.next.tableACLs = d.next.tableACLs.Set(d.edit, uint32(id), acl)
 	}
+	if v := d.next.tableAt(uint32(id)); v != nil && v.owner&aclDenials != acl.denialBits() {
+		view := *v
+		view.owner = packOwner(v.ownerSlot(), acl.denialBits())
+		d.next.tables = d.next.tables.Set(d.edit, uint32(id), view)
+	}
+}
+
+// denialBits returns the bits of a table view saying which denials acl
+// holds (see tableView): none for a nil ACL.
+func (acl *tableACL) denialBits() uint32 {
+	var bits uint32
+	if acl != nil && len(acl.deny) > 0 {
+		bits |= tableDenials
+	}
+	if acl != nil && len(acl.colDeny) > 0 {
+		bits |= columnDenials
+	}
+	return bits
 }
 
 // columnACL returns the grants and denials at column c's level, nil when

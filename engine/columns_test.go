@@ -170,6 +170,61 @@ func TestColumnCheckDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// TestTableViewTellsWhichDenialsItsACLHolds follows the bits of a table's
+// view that let decisions skip its ACL, and the decisions they steer,
+// through denials on the table and on its columns, a column grant alone
+// and the drop of a denied column; the table's owner keeps its ownership
+// beside them.
+func TestTableViewTellsWhichDenialsItsACLHolds(t *testing.T) {
+	eng, ann, bob := columnFixture(t)
+	require.NoError(t, ann.GrantPrivilege(grant([]string{"create table"}, database("sales"), "analyst")))
+	require.NoError(t, bob.CreateTable(engine.CreateTable{Database: "sales", Name: "notes",
+		Columns: []engine.ColumnDef{{Name: "id", Type: "int"}, {Name: "body", Type: "text"}}}))
+	orders, notes := table("sales", "orders"), table("sales", "notes")
+	bits := func(name string) [2]bool {
+		id, ok := eng.Snapshot().Table(mustDatabase(t, eng), name)
+		require.True(t, ok)
+		tb, cols := engine.TableDenialBits(eng.Snapshot(), id)
+		return [2]bool{tb, cols}
+	}
+	ordersCol := func(c string) model.Object { return column(t, eng, c) }
+	notesCol := func(c string) model.Object {
+		id, _ := eng.Snapshot().Table(mustDatabase(t, eng), "notes")
+		cid, ok := eng.Snapshot().Column(id, c)
+		require.True(t, ok)
+		return model.ColumnObject(cid)
+	}
+
+	require.NoError(t, ann.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select"},
+		Columns: [][]string{{"id"}}, On: orders, To: []string{"analyst"}}))
+	assert.Equal(t, [2]bool{false, false}, bits("orders"), "a column grant is no denial")
+	assert.True(t, bob.Check(model.PrivSelect, ordersCol("id")).Allowed)
+
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"select"}, On: orders, To: []string{"public"}}))
+	assert.Equal(t, [2]bool{true, false}, bits("orders"))
+	assert.Equal(t, engine.ReasonDenied, bob.Check(model.PrivSelect, ordersCol("id")).Reason, "a table denial covers its columns")
+
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"select"}, Columns: [][]string{{"card"}}, On: orders, To: []string{"public"}}))
+	assert.Equal(t, [2]bool{true, true}, bits("orders"))
+	require.NoError(t, ann.RevokeDeny(engine.RevokeDeny{Privileges: []string{"select"}, On: orders, From: []string{"public"}}))
+	assert.Equal(t, [2]bool{false, true}, bits("orders"))
+	assert.True(t, bob.Check(model.PrivSelect, ordersCol("id")).Allowed)
+	assert.Equal(t, engine.ReasonDenied, bob.Check(model.PrivSelect, ordersCol("card")).Reason)
+
+	require.NoError(t, ann.AlterTable(engine.AlterTable{Database: "sales", Name: "orders",
+		Action: engine.TableDropColumn, Column: engine.ColumnDef{Name: "card"}}))
+	assert.Equal(t, [2]bool{false, false}, bits("orders"), "the denial died with its column")
+
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"delete"}, On: notes, To: []string{"analyst"}}))
+	require.NoError(t, ann.Deny(engine.Deny{Privileges: []string{"update"}, Columns: [][]string{{"body"}}, On: notes, To: []string{"analyst"}}))
+	assert.Equal(t, [2]bool{true, true}, bits("notes"))
+	assert.Equal(t, engine.Decision{Allowed: true, Reason: engine.ReasonOwner}, bob.Decide(model.PrivSelect, notes))
+	assert.Equal(t, engine.Decision{Allowed: true, Reason: engine.ReasonOwner}, bob.Check(model.PrivUpdate, notesCol("id")))
+	assert.Equal(t, engine.ReasonDenied, bob.Check(model.PrivUpdate, notesCol("body")).Reason)
+	assert.Equal(t, engine.ReasonDenied, bob.Decide(model.PrivDelete, notes).Reason)
+	require.NoError(t, engine.VerifySnapshot(eng.Snapshot()))
+}
+
 func mustDatabase(t testing.TB, eng *engine.Engine) model.DatabaseID {
 	t.Helper()
 	snap := eng.Snapshot()

@@ -146,7 +146,7 @@ func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname, tname strin
 	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
-	acl := ref.acl()
+	acl := ref.acl(aclDenials)
 	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
 }
 
@@ -156,7 +156,7 @@ func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname stri
 	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, dname, tname, ref.acl(), p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, dname, tname, ref.acl(tableDenials), p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
 }
 
 // columnGrant decides column privilege p on column c of table t (named
@@ -221,16 +221,20 @@ func (s *Snapshot) tableACLAt(id uint32) *tableACL {
 
 // tableRef names a table whose ACL a decision reads only once a denial
 // may apply: a decision in an account without denials, or whose S holds
-// none that may deny its privilege, never touches the array of ACLs. The
-// zero value names no table.
+// none that may deny its privilege, or on a table whose view says its ACL
+// holds no denial the decision reads, never touches the array of ACLs.
+// The zero value names no table.
 type tableRef struct {
 	s  *Snapshot
 	id uint32
+	t  *tableView // the table's view, nil when not at hand: the ACL is then read
 }
 
-// acl returns the ACL of the table r names, nil for none.
-func (r tableRef) acl() *tableACL {
-	if r.s == nil {
+// acl returns the ACL of the table r names, nil for none or when the
+// table's view says it holds none of the denials bits (tableDenials,
+// columnDenials).
+func (r tableRef) acl(bits uint32) *tableACL {
+	if r.s == nil || r.t != nil && r.t.owner&bits == 0 {
 		return nil
 	}
 	return r.s.tableACLAt(r.id)

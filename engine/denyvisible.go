@@ -64,7 +64,7 @@ func (s *Snapshot) anyTableHeld(a *accountView, set inherit.Set, d *dbView) bool
 func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID, tname string) bool {
 	acl := s.tableACLAt(uint32(id))
 	for p := range privilegesOf(kindPrivileges[model.KindTable]) {
-		if a.onTable(set, d, t, tname, tableRef{s, uint32(id)}, p).Allowed {
+		if a.onTable(set, d, t, tname, tableRef{s, uint32(id), t}, p).Allowed {
 			return true
 		}
 	}
@@ -72,7 +72,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 	// ownership (both denied for the whole table by a denied column, but
 	// not for the other columns) or from a grant on a column.
 	want := model.ColumnPrivs | model.PrivTableAll.Bit()
-	fromTable := set.Has(t.ownerSlot) || a.held(t.entries(), set, want) || a.held(d.tables, set, want) ||
+	fromTable := set.Has(t.ownerSlot()) || a.held(t.entries(), set, want) || a.held(d.tables, set, want) ||
 		a.held(a.anyTable, set, want) || a.heldAlong(&d.patterns, patternTables, tname, set, want) ||
 		a.heldAlong(&a.patterns, patternTables, d.name, set, want)
 	if !fromTable && (acl == nil || !anyIn(acl.colGrants, set)) {
@@ -88,7 +88,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 			continue
 		}
 		for p := range privilegesOf(model.ColumnPrivs) {
-			if a.onColumn(set, d, t, tname, tableRef{s, uint32(id)}, cv, p).Allowed {
+			if a.onColumn(set, d, t, tname, tableRef{s, uint32(id), t}, cv, p).Allowed {
 				return true
 			}
 		}
@@ -141,7 +141,7 @@ func (s *Snapshot) columnDeciders(on model.Object, add func([]entry), along func
 	if c.acl != nil {
 		add(c.acl.grants)
 	}
-	return []uint32{t.ownerSlot}
+	return []uint32{t.ownerSlot()}
 }
 
 // keepAllowed keeps of the objects of kind k (IDs ids) those Check allows

@@ -193,10 +193,11 @@ func (d *deriver) refreshTable(id model.TableID) {
 	rec, ok := d.tx.TableValue(id)
 	var view tableView
 	if ok {
-		view = tableView{db: rec.Database, ownerSlot: d.slotOf(rec.Owner)}
+		var acl uint32 // the ACL bits stay until refreshTableACL changes them
 		if old := d.next.tableAt(uint32(id)); old != nil {
-			view.grants = old.grants
+			view.grants, acl = old.grants, old.owner
 		}
+		view.db, view.owner = rec.Database, packOwner(d.slotOf(rec.Owner), acl)
 		if l := (catalog.LevelKey{Scope: catalog.ScopeTable, Object: uint32(id)}); d.ch.Levels[l] {
 			view.grants = nil
 			view.grants = d.entries(l)

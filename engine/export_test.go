@@ -73,7 +73,8 @@ func viewLines(s *Snapshot) []string {
 				v.name, indexString(&v.patterns), dbDenyString(v.deny)))
 		}
 		if v := s.tableAt(i); v != nil {
-			out = append(out, fmt.Sprintf("table view %d: %v %d %v %q", i, v.db, v.ownerSlot, v.entries(), s.tableName(model.TableID(i))))
+			out = append(out, fmt.Sprintf("table view %d: %v %d %#x %v %q", i, v.db, v.ownerSlot(), v.owner&aclDenials, v.entries(),
+				s.tableName(model.TableID(i))))
 		}
 		if acl := s.tableACLAt(i); acl != nil {
 			out = append(out, fmt.Sprintf("table ACL %d: %v %v %v", i, acl.deny, acl.colDeny, acl.colGrants))
@@ -125,6 +126,16 @@ func setString(s inherit.Set) string {
 		}
 	}
 	return fmt.Sprint(slots)
+}
+
+// TableDenialBits reports what the view of table id says its ACL holds:
+// denials at the table's level, denials on some column of it.
+func TableDenialBits(s *Snapshot, id model.TableID) (table, columns bool) {
+	v := s.tableAt(uint32(id))
+	if v == nil {
+		return false, false
+	}
+	return v.owner&tableDenials != 0, v.owner&columnDenials != 0
 }
 
 // VerifySnapshot checks that the decision views of s, derived commit by

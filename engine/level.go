@@ -48,7 +48,7 @@ func (l level) ownerOf(ac *actor) bool {
 		return d != nil && ac.set.Has(d.ownerSlot)
 	case catalog.ScopeTable, catalog.ScopeColumn:
 		t := ac.tableView(l.table)
-		return t != nil && ac.set.Has(t.ownerSlot)
+		return t != nil && ac.set.Has(t.ownerSlot())
 	}
 	return false
 }

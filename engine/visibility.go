@@ -42,7 +42,7 @@ func (s *Snapshot) databaseVisible(a *accountView, set inherit.Set, id model.Dat
 		return true
 	}
 	for _, t := range s.index(a.id).tableIDs(id) {
-		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot) || a.heldAny(tv.entries(), set, model.LevelTable) ||
+		if tv := s.tableAt(uint32(t)); tv != nil && (set.Has(tv.ownerSlot()) || a.heldAny(tv.entries(), set, model.LevelTable) ||
 			s.columnGranted(uint32(t), set)) {
 			return true
 		}
@@ -83,7 +83,7 @@ func (s *Snapshot) tableHeld(a *accountView, set inherit.Set, d *dbView, t *tabl
 		return s.tableHeldDenied(a, set, d, t, id, tname)
 	}
 	tablePrivs := levelPrivileges[model.LevelTable]
-	return set.Has(a.adminSlot) || set.Has(t.ownerSlot) || set.Has(d.ownerSlot) ||
+	return set.Has(a.adminSlot) || set.Has(t.ownerSlot()) || set.Has(d.ownerSlot) ||
 		a.heldAny(t.entries(), set, model.LevelTable) ||
 		a.heldAny(d.tables, set, model.LevelTable) || a.heldAny(a.anyTable, set, model.LevelTable) ||
 		a.held(d.grants, set, tablePrivsFromDatabase) || a.held(a.anyDB, set, tablePrivsFromDatabase) ||

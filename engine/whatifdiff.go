@@ -155,7 +155,7 @@ func (sd *side) owner(o model.Object) (slot uint32, ok bool) {
 		}
 	case model.KindTable:
 		if v := sd.s.tableAt(o.ID); v != nil {
-			return v.ownerSlot, true
+			return v.ownerSlot(), true
 		}
 	case model.KindRole:
 		if v := sd.s.roleAt(o.ID); v != nil {

@@ -159,7 +159,7 @@ func (s *Snapshot) deciders(a *accountView, p model.Privilege, on model.Object) 
 		add(a.anyTable)
 		if t := s.tableAt(on.ID); t != nil {
 			add(t.entries())
-			cand = append(cand, t.ownerSlot)
+			cand = append(cand, t.ownerSlot())
 			if d := s.dbAt(uint32(t.db)); d != nil {
 				add(d.grants)
 				add(d.tables)
