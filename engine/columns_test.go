@@ -222,6 +222,10 @@ func TestTableViewTellsWhichDenialsItsACLHolds(t *testing.T) {
 	assert.Equal(t, engine.Decision{Allowed: true, Reason: engine.ReasonOwner}, bob.Check(model.PrivUpdate, notesCol("id")))
 	assert.Equal(t, engine.ReasonDenied, bob.Check(model.PrivUpdate, notesCol("body")).Reason)
 	assert.Equal(t, engine.ReasonDenied, bob.Decide(model.PrivDelete, notes).Reason)
+	require.NoError(t, ann.GrantPrivilege(engine.GrantPrivilege{Privileges: []string{"select"},
+		Columns: [][]string{{"id"}}, On: notes, To: []string{"analyst"}}))
+	assert.Equal(t, engine.Decision{Allowed: true, Reason: engine.ReasonOwner}, bob.Check(model.PrivSelect, notesCol("id")),
+		"ownership is read before the column's grants")
 	require.NoError(t, engine.VerifySnapshot(eng.Snapshot()))
 }
 
