@@ -107,7 +107,8 @@ type config struct {
 	feedSize     int            // WithFeedSize
 	snapEvery    int            // WithSnapshotEvery (durable engines)
 	journalOpts  []journal.Option
-	sequencer    Sequencer // WithSequencer: the engine is a replica
+	sequencer    Sequencer     // WithSequencer: the engine is a replica
+	lockout      SharedLockout // WithSharedLockout: failure counts and locks shared with replicas
 }
 
 // Option configures [New].
@@ -309,9 +310,10 @@ func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary
 // it starts from (authority is judged on that state, reference §9).
 type writer struct {
 	*catalog.Tx
-	e     *Engine
-	base  *Snapshot
-	after []func() // effects outside the catalog, run only once it commits
+	e      *Engine
+	base   *Snapshot
+	after  []func()       // effects outside the catalog, run only once it commits
+	shared []sharedEffect // effects on the shared lockout, made once the change is acknowledged
 
 	pending      *inherit.Pending // closures for cycle checks, made on first use
 	edgesRemoved bool             // a role edge was removed: pending is no longer exact
