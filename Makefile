@@ -7,7 +7,7 @@ BIN := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: test fmt vet staticcheck race etcd-test bench fuzz cover deps pdp-bench rapid crash scenarios demo
+.PHONY: test fmt vet staticcheck race etcd-test bench fuzz cover deps pdp-bench rapid crash scenarios demo pdp
 
 # test: the gate CI runs — formatting, vet, staticcheck, and every test under the race detector,
 # of the core module and of the nested module etcdlog.
@@ -34,6 +34,11 @@ race:
 # with -race too, so that both share one build of etcd (from a cold cache: ~1.5 min, not ~4).
 etcd-test:
 	cd etcdlog && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
+
+# pdp: the full program, with replicas over etcd (-etcd) and `pdp etcd`, built from the nested
+# module etcdlog (the program of the core module, ./cmd/pdp, has no etcd support).
+pdp:
+	cd etcdlog && $(GO) build -o ../bin/pdp ./cmd/pdp
 
 # scenarios: the reference §13 files; add others with SCENARIOS='testdata/scenarios/*.test more/*.test'.
 SCENARIOS ?= testdata/scenarios/*.test

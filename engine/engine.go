@@ -280,7 +280,7 @@ func (e *Engine) Snapshot() *Snapshot {
 
 // ready reports whether e was made by [New]. A nil or zero Engine holds
 // nothing: its decisions deny, its logins fail and it refuses writes.
-func (e *Engine) ready() bool { return e != nil && e.db != nil }
+func (e *Engine) ready() bool { return e != nil && e.pub != nil }
 
 // errNoEngine refuses a write to an engine not made by [New].
 var errNoEngine = model.Errorf(model.ErrNotConnected, "the engine was not made by engine.New")

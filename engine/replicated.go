@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
+	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/record"
 )
@@ -107,7 +109,7 @@ func (e *Engine) MarkStale(cause error) {
 	e.pub.mu.Lock()
 	defer e.pub.mu.Unlock()
 	e.stale.Store(&err)
-	e.restamp()
+	e.restampLocked()
 }
 
 // Resynced ends what [Engine.MarkStale] began: decisions, logins and
@@ -119,7 +121,7 @@ func (e *Engine) Resynced() {
 	e.pub.mu.Lock()
 	defer e.pub.mu.Unlock()
 	e.stale.Store(nil)
-	e.restamp()
+	e.restampLocked()
 }
 
 // Stale returns the error that made the engine fail closed, or nil.
@@ -133,11 +135,11 @@ func (e *Engine) Stale() error {
 	return nil
 }
 
-// restamp republishes the current snapshot marked as the engine's stale
+// restampLocked republishes the current snapshot marked as the engine's stale
 // state says, so that Check reads one field of the snapshot it already
 // holds. A copy is published: readers holding the old one keep it as it
 // was. e.pub.mu is held.
-func (e *Engine) restamp() {
+func (e *Engine) restampLocked() {
 	cur := e.cur.Load()
 	if cur == nil {
 		return
@@ -159,4 +161,55 @@ func (e *Engine) staleError() error {
 		return err
 	}
 	return model.Errorf(model.ErrStale, "replica stale")
+}
+
+// Reset replaces the engine's whole state with that of a snapshot file
+// (written by [Engine.WriteSnapshot] or [Snapshot.WriteFile] of an engine
+// on the same log) of a revision at or past the engine's: a replica whose
+// next records were compacted away, or that can not apply one, resyncs so
+// (reference §20). Sessions go on, since IDs are those of the log;
+// subscribers of [Engine.Changes] from before the snapshot's revision must
+// resync. A file refused as by [Restore], or an older revision, changes
+// nothing. A durable engine refuses: its journal is its state.
+func (e *Engine) Reset(r io.Reader) error {
+	if !e.ready() {
+		return errNoEngine
+	}
+	if e.store != nil {
+		return model.Errorf(model.ErrInvalidOption, "a durable engine can not be reset")
+	}
+	fresh, err := catalog.Open()
+	if err != nil {
+		return err
+	}
+	t := &Engine{db: fresh, cfg: e.cfg, pub: newPublisher(), feed: newFeed(1)}
+	if err := t.restore(r); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.settled(); err != nil {
+		return err
+	}
+	if e.head != nil && t.head.rev < e.head.rev {
+		return model.Errorf(model.ErrReplay, "the snapshot of revision %d is older than the engine's revision %d", t.head.rev, e.head.rev)
+	}
+	e.db, e.head = t.db, t.head
+	e.pub.mu.Lock()
+	defer e.pub.mu.Unlock()
+	e.feed.skip(t.head.rev)
+	e.cur.Store(t.head)
+	e.restampLocked()
+	e.pub.cond.Broadcast()
+	return nil
+}
+
+// WriteFile writes the state of this snapshot as a snapshot file to w, the
+// format [Restore] and [Engine.Reset] read; its revision is
+// [Snapshot.Revision].
+func (s *Snapshot) WriteFile(w io.Writer) error {
+	if s.empty() {
+		return errNoEngine
+	}
+	return writeSnapshot(s, w)
 }

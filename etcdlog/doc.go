@@ -2,8 +2,12 @@
 // one ordered log of change records, snapshots of the whole state, and the
 // login lockout (failure counts and automatic locks).
 //
-// A [Log] lives under a key prefix. Its payloads are opaque bytes (encoded
-// change records); revisions start at 0 and follow each other without gaps.
+// A [Log] lives under a key prefix and is a [replica.Log]: replicas made by
+// [replica.Open] on it keep their engines in step through etcd. Its
+// entries, snapshots and errors ([ErrConflict], [ErrCompacted], [ErrEmpty],
+// [ErrNoSnapshot], [ErrUnavailable]) are the replica package's own. Its
+// payloads are opaque bytes (encoded change records); revisions start at 0
+// and follow each other without gaps.
 // [Log.Append] adds revision rev only if the log's head is rev-1, an etcd
 // transaction that compares the head key and writes the entry and the new
 // head together, so two writers never both commit one revision; the loser

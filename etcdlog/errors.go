@@ -8,25 +8,29 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/pdp-authz/pdp/replica"
 )
 
 // The errors of the package. Every error a call returns wraps one of them
-// or is the caller's context error.
+// or is the caller's context error. Those a [replica.Log] returns are the
+// replica package's own, so that a replica tells them apart with errors.Is.
 var (
 	// ErrConflict: the log's head is not the revision before the one
 	// appended; the error is a [*ConflictError] holding the head.
-	ErrConflict = errors.New("log head moved")
+	ErrConflict = replica.ErrConflict
 	// ErrUnavailable: etcd could not be reached, had no leader or did not
 	// answer in time. The call may be retried; an append that failed so
-	// may or may not have been committed.
-	ErrUnavailable = errors.New("etcd unavailable")
+	// may or may not have been committed. It is the engine's
+	// model.ErrUnavailable.
+	ErrUnavailable = replica.ErrUnavailable
 	// ErrCompacted: the entries asked for were deleted once a snapshot
 	// covered them; resync from the latest snapshot.
-	ErrCompacted = errors.New("log compacted, resync from a snapshot")
+	ErrCompacted = replica.ErrCompacted
 	// ErrEmpty: the log has no entry yet.
-	ErrEmpty = errors.New("log is empty")
+	ErrEmpty = replica.ErrEmpty
 	// ErrNoSnapshot: the log holds no snapshot.
-	ErrNoSnapshot = errors.New("no snapshot")
+	ErrNoSnapshot = replica.ErrNoSnapshot
 	// ErrCorrupt: keys under the prefix hold something this package did not write.
 	ErrCorrupt = errors.New("corrupt log")
 	// ErrInvalid: the call asked for something the log cannot do.

@@ -10,6 +10,8 @@ import (
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/pdp-authz/pdp/replica"
 )
 
 const (
@@ -76,13 +78,12 @@ type Log struct {
 	logsStop string // the end of the entries' key range
 }
 
-// Entry is one payload of the log with its revision.
-type Entry struct {
-	// Revision is the entry's place in the log, from 0.
-	Revision uint64
-	// Payload is what was appended.
-	Payload []byte
-}
+// Entry is one payload of the log with its revision: the replica
+// package's entry, so that a *Log is a [replica.Log].
+type Entry = replica.Entry
+
+// A *Log is the shared log of pdp replicas.
+var _ replica.Log = (*Log)(nil)
 
 // New returns the log kept under prefix (a "/" is added if it does not end
 // in one) through cli. The client stays the caller's to close.

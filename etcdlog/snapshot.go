@@ -10,6 +10,8 @@ import (
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/pdp-authz/pdp/replica"
 )
 
 // ChunkSize is the most bytes of a snapshot one etcd key holds: each chunk
@@ -17,13 +19,9 @@ import (
 // of 1.5 MiB.
 const ChunkSize = 1 << 20
 
-// Snapshot is the state at one revision, as bytes the caller wrote.
-type Snapshot struct {
-	// Revision is the revision of the state the snapshot holds.
-	Revision uint64
-	// Data is what was stored with [Log.PutSnapshot].
-	Data []byte
-}
+// Snapshot is the state at one revision, as bytes the caller wrote: the
+// replica package's snapshot.
+type Snapshot = replica.Snapshot
 
 // snapMeta is the description of a snapshot kept in the pointer key.
 type snapMeta struct {

@@ -16,7 +16,12 @@
 // storage, and the next run goes on from the state it left; passwords are
 // hashed with the production hasher), -root-password PW (root's password,
 // default 111) and -history (keep the shell's history in ~/.pdp_history;
-// statements with IDENTIFIED BY are never kept).
+// statements with IDENTIFIED BY are never kept). -etcd ENDPOINTS runs the
+// shell or exec on a replica kept in step through an etcd cluster; this
+// program has no etcd support and refuses it (exit 2): the full program,
+// built by `make pdp` from the nested module etcdlog (etcdlog/cmd/pdp), has
+// it, and a `pdp etcd` command that serves a single-node etcd for trying
+// replicas.
 //
 // `pdp test` prints each failing record as `file:line: expected ..., got
 // ...`, ends with `N passed, M failed` (counting records) and exits 1 if
@@ -35,4 +40,7 @@
 // quit, on a terminal, from a pipe and in `exec -f` files alike. The exit
 // status of a script is 1 if a statement failed; wrong arguments (an
 // unknown flag or command, a missing file) exit 2.
+//
+// The program lives in package internal/cli, which the full program
+// extends.
 package main

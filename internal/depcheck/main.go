@@ -27,9 +27,11 @@ var allowed = map[string][]string{
 	"engine":            {"model", "catalog", "hierarchy", "inherit", "ownership", "password", "internal/pvec", "record", "journal"},
 	"dcl":               {"model", "engine"},
 	"scenario":          {"model", "engine", "dcl", "password"},
-	"cmd/pdp":           {"model", "engine", "dcl", "scenario", "password"},
+	"internal/cli":      {"model", "engine", "dcl", "scenario", "password"},
+	"cmd/pdp":           {"internal/cli"},
 	"cmd/pdp-bench":     {"model", "engine", "password"},
 	"oracle":            {"model", "engine", "password"},
+	"replica":           {"model", "record", "engine"},
 }
 
 func main() {

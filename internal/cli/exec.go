@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -9,8 +9,9 @@ import (
 
 const execUsage = `usage: pdp [FLAGS] exec [-f FILE] [-e SQL]
 
-Runs statements as root (role moadmin) on a fresh in-memory engine, or on the
-durable engine in DIR (-data): those of FILE first (- reads stdin), then those of -e, separated by ';'. Each statement
+Runs statements as root (role moadmin) on a fresh in-memory engine, on the
+durable engine in DIR (-data) or on a replica (-etcd): those of FILE first
+(- reads stdin), then those of -e, separated by ';'. Each statement
 prints OK, its rows followed by (N rows), or ERROR: and the message, all on
 stdout in order; an error in FILE is prefixed with FILE:LINE:. The shell
 commands (help, quit, \q, ...) work in FILE too. The exit status is 1 if a
@@ -20,6 +21,7 @@ flags:
   -f FILE             run the statements of FILE (- for stdin)
   -e SQL              run the statements SQL
   -data DIR           run on the durable engine in DIR (see pdp help)
+  -etcd ENDPOINTS     run on a replica of the etcd cluster at ENDPOINTS (see pdp help)
   -root-password PW   root's password (default 111)
 `
 
@@ -31,7 +33,11 @@ func execCmd(args []string, opts options, stdin io.Reader, stdout, stderr io.Wri
 	expr := fs.String("e", "", "")
 	fs.StringVar(&opts.rootPassword, "root-password", opts.rootPassword, "")
 	fs.StringVar(&opts.data, "data", opts.data, "")
+	fs.StringVar(&opts.etcd, "etcd", opts.etcd, "")
 	if code, done := parseFlags(fs, args, execUsage, stdout, stderr); done {
+		return code
+	}
+	if code, ok := opts.checkEngine("pdp exec", stderr); !ok {
 		return code
 	}
 	switch {

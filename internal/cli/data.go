@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -40,7 +40,10 @@ func dataFlags(name, help string, args []string, opts *options, stdout, stderr i
 		rest = append(rest, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if opts.data == "" {
+	switch {
+	case opts.etcd != "":
+		return nil, argError(stderr, name, "-etcd does not apply: give the directory with -data DIR"), true
+	case opts.data == "":
 		return nil, argError(stderr, name, "give the directory with -data DIR"), true
 	}
 	return rest, 0, false

@@ -1,13 +1,18 @@
-package main
+package cli
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pdp-authz/pdp/engine"
+	"github.com/pdp-authz/pdp/password"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -28,7 +33,7 @@ func stdinFrom(t *testing.T, src string) *os.File {
 func runPDP(t *testing.T, src string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errs bytes.Buffer
-	code := run(args, stdinFrom(t, src), &out, &errs)
+	code := Main(args, stdinFrom(t, src), &out, &errs, Options{})
 	return code, out.String(), errs.String()
 }
 
@@ -92,6 +97,9 @@ func TestArgumentErrorsExitTwo(t *testing.T) {
 		{[]string{"test", missing}, "pdp test: stat " + missing + ": no such file or directory"},
 		{[]string{"test", "-v"}, "pdp test: flag provided but not defined: -v"},
 		{[]string{"demo", "now"}, `pdp demo: unexpected argument "now"`},
+		{[]string{"-etcd", "127.0.0.1:2379", "dump", "-data", missing}, "pdp dump: -etcd does not apply"},
+		{[]string{"-etcd", "127.0.0.1:2379", "-data", missing}, "pdp: -data and -etcd exclude each other"},
+		{[]string{"-data", missing, "exec", "-etcd", "127.0.0.1:2379", "-e", "SHOW ROLES"}, "pdp exec: -data and -etcd exclude each other"},
 	} {
 		code, out, errs := runPDP(t, "", tc.args...)
 		assert.Equal(t, 2, code, tc.args)
@@ -108,6 +116,7 @@ func TestHelpNamesTheRootPassword(t *testing.T) {
 		assert.Empty(t, errs, args)
 		assert.Contains(t, out, "-root-password PW   root's password (default 111)", args)
 		assert.Contains(t, out, "password 111 unless -root-password sets another", args)
+		assert.Contains(t, out, "\n  -etcd ENDPOINTS     run on a replica", args)
 	}
 	for cmd, want := range map[string]string{"test": "usage: pdp test FILE...", "exec": "usage: pdp [FLAGS] exec"} {
 		code, out, errs := runPDP(t, "", cmd, "--help")
@@ -225,7 +234,7 @@ func TestDataDirectoryKeepsTheState(t *testing.T) {
 
 	dump := filepath.Join(t.TempDir(), "state.snap")
 	var snap bytes.Buffer
-	code = run([]string{"dump", "-data", dir}, stdinFrom(t, ""), &snap, io.Discard)
+	code = Main([]string{"dump", "-data", dir}, stdinFrom(t, ""), &snap, io.Discard, Options{})
 	require.Equal(t, 0, code)
 	require.NoError(t, os.WriteFile(dump, snap.Bytes(), 0o600))
 
@@ -246,4 +255,128 @@ func TestDataDirectoryKeepsTheState(t *testing.T) {
 	code, _, errs = runPDP(t, "", "restore", cut, "-data", filepath.Join(t.TempDir(), "third"))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "truncated")
+}
+
+// fakeReplicas stands for the replicas of the full program: each is an
+// in-memory engine made with the options the program gives. They record
+// the endpoints they were opened on and how often they were closed.
+type fakeReplicas struct {
+	endpoints []string
+	engines   []*engine.Engine
+	closed    int
+	openErr   error // what opening fails with, if not nil
+	closeErr  error // what closing fails with
+	// rootPassword, if set, is root's password in the cluster's state,
+	// whatever the program asks.
+	rootPassword string
+}
+
+func (f *fakeReplicas) open(_ context.Context, endpoints string, opts ...engine.Option) (*engine.Engine, func() error, error) {
+	if f.openErr != nil {
+		return nil, nil, f.openErr
+	}
+	if f.rootPassword != "" {
+		opts = append(opts, engine.WithRootPassword(f.rootPassword))
+	}
+	eng, err := engine.New(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.endpoints = append(f.endpoints, endpoints)
+	f.engines = append(f.engines, eng)
+	return eng, func() error { f.closed++; return f.closeErr }, nil
+}
+
+// runWith runs the command with the extensions o, args and stdin src.
+func runWith(t *testing.T, o Options, src string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	code := Main(args, stdinFrom(t, src), &out, &errs, o)
+	return code, out.String(), errs.String()
+}
+
+func TestEtcdNeedsTheFullProgram(t *testing.T) {
+	for _, args := range [][]string{
+		{"-etcd", "127.0.0.1:2379"},
+		{"-etcd", "127.0.0.1:2379", "exec", "-e", "SHOW ROLES"},
+		{"exec", "-etcd", "127.0.0.1:2379", "-e", "SHOW ROLES"},
+	} {
+		code, out, errs := runPDP(t, "SHOW ROLES;\n", args...)
+		assert.Equal(t, 2, code, args)
+		assert.Empty(t, out, args)
+		assert.Equal(t, "pdp: this build has no etcd support; build the full program with: make pdp\n", errs, args)
+	}
+}
+
+func TestEtcdRunsOnAReplica(t *testing.T) {
+	f := &fakeReplicas{}
+	o := Options{Replica: f.open}
+	code, out, errs := runWith(t, o, "", "-etcd", "h1:2379,h2:2379", "-root-password", "s3cret", "exec",
+		"-e", "CREATE USER u IDENTIFIED BY 'pw'; SHOW USERS; CONNECT root IDENTIFIED BY 's3cret'")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "OK\nroot\nu\n(2 rows)\nOK\n", out)
+	assert.Equal(t, []string{"h1:2379,h2:2379"}, f.endpoints)
+	assert.Equal(t, 1, f.closed, "the replica is closed on exit")
+
+	var snap bytes.Buffer
+	require.NoError(t, f.engines[0].WriteSnapshot(&snap))
+	_, err := engine.Restore(&snap, engine.WithHasher(password.Production()))
+	assert.NoError(t, err, "the replica hashes passwords with the production hasher")
+
+	code, out, errs = runWith(t, o, "CREATE ROLE a;\nSHOW ROLES;\n", "-etcd", "h3:2379")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "OK\na\nmoadmin\npublic\n(3 rows)\n", out)
+	assert.Equal(t, []string{"h1:2379,h2:2379", "h3:2379"}, f.endpoints)
+	assert.Equal(t, 2, f.closed)
+
+	var shellOut bytes.Buffer
+	opts := options{rootPassword: defaultRootPassword, etcd: "h4:2379", ext: o}
+	require.Equal(t, 0, shell(opts, &scripted{input: []any{"SHOW ROLES;"}}, &shellOut, io.Discard))
+	assert.True(t, strings.HasPrefix(shellOut.String(), "pdp shell on a replica of the etcd cluster at h4:2379 (revision 0)."), shellOut.String())
+	assert.Equal(t, 3, f.closed)
+}
+
+func TestEtcdReplicaFailures(t *testing.T) {
+	f := &fakeReplicas{openErr: errors.New("etcd unavailable")}
+	code, out, errs := runWith(t, Options{Replica: f.open}, "", "-etcd", "h1:2379", "exec", "-e", "SHOW ROLES")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "pdp: start the engine: etcd unavailable\n", errs)
+
+	f = &fakeReplicas{closeErr: errors.New("lost the lease")}
+	code, out, errs = runWith(t, Options{Replica: f.open}, "", "-etcd", "h1:2379", "exec", "-e", "SHOW ROLES")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "moadmin\npublic\n(2 rows)\n", out)
+	assert.Equal(t, "pdp: close the engine: lost the lease\n", errs)
+
+	f = &fakeReplicas{rootPassword: "theirs"}
+	code, _, errs = runWith(t, Options{Replica: f.open}, "", "-etcd", "h1:2379", "-root-password", "wrong", "exec", "-e", "SHOW ROLES")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "pdp: log in as root:")
+	assert.Equal(t, 1, f.closed, "a replica whose login failed is closed")
+}
+
+func TestExtraCommands(t *testing.T) {
+	var got []string
+	o := Options{Commands: map[string]Command{
+		"hello": {Usage: "hello [-loud] NAME\tgreet NAME", Run: func(args []string, stdout, _ io.Writer) int {
+			got = args
+			fmt.Fprintln(stdout, "hello")
+			return 3
+		}},
+	}}
+	code, out, errs := runWith(t, o, "", "help")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "  pdp demo                             walk through the quickstart story\n"+
+		"  pdp hello [-loud] NAME               greet NAME\n"+
+		"  pdp help                             print this help\n")
+
+	code, out, _ = runWith(t, o, "", "hello", "-loud", "world")
+	assert.Equal(t, 3, code)
+	assert.Equal(t, "hello\n", out)
+	assert.Equal(t, []string{"-loud", "world"}, got)
+
+	code, _, errs = runPDP(t, "", "hello")
+	assert.Equal(t, 2, code, "the core program has no such command")
+	assert.Contains(t, errs, `pdp: unknown command "hello"`)
 }

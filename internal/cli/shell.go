@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -266,8 +266,11 @@ func banner(opts options, rev uint64) string {
 		pw = "the password given with -root-password"
 	}
 	on := "a fresh in-memory engine"
-	if opts.data != "" {
+	switch {
+	case opts.data != "":
 		on = fmt.Sprintf("the durable engine in %s (revision %d)", opts.data, rev)
+	case opts.etcd != "":
+		on = fmt.Sprintf("a replica of the etcd cluster at %s (revision %d)", opts.etcd, rev)
 	}
 	return "pdp shell on " + on + ". You are root with role moadmin\n" +
 		"(login root, " + pw + "); CONNECT account:user[:role] IDENTIFIED BY 'pw'\n" +
