@@ -191,6 +191,18 @@ func (l *lockout) dropIdle(id model.UserID, t *tally) {
 	}
 }
 
+// recheckAll marks every lock the shared lockout reported as one to
+// confirm with it (the engine skipped records: a resync).
+func (l *lockout) recheckAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, t := range l.users {
+		if t.sharedLock {
+			t.recheck = true
+		}
+	}
+}
+
 // resetFailures clears a user's failure count (a password change); an
 // automatic lock stays.
 func (l *lockout) resetFailures(id model.UserID) {

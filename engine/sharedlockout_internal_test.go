@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -301,6 +302,34 @@ func TestSharedUnlockReachesAReplica(t *testing.T) {
 	assert.NoError(t, err, "confirmed lifted, B lifts its lock")
 	_, err = a.Connect("acme:bob", "pw")
 	assert.NoError(t, err)
+}
+
+// TestSharedLockConfirmedAfterAResync: a replica that resyncs from a
+// snapshot skipped the records that may have lifted its locks, so it
+// confirms the locks the shared lockout reported.
+func TestSharedLockConfirmedAfterAResync(t *testing.T) {
+	clk := &testClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	f := newFakeShared(clk)
+	a := lockoutEngine(t, WithSharedLockout(f), WithClock(clk.Now))
+	b, err := New(WithBootstrap(recordAt(t, a, 0)), WithHasher(password.PBKDF2(1000)), WithLockout(5, time.Minute),
+		WithSharedLockout(f), WithClock(clk.Now))
+	must.NoError(t, err)
+	ann, err := a.Connect("acme:ann", "pw")
+	must.NoError(t, err)
+	must.NoError(t, ann.CreateUser(CreateUser{Users: []UserCredential{{Name: "bob", Password: "pw"}}}))
+	follow(t, a, b)
+	for range 5 {
+		wrong(t, b, "acme:bob")
+	}
+	must.NoError(t, ann.AlterUser(AlterUser{Users: []UserChange{{Name: "bob", Action: UserUnlock}}}))
+	must.NoError(t, ann.CreateRole(CreateRole{Names: []string{"later"}}))
+	var snap bytes.Buffer
+	must.NoError(t, a.WriteSnapshot(&snap))
+	_, err = b.Connect("acme:bob", "pw")
+	assertLockedAuto(t, err, "B has not heard of the UNLOCK")
+	must.NoError(t, b.Reset(&snap))
+	_, err = b.Connect("acme:bob", "pw")
+	assert.NoError(t, err, "confirmed lifted after the resync")
 }
 
 // recordAt returns e's change record at revision rev.
