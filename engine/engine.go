@@ -139,6 +139,13 @@ func WithPasswordPolicy(policy func(pw string) error) Option {
 	return func(c *config) error { c.policy = policy; return nil }
 }
 
+// The lockout of reference §7 unless [WithLockout] sets another: a shared
+// lockout ([WithSharedLockout]) must count and lock the same way.
+const (
+	DefaultLockoutThreshold = 5
+	DefaultLockDuration     = 15 * time.Minute
+)
+
 // WithLockout sets how many wrong passwords in a row lock a user (default
 // 5) and for how long (default 15 minutes).
 func WithLockout(threshold int, duration time.Duration) Option {
@@ -191,7 +198,7 @@ func New(opts ...Option) (*Engine, error) {
 
 // configure applies the options over the defaults.
 func configure(opts []Option) (config, error) {
-	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now, sleep: time.Sleep,
+	cfg := config{hasher: password.Production(), threshold: DefaultLockoutThreshold, lockFor: DefaultLockDuration, now: time.Now, sleep: time.Sleep,
 		feedSize: defaultFeedSize, snapEvery: defaultSnapshotEvery}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
