@@ -605,3 +605,14 @@ func TestEtcdReplicasShareTheLockout(t *testing.T) {
 		require.NoError(t, err, "root is never locked automatically")
 	}
 }
+
+// A replica whose etcd client was closed fails its statements with a
+// retryable error, never a storage failure.
+func TestEtcdReplicaWithAClosedClient(t *testing.T) {
+	srv := sharedServer(t)
+	cli := srv.newClient(t)
+	r := openReplica(t, cli, prefix(t))
+	require.NoError(t, cli.Close())
+	err := exec(t, rootSession(t, r), "CREATE ROLE r1")
+	require.ErrorIs(t, err, model.ErrUnavailable)
+}
