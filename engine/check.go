@@ -191,25 +191,18 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 // tableHeld decides table privilege p on t from ownership and the grants
 // at the levels covering it, past the admin role and the denials.
 func (a *accountView) tableHeld(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) Decision {
+	want := p.Satisfying()
 	switch {
 	case t != nil && set.Has(t.ownerSlot()):
 		return allow(ReasonOwner)
-	case a.tableGranted(set, d, dname, t, tname, p):
+	case t != nil && a.held(t.entries(), set, want),
+		d != nil && a.held(d.tables, set, want),
+		a.held(a.anyTable, set, want),
+		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want),
+		a.patterns.mayHold(patternTables, want) && a.walk(&a.patterns, patternTables, dname, set, want):
 		return allow(ReasonGrant)
 	}
 	return deny(ReasonNoGrant)
-}
-
-// tableGranted reports whether a role of set is granted table privilege p
-// at a level covering t: the table, its database's tables, every table,
-// or a pattern. t and d may be nil for a missing target.
-func (a *accountView) tableGranted(set inherit.Set, d *dbView, dname string, t *tableView, tname string, p model.Privilege) bool {
-	want := p.Satisfying()
-	return t != nil && a.held(t.entries(), set, want) ||
-		d != nil && a.held(d.tables, set, want) ||
-		a.held(a.anyTable, set, want) ||
-		d != nil && d.patterns.mayHold(patternTables, want) && a.walk(&d.patterns, patternTables, tname, set, want) ||
-		a.patterns.mayHold(patternTables, want) && a.walk(&a.patterns, patternTables, dname, set, want)
 }
 
 func (a *accountView) onDatabase(set inherit.Set, d *dbView, p model.Privilege) Decision {

@@ -161,11 +161,13 @@ func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname stri
 
 // columnGrant decides column privilege p on column c of table t (named
 // tname) in database d (reference §18): the admin role; a denial covering
-// it; ownership of the table; a grant on c itself or at a level covering
-// the table (grants, groups and patterns), without the denials of its
-// other columns. The column's own grants, a short list whose header is
-// at hand, are read before the table's levels (measured: a column check
-// allowed by a column grant no longer reads them all first).
+// it; ownership of the table; a grant on c itself; what decides p on the
+// table from the levels covering it (grants, groups and patterns),
+// without the denials of its other columns. The column's own grants, a
+// short list whose header is at hand, are read before the table's levels
+// (measured: a column check allowed by a column grant no longer reads
+// them all first); tableHeld tests the ownership again (one bit), so that
+// table decisions keep their single call.
 func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tname string, ref tableRef, c *columnView, p model.Privilege) Decision {
 	switch {
 	case set.Has(a.adminSlot):
@@ -174,11 +176,10 @@ func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tnam
 		return deny(ReasonDenied)
 	case set.Has(t.ownerSlot()):
 		return allow(ReasonOwner)
-	case c.acl != nil && heldIn(c.acl.grants, set, p.Bit()),
-		a.tableGranted(set, d, d.name, t, tname, p):
+	case c.acl != nil && heldIn(c.acl.grants, set, p.Bit()):
 		return allow(ReasonGrant)
 	}
-	return deny(ReasonNoGrant)
+	return a.tableHeld(set, d, d.name, t, tname, p)
 }
 
 // onColumn decides p on column c: only the column privileges apply.
