@@ -82,7 +82,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if p.Level() == model.LevelTable && s.walksTables(a, d, p) {
 			tname = s.tableName(model.TableID(on.ID))
 		}
-		return a.onTable(set, d, t, tname, tableRef{s, on.ID, t}, p)
+		return a.onTable(set, d, t, tname, tableRef{s, on.ID}, p)
 	case model.KindRole:
 		r := s.roleAt(on.ID)
 		if r == nil || r.account != a.id {
@@ -112,7 +112,7 @@ func (s *Snapshot) decide(a *accountView, set inherit.Set, active model.RoleID, 
 		if s.walksTables(a, d, p) {
 			tname = s.tableName(c.table)
 		}
-		return a.onColumn(set, d, t, tname, tableRef{s, uint32(c.table), t}, c, p)
+		return a.onColumn(set, d, t, tname, tableRef{s, uint32(c.table)}, c, p)
 	}
 	return deny(ReasonNoSuchObject)
 }
@@ -182,7 +182,7 @@ func (a *accountView) tableGrant(set inherit.Set, d *dbView, dname string, t *ta
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.deny != nil && a.tableDenied(set, d, dname, tname, ref, p):
+	case a.deny != nil && a.tableDenied(set, d, dname, t, tname, ref, p):
 		return deny(ReasonDenied)
 	}
 	return a.tableHeld(set, d, dname, t, tname, p)

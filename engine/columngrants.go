@@ -241,9 +241,9 @@ func (ac *actor) deniedAt(p model.Privilege, l level) bool {
 	case catalog.ScopeTablePattern:
 		return a.tableLevelsDenied(set, d, l.dbName, l.tbName, nil, p)
 	case catalog.ScopeTable:
-		return a.tableDenied(set, d, l.dbName, l.tbName, tableRef{ac.snap, uint32(l.table), nil}, p)
+		return a.tableDenied(set, d, l.dbName, nil, l.tbName, tableRef{ac.snap, uint32(l.table)}, p)
 	case catalog.ScopeColumn:
-		return a.columnDenied(set, d, l.dbName, l.tbName, tableRef{ac.snap, uint32(l.table), nil}, ac.columnView(l.column), p)
+		return a.columnDenied(set, d, l.dbName, nil, l.tbName, tableRef{ac.snap, uint32(l.table)}, ac.columnView(l.column), p)
 	}
 	return false
 }

@@ -102,7 +102,7 @@ func (ac *actor) onTable(l level, p model.Privilege) Decision {
 	d, t := ac.dbView(l.db), ac.tableView(l.table)
 	switch {
 	case t != nil:
-		return ac.a.onTable(ac.set, d, t, l.tbName, tableRef{ac.snap, uint32(l.table), t}, p)
+		return ac.a.onTable(ac.set, d, t, l.tbName, tableRef{ac.snap, uint32(l.table)}, p)
 	case p.Level() == model.LevelDatabase:
 		return ac.a.databaseGrant(ac.set, d, l.dbName, p)
 	}

@@ -141,22 +141,24 @@ func (a *accountView) tableLevelsDenied(set inherit.Set, d *dbView, dname, tname
 // tableDenied reports whether a table-level decision for p on t is denied
 // to set: a denial at a level covering t, or, for a column privilege or
 // ALL, a denial on any column of t (reference §18: the decision asks for the
-// whole table).
-func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname, tname string, ref tableRef, p model.Privilege) bool {
+// whole table). t, the view of the table ref names, may be nil when not at
+// hand: its ACL is then read whatever it holds.
+func (a *accountView) tableDenied(set inherit.Set, d *dbView, dname string, t *tableView, tname string, ref tableRef, p model.Privilege) bool {
 	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
-	acl := ref.acl(aclDenials)
+	acl := ref.acl(t, aclDenials)
 	return a.tableLevelsDenied(set, d, dname, tname, acl, p) || acl != nil && heldIn(acl.colDeny, set, columnMask(p))
 }
 
 // columnDenied reports whether a decision for p on column c of t is
-// denied to set: a denial at a level covering t, or on c itself.
-func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname, tname string, ref tableRef, c *columnView, p model.Privilege) bool {
+// denied to set: a denial at a level covering t, or on c itself. t, the
+// view of the table ref names, may be nil as for tableDenied.
+func (a *accountView) columnDenied(set inherit.Set, d *dbView, dname string, t *tableView, tname string, ref tableRef, c *columnView, p model.Privilege) bool {
 	if a.deny == nil || !a.deny.mayDeny(set, p) {
 		return false
 	}
-	return a.tableLevelsDenied(set, d, dname, tname, ref.acl(tableDenials), p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
+	return a.tableLevelsDenied(set, d, dname, tname, ref.acl(t, tableDenials), p) || c != nil && c.acl != nil && heldIn(c.acl.deny, set, p.Bit())
 }
 
 // columnGrant decides column privilege p on column c of table t (named
@@ -172,7 +174,7 @@ func (a *accountView) columnGrant(set inherit.Set, d *dbView, t *tableView, tnam
 	switch {
 	case set.Has(a.adminSlot):
 		return allow(ReasonAdmin)
-	case a.columnDenied(set, d, d.name, tname, ref, c, p):
+	case a.columnDenied(set, d, d.name, t, tname, ref, c, p):
 		return deny(ReasonDenied)
 	case set.Has(t.ownerSlot()):
 		return allow(ReasonOwner)
@@ -225,18 +227,18 @@ func (s *Snapshot) tableACLAt(id uint32) *tableACL {
 // may apply: a decision in an account without denials, or whose S holds
 // none that may deny its privilege, or on a table whose view says its ACL
 // holds no denial the decision reads, never touches the array of ACLs.
-// The zero value names no table.
+// The zero value names no table. The table's view travels beside it, not
+// in it, so that the decisions' calls pass no word more.
 type tableRef struct {
 	s  *Snapshot
 	id uint32
-	t  *tableView // the table's view, nil when not at hand: the ACL is then read
 }
 
-// acl returns the ACL of the table r names, nil for none or when the
-// table's view says it holds none of the denials bits (tableDenials,
-// columnDenials).
-func (r tableRef) acl(bits uint32) *tableACL {
-	if r.s == nil || r.t != nil && r.t.owner&bits == 0 {
+// acl returns the ACL of the table r names, nil for none or when t, its
+// view, says it holds none of the denials bits (tableDenials,
+// columnDenials); a nil t says nothing.
+func (r tableRef) acl(t *tableView, bits uint32) *tableACL {
+	if r.s == nil || t != nil && t.owner&bits == 0 {
 		return nil
 	}
 	return r.s.tableACLAt(r.id)

@@ -64,7 +64,7 @@ func (s *Snapshot) anyTableHeld(a *accountView, set inherit.Set, d *dbView) bool
 func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t *tableView, id model.TableID, tname string) bool {
 	acl := s.tableACLAt(uint32(id))
 	for p := range privilegesOf(kindPrivileges[model.KindTable]) {
-		if a.onTable(set, d, t, tname, tableRef{s, uint32(id), t}, p).Allowed {
+		if a.onTable(set, d, t, tname, tableRef{s, uint32(id)}, p).Allowed {
 			return true
 		}
 	}
@@ -88,7 +88,7 @@ func (s *Snapshot) tableHeldDenied(a *accountView, set inherit.Set, d *dbView, t
 			continue
 		}
 		for p := range privilegesOf(model.ColumnPrivs) {
-			if a.onColumn(set, d, t, tname, tableRef{s, uint32(id), t}, cv, p).Allowed {
+			if a.onColumn(set, d, t, tname, tableRef{s, uint32(id)}, cv, p).Allowed {
 				return true
 			}
 		}
