@@ -166,6 +166,11 @@ func TestCrashRecovery(t *testing.T) {
 		must.NoError(t, err)
 		for w := range crashWriters {
 			must.NoError(t, root.CreateAccount(CreateAccount{Name: crashAccount(w), AdminName: "adm", AdminPassword: crashPw}))
+			adm, err := e.Connect(crashAccount(w)+":adm", crashPw)
+			must.NoError(t, err)
+			for _, st := range wlSetup() {
+				must.NoError(t, st.run(adm), st.text)
+			}
 		}
 	}
 	first, err := Open(dir, crashOptions()...)

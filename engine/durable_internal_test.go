@@ -32,12 +32,19 @@ func rngDraw(seed uint64) draw {
 	return func(_ string, n int) int { return rng.IntN(n) }
 }
 
-// runWorkload runs n random statements as root and returns the snapshot
-// file of every revision it went through, by revision.
+// runWorkload runs the workload's setup and n random statements as root
+// and returns the snapshot file of every revision it went through, by
+// revision.
 func runWorkload(t testing.TB, e *Engine, d draw, n int, files map[uint64][]byte) {
 	t.Helper()
 	root, err := e.Connect("root", "111")
 	must.NoError(t, err)
+	for _, st := range wlSetup() {
+		must.NoError(t, st.run(root), st.text)
+		if files != nil {
+			files[e.Snapshot().Revision()] = snapshotBytes(t, e)
+		}
+	}
 	for range n {
 		if st := wlDraw(d, true); st.run(root) == nil && files != nil {
 			files[e.Snapshot().Revision()] = snapshotBytes(t, e)
