@@ -32,23 +32,29 @@ func rngDraw(seed uint64) draw {
 	return func(_ string, n int) int { return rng.IntN(n) }
 }
 
-// runWorkload runs the workload's setup and n random statements as root
-// and returns the snapshot file of every revision it went through, by
-// revision.
+// runWorkload runs the workload's setup, n random statements and the
+// setup again (where it still applies, so that the final state holds
+// every kind of record) as root, and returns the snapshot file of every
+// revision it went through, by revision.
 func runWorkload(t testing.TB, e *Engine, d draw, n int, files map[uint64][]byte) {
 	t.Helper()
 	root, err := e.Connect("root", "111")
 	must.NoError(t, err)
-	for _, st := range wlSetup() {
-		must.NoError(t, st.run(root), st.text)
-		if files != nil {
+	run := func(st wlStatement) error {
+		err := st.run(root)
+		if err == nil && files != nil {
 			files[e.Snapshot().Revision()] = snapshotBytes(t, e)
 		}
+		return err
+	}
+	for _, st := range wlSetup() {
+		must.NoError(t, run(st), st.text)
 	}
 	for range n {
-		if st := wlDraw(d, true); st.run(root) == nil && files != nil {
-			files[e.Snapshot().Revision()] = snapshotBytes(t, e)
-		}
+		_ = run(wlDraw(d, true))
+	}
+	for _, st := range wlSetup() {
+		_ = run(st)
 	}
 }
 
