@@ -39,9 +39,11 @@ func snapshotBytes(t must.TestingT, e *Engine) []byte {
 
 // requireSameState fails unless a and b hold the same state: the same
 // snapshot file (every catalog record, the ID counters and the
-// revision), the same SHOW output and the same decisions on qs.
+// revision), the same SHOW output and the same decisions on qs; and
+// unless a holds no dangling record, which a copy would share.
 func requireSameState(t must.TestingT, a, b *Engine, qs []wlQuestion, what string) {
 	must.Equal(t, a.Snapshot().Revision(), b.Snapshot().Revision(), "%s: revision", what)
+	must.Empty(t, dangling(a.Snapshot().read()), "%s: records left dangling", what)
 	da, db := stateDump(a.Snapshot(), true), stateDump(b.Snapshot(), true)
 	must.Equal(t, da, db, "%s: SHOW output (- first, + second):\n%s", what, dumpDiff(da, db))
 	must.Equal(t, answers(a.Snapshot(), qs), answers(b.Snapshot(), qs), "%s: decisions", what)
