@@ -306,9 +306,11 @@ func wlGroupStatement(d draw) wlStatement {
 	}}
 }
 
-// wlGroupGrant draws GRANT or REVOKE PRIVILEGE GROUP at a level.
+// wlGroupGrant draws GRANT or REVOKE PRIVILEGE GROUP at a level, public
+// among the roles (which may hold a group only while it may hold every
+// member).
 func wlGroupGrant(d draw) wlStatement {
-	g, on, r := pickFrom(d, "group", wlGroups), wlLevel(d), pickFrom(d, "role", wlRoles)
+	g, on, r := pickFrom(d, "group", wlGroups), wlLevel(d), pickFrom(d, "role", append([]string{model.Public}, wlRoles...))
 	if d("grant or revoke", 2) == 0 {
 		opt := wlOption(d)
 		return wlStatement{fmt.Sprintf("GRANT PRIVILEGE GROUP %s ON %+v TO %s (%d)", g, on, r, opt), func(s *Session) error {
