@@ -44,6 +44,8 @@ func snapshotBytes(t must.TestingT, e *Engine) []byte {
 func requireSameState(t must.TestingT, a, b *Engine, qs []wlQuestion, what string) {
 	must.Equal(t, a.Snapshot().Revision(), b.Snapshot().Revision(), "%s: revision", what)
 	must.Empty(t, dangling(a.Snapshot().read()), "%s: records left dangling", what)
+	must.Empty(t, miscounted(a.db.Read()), "%s: the first engine's counts", what)
+	must.Empty(t, miscounted(b.db.Read()), "%s: the second engine's counts", what)
 	da, db := stateDump(a.Snapshot(), true), stateDump(b.Snapshot(), true)
 	must.Equal(t, da, db, "%s: SHOW output (- first, + second):\n%s", what, dumpDiff(da, db))
 	must.Equal(t, answers(a.Snapshot(), qs), answers(b.Snapshot(), qs), "%s: decisions", what)

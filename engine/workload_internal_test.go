@@ -692,3 +692,32 @@ func levelExists(tx *catalog.Tx, k catalog.LevelKey) bool {
 	}
 	return true
 }
+
+// miscounted returns a line for every account whose object counts (the
+// limits of reference §10, §15 and §16) and every role whose grant count
+// differ from what the records of tx hold: the counts are kept apart from
+// the records, by the statements on a live engine, by Apply on a replica
+// and by Restore, and limits are checked on them. tx must be a read
+// transaction of the engine's catalog, which holds the counts.
+func miscounted(tx *catalog.Tx) []string {
+	var out []string
+	for _, acc := range tx.Accounts() {
+		want := catalog.Counts{
+			Users: len(tx.UsersOf(acc.ID)), Roles: len(tx.RolesOf(acc.ID)), Databases: len(tx.DatabasesOf(acc.ID)),
+			Tables: len(tx.TablesOfAccount(acc.ID)), Groups: len(tx.GroupsOf(acc.ID)), Patterns: len(tx.PatternsOfAccount(acc.ID)),
+		}
+		for _, d := range tx.DatabasesOf(acc.ID) {
+			want.Tables += len(tx.AliasesOf(d.ID)) // aliases count as tables
+		}
+		if got := tx.Count(acc.ID); got != want {
+			out = append(out, fmt.Sprintf("account %s: counts %+v, records %+v", acc.Name, got, want))
+		}
+		for _, r := range tx.RolesOf(acc.ID) {
+			want := len(tx.GrantsOf(r.ID)) + len(tx.GroupGrantsOf(r.ID)) + len(tx.ColumnGrantsOf(r.ID)) + len(tx.DenialsOf(r.ID))
+			if got := tx.GrantCount(r.ID); got != want {
+				out = append(out, fmt.Sprintf("account %s, role %s: %d grants counted, %d records", acc.Name, r.Name, got, want))
+			}
+		}
+	}
+	return out
+}
