@@ -197,6 +197,7 @@ func TestCrashRecovery(t *testing.T) {
 		must.Equal(t, want, got, "round %d: the recovered state differs from the replay (- replay, + recovered):\n%s", round, dumpDiff(want, got))
 		must.Equal(t, ref.Snapshot().Revision(), e.Snapshot().Revision(), "round %d: revision", round)
 		must.Equal(t, answers(ref.Snapshot(), qs), answers(e.Snapshot(), qs), "round %d: decisions", round)
+		must.Empty(t, miscounted(e.db.Read()), "round %d: the recovered counts", round)
 		must.NoError(t, e.Close())
 	}
 }

@@ -88,6 +88,7 @@ func TestDurableEngineRecoversEveryChange(t *testing.T) {
 	assert.Equal(t, rev, again.Snapshot().Revision())
 	assert.Equal(t, want, stateDump(again.Snapshot(), true))
 	assert.Equal(t, wantAnswers, answers(again.Snapshot(), qs))
+	assert.Empty(t, miscounted(again.db.Read()), "the recovered counts")
 	assert.Equal(t, files[rev], snapshotBytes(t, again))
 
 	// And it goes on: the next change takes the IDs the first run would have.
