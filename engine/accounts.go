@@ -28,6 +28,9 @@ func (w *writer) createAccount(name, adminName, hash, adminRole, comment string)
 	w.Insert(&catalog.Grant{Role: public.ID, Account: acc.ID, Scope: catalog.ScopeAccount,
 		Object: uint32(acc.ID), Priv: model.PrivConnect, GrantorRole: admin.ID, GrantorUser: user.ID})
 	w.afterCommit(func() { w.e.logins.forgetName(name, adminName) })
+	if name != model.SysAccount { // sys is made by the bootstrap, with root
+		w.shareName(name, adminName)
+	}
 	return acc, nil
 }
 
@@ -91,6 +94,7 @@ func (s *Session) DropAccount(st DropAccount) error {
 		var users []model.UserID
 		for _, u := range w.UsersOf(acc.ID) {
 			users = append(users, u.ID)
+			w.shareUser(acc, u, true)
 		}
 		hierarchy.DropAccount(w.Tx, acc)
 		w.afterCommit(func() { w.e.logins.forgetUsers(users...) })
@@ -152,6 +156,7 @@ func (w *writer) resetAdmin(acc *catalog.Account, admin, hash string) error {
 	c.Hash, c.Locked = hash, false
 	w.Put(&c)
 	w.afterCommit(func() { w.e.logins.unlock(u.ID) })
+	w.shareUser(acc, u, true)
 	return nil
 }
 

@@ -103,7 +103,11 @@ func (e *Engine) acceptHash(u *catalog.User) error {
 // loginEffects returns what applying ops does to the volatile login state,
 // as the statements that wrote them do: a created user clears the failure
 // counts of its name, a dropped user's state goes, a new password resets
-// the failure count. It runs after the operations were replayed.
+// the failure count. A changed user's lock that the shared lockout
+// reported is confirmed with it at the next login, as the change may have
+// lifted it (UNLOCK, ADMIN_NAME); the engine that ran the statement changed
+// the shared lockout, so applying a record never calls it. It runs after
+// the operations were replayed.
 func (w *writer) loginEffects(ops []record.Op) []func() {
 	var out []func()
 	for _, op := range ops {
@@ -124,7 +128,9 @@ func (w *writer) loginEffects(ops []record.Op) []func() {
 				out = append(out, func() { w.e.logins.forgetName(account, name) })
 			}
 		case old.Hash != u.Hash:
-			out = append(out, func() { w.e.logins.resetFailures(u.ID) })
+			out = append(out, func() { w.e.logins.resetFailures(u.ID); w.e.logins.recheck(u.ID) })
+		default:
+			out = append(out, func() { w.e.logins.recheck(u.ID) })
 		}
 	}
 	return out

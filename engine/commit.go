@@ -30,6 +30,7 @@ type commit struct {
 	recs   []*record.Record // its change record; several when applied in one batch
 	unkept bool             // an in-memory engine's bulk load: its record's operations were not logged
 	after  []func()         // effects outside the catalog (volatile login state)
+	shared []sharedEffect   // effects on the shared lockout, made by the engine that ran the statement
 	wait   func() error     // waits until the records are durable; nil in memory
 }
 
@@ -48,14 +49,18 @@ func newPublisher() *publisher {
 }
 
 // update runs fn as one atomic change: on success it commits, and returns
-// once the change is published (durable, on a durable engine); on any
-// error nothing changes.
+// once the change is published (durable, on a durable engine) and its
+// effects on the shared lockout are made; on any error nothing changes.
 func (e *Engine) update(fn func(w *writer) error) error {
 	c, err := e.commit(fn, nil)
 	if err != nil || c == nil {
 		return err
 	}
-	return e.await(c)
+	if err := e.await(c); err != nil {
+		return err
+	}
+	e.share(c.shared)
+	return nil
 }
 
 // commit runs step 1 of the pipeline. given are records to apply
@@ -107,7 +112,7 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 		recs = []*record.Record{{Revision: rev, UnixNano: e.cfg.now().UnixNano(), Statement: w.statement(), Ops: recordOps(tx.Writes())}}
 	}
 	next.rev, next.at = recs[len(recs)-1].Revision, recs[len(recs)-1].UnixNano
-	c = &commit{snap: next, recs: recs, unkept: tx.Overflowed(), after: w.after}
+	c = &commit{snap: next, recs: recs, unkept: tx.Overflowed(), after: w.after, shared: w.shared}
 	if e.cfg.sequencer != nil && given == nil {
 		if err = e.sequence(recs); err != nil {
 			return nil, err

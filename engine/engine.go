@@ -107,7 +107,8 @@ type config struct {
 	feedSize     int            // WithFeedSize
 	snapEvery    int            // WithSnapshotEvery (durable engines)
 	journalOpts  []journal.Option
-	sequencer    Sequencer // WithSequencer: the engine is a replica
+	sequencer    Sequencer     // WithSequencer: the engine is a replica
+	lockout      SharedLockout // WithSharedLockout: failure counts and locks shared with replicas
 }
 
 // Option configures [New].
@@ -137,6 +138,13 @@ func WithHasher(h password.Hasher) Option {
 func WithPasswordPolicy(policy func(pw string) error) Option {
 	return func(c *config) error { c.policy = policy; return nil }
 }
+
+// The lockout of reference §7 unless [WithLockout] sets another: a shared
+// lockout ([WithSharedLockout]) must count and lock the same way.
+const (
+	DefaultLockoutThreshold = 5
+	DefaultLockDuration     = 15 * time.Minute
+)
 
 // WithLockout sets how many wrong passwords in a row lock a user (default
 // 5) and for how long (default 15 minutes).
@@ -190,7 +198,7 @@ func New(opts ...Option) (*Engine, error) {
 
 // configure applies the options over the defaults.
 func configure(opts []Option) (config, error) {
-	cfg := config{hasher: password.Production(), threshold: 5, lockFor: 15 * time.Minute, now: time.Now, sleep: time.Sleep,
+	cfg := config{hasher: password.Production(), threshold: DefaultLockoutThreshold, lockFor: DefaultLockDuration, now: time.Now, sleep: time.Sleep,
 		feedSize: defaultFeedSize, snapEvery: defaultSnapshotEvery}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
@@ -309,9 +317,10 @@ func (e *Engine) Check(user model.UserID, activeRole model.RoleID, sec Secondary
 // it starts from (authority is judged on that state, reference §9).
 type writer struct {
 	*catalog.Tx
-	e     *Engine
-	base  *Snapshot
-	after []func() // effects outside the catalog, run only once it commits
+	e      *Engine
+	base   *Snapshot
+	after  []func()       // effects outside the catalog, run only once it commits
+	shared []sharedEffect // effects on the shared lockout, made once the change is acknowledged
 
 	pending      *inherit.Pending // closures for cycle checks, made on first use
 	edgesRemoved bool             // a role edge was removed: pending is no longer exact

@@ -27,14 +27,18 @@ type Level struct {
 }
 
 // Load runs fn with a loader; everything fn wrote commits at once, or
-// nothing does if fn or a write fails.
+// nothing does if fn or a write fails. The users it creates clear the
+// engine's own failure counts of their names, not those of a
+// [SharedLockout], which lapse with the lock duration.
 func (e *Engine) Load(fn func(l *Loader) error) error {
 	if !e.ready() {
 		return errNoEngine
 	}
 	return e.update(func(w *writer) error {
 		w.describe = func() string { return stmtLoad }
-		return fn(&Loader{w: w})
+		err := fn(&Loader{w: w})
+		w.shared = nil // one call per loaded user is too many: the shared counts of their names lapse with their leases
+		return err
 	})
 }
 

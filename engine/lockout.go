@@ -41,10 +41,17 @@ type tally struct {
 	failures    int       // wrong passwords in a row
 	inFlight    int       // attempts begun and not yet ended
 	lockedUntil time.Time // automatic lock; zero when none
+	sharedLock  bool      // the lock was set because the shared lockout reported it
+	recheck     bool      // a change to the user was applied since: the shared lock may have been lifted elsewhere
 }
 
 func (t *tally) idle() bool {
 	return t.failures == 0 && t.inFlight == 0 && t.lockedUntil.IsZero()
+}
+
+// lift clears the count and the automatic lock.
+func (t *tally) lift() {
+	t.failures, t.lockedUntil, t.sharedLock, t.recheck = 0, time.Time{}, false, false
 }
 
 // attempt is one login attempt that was let through to the password check.
@@ -54,6 +61,7 @@ type attempt struct {
 	known  bool
 	exempt bool // the admin user of sys: never locked automatically
 	slow   bool // exempt and past the threshold: a failure waits rootDelay
+	probe  bool // let through a shared lock that may be lifted: the shared lockout must say it is
 }
 
 func newLockout(threshold int, lockFor time.Duration, now func() time.Time) *lockout {
@@ -87,11 +95,18 @@ func (l *lockout) beginUnknown(account, user string) (attempt, error) {
 // unverified. Attempts in flight count against the threshold as if they had
 // failed, so concurrent guesses verify at most threshold - failures of them
 // (reference §7). The admin user of sys is never refused: past the threshold it
-// is let through slow.
+// is let through slow. A lock the shared lockout reported, on a user changed
+// by another engine since, lets the attempt through as a probe: it goes on
+// only if the shared lockout says the lock was lifted (sharedAdmit).
 func (l *lockout) begin(at *attempt) error {
 	t, now := at.t, l.now()
 	if !t.lockedUntil.IsZero() && !now.Before(t.lockedUntil) {
-		t.failures, t.lockedUntil = 0, time.Time{} // the lock expired: a fresh count
+		t.lift() // the lock expired: a fresh count
+	}
+	if t.sharedLock && t.recheck && !at.exempt {
+		at.probe = true
+		t.inFlight++
+		return nil
 	}
 	over := !t.lockedUntil.IsZero() || t.failures+t.inFlight >= l.threshold
 	if over && !at.exempt {
@@ -103,22 +118,69 @@ func (l *lockout) begin(at *attempt) error {
 }
 
 // end settles an attempt: a success resets the count, a failure adds to it
-// and the threshold-th failure in a row locks automatically, unless exempt.
-func (l *lockout) end(at attempt, ok bool) {
+// and the threshold-th failure in a row locks automatically, unless exempt;
+// so does a failure the shared lockout reports locked (sharedLocked).
+func (l *lockout) end(at attempt, ok, sharedLocked bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	t := at.t
 	t.inFlight--
 	if ok {
 		t.failures = 0
-	} else {
-		t.failures++
-		if !at.exempt && t.failures >= l.threshold && t.lockedUntil.IsZero() {
-			t.lockedUntil = l.now().Add(l.lockFor)
+	} else if t.failures++; !at.exempt {
+		if t.lockedUntil.IsZero() && (t.failures >= l.threshold || sharedLocked) {
+			t.lockedUntil, t.recheck = l.now().Add(l.lockFor), false
+		}
+		if sharedLocked && !t.lockedUntil.IsZero() {
+			t.sharedLock = true
 		}
 	}
+	l.release(at)
+}
+
+// abandon ends an attempt refused before its password was verified: it
+// counts as neither a success nor a failure.
+func (l *lockout) abandon(at attempt) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at.t.inFlight--
+	l.release(at)
+}
+
+// lifted goes on with a probe the shared lockout let through: the shared
+// lock was lifted on another engine, so it is lifted here too, and the
+// probe is judged on the fresh budget like any attempt.
+func (l *lockout) lifted(at attempt) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := at.t
+	if t.sharedLock && t.recheck {
+		t.lift()
+	}
+	if !t.lockedUntil.IsZero() || t.failures+t.inFlight > l.threshold {
+		t.inFlight--
+		l.release(at)
+		return errLockedAuto
+	}
+	return nil
+}
+
+// release forgets the tally of a known user's attempt that holds nothing
+// any more.
+func (l *lockout) release(at attempt) {
 	if at.known {
-		l.dropIdle(at.user, t)
+		l.dropIdle(at.user, at.t)
+	}
+}
+
+// recheck marks the user's lock, if the shared lockout reported it, as one
+// to confirm with the shared lockout before refusing: a change to the user
+// made on another engine (UNLOCK, ADMIN_NAME) may have lifted it there.
+func (l *lockout) recheck(id model.UserID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t := l.users[id]; t != nil && t.sharedLock {
+		t.recheck = true
 	}
 }
 
@@ -126,6 +188,18 @@ func (l *lockout) end(at attempt, ok bool) {
 func (l *lockout) dropIdle(id model.UserID, t *tally) {
 	if t.idle() && l.users[id] == t {
 		delete(l.users, id)
+	}
+}
+
+// recheckAll marks every lock the shared lockout reported as one to
+// confirm with it (the engine skipped records: a resync).
+func (l *lockout) recheckAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, t := range l.users {
+		if t.sharedLock {
+			t.recheck = true
+		}
 	}
 }
 
@@ -146,7 +220,7 @@ func (l *lockout) unlock(id model.UserID) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if t := l.users[id]; t != nil {
-		t.failures, t.lockedUntil = 0, time.Time{}
+		t.lift()
 		l.dropIdle(id, t)
 	}
 }

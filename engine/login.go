@@ -68,7 +68,11 @@ func (e *Engine) Login(account, user, pw, role string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !e.settle(at, e.verifier.Verify(u.Hash, pw)) {
+	key := e.loginKey(acc, u)
+	if err := e.sharedAdmit(at, key); err != nil {
+		return nil, err
+	}
+	if !e.settle(at, key, e.verifier.Verify(u.Hash, pw)) {
 		return nil, errAuth
 	}
 	if acc.Status == model.StatusSuspended {
@@ -91,16 +95,21 @@ func (e *Engine) unknownLogin(account, user, pw string) error {
 	if err != nil {
 		return err
 	}
+	key := e.unknownKey(account, user)
+	if err := e.sharedAdmit(at, key); err != nil {
+		return err
+	}
 	e.verifier.Dummy(pw)
-	e.settle(at, false)
+	e.settle(at, key, false)
 	return errAuth
 }
 
-// settle ends a login attempt whose password was verified (ok) or not; a
-// failure of the admin user of sys past the threshold is answered only
-// after the delay.
-func (e *Engine) settle(at attempt, ok bool) bool {
-	e.logins.end(at, ok)
+// settle ends a login attempt whose password was verified (ok) or not,
+// under the shared lockout's key too (none when key is ""); a failure of
+// the admin user of sys past the threshold is answered only after the
+// delay.
+func (e *Engine) settle(at attempt, key string, ok bool) bool {
+	e.logins.end(at, ok, e.sharedSettle(key, ok))
 	if !ok && at.slow {
 		e.cfg.sleep(rootDelay)
 	}

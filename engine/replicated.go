@@ -169,8 +169,10 @@ func (e *Engine) staleError() error {
 // next records were compacted away, or that can not apply one, resyncs so
 // (reference §20). Sessions go on, since IDs are those of the log;
 // subscribers of [Engine.Changes] from before the snapshot's revision must
-// resync. A file refused as by [Restore], or an older revision, changes
-// nothing. A durable engine refuses: its journal is its state.
+// resync. Automatic locks that a [SharedLockout] reported are confirmed
+// with it at the next login, as the records skipped may have lifted them.
+// A file refused as by [Restore], or an older revision, changes nothing. A
+// durable engine refuses: its journal is its state.
 func (e *Engine) Reset(r io.Reader) error {
 	if !e.ready() {
 		return errNoEngine
@@ -201,6 +203,7 @@ func (e *Engine) Reset(r io.Reader) error {
 	e.cur.Store(t.head)
 	e.restampLocked()
 	e.pub.cond.Broadcast()
+	e.logins.recheckAll()
 	return nil
 }
 

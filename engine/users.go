@@ -107,6 +107,7 @@ func (w *writer) createUser(s *Session, name, hash, defRole, comment string) err
 	w.Insert(u)
 	w.Put(&catalog.UserRole{Role: acc.PublicRole, User: u.ID, Account: acc.ID, GrantorRole: s.role, GrantorUser: s.user})
 	w.afterCommit(func() { w.e.logins.forgetName(s.accountName, name) })
+	w.shareName(s.accountName, name)
 	return nil
 }
 
@@ -158,6 +159,7 @@ func (w *writer) dropUser(s *Session, ac *actor, name string) error {
 	}
 	w.Delete(u)
 	w.afterCommit(func() { w.e.logins.forgetUsers(u.ID) })
+	w.shareUser(w.Account(s.account), u, true)
 	return nil
 }
 
@@ -197,11 +199,13 @@ func (s *Session) AlterUser(st AlterUser) error {
 		case UserSetPassword:
 			c.Hash = hash
 			w.afterCommit(func() { w.e.logins.resetFailures(u.ID) })
+			w.shareUser(w.Account(s.account), u, false)
 		case UserLock:
 			c.Locked = true
 		case UserUnlock:
 			c.Locked = false
 			w.afterCommit(func() { w.e.logins.unlock(u.ID) })
+			w.shareUser(w.Account(s.account), u, true)
 		case UserDefaultRole:
 			r := w.RoleByName(s.account, role)
 			if r == nil {

@@ -77,7 +77,8 @@ func wrap(ctx context.Context, op string, err error) error {
 }
 
 // unavailable reports whether err says etcd could not serve the request
-// now: a timeout, no connection, no leader.
+// now: a timeout, no connection, no leader, a client being closed (wrap
+// has already handled a cancellation of the caller's context).
 func unavailable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
@@ -87,7 +88,8 @@ func unavailable(err error) bool {
 		return ee.Code() == codes.Unavailable || ee.Code() == codes.DeadlineExceeded
 	}
 	if s, ok := status.FromError(err); ok {
-		return s.Code() == codes.Unavailable || s.Code() == codes.DeadlineExceeded
+		// Canceled while the caller's context is not: the client is closing.
+		return s.Code() == codes.Unavailable || s.Code() == codes.DeadlineExceeded || s.Code() == codes.Canceled
 	}
-	return false
+	return errors.Is(err, context.Canceled) // a closed client cancels its own contexts
 }

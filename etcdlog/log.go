@@ -119,6 +119,9 @@ func normalPrefix(prefix string) string {
 // appended by another Log are a conflict. Append returns once etcd has
 // committed the entry.
 func (l *Log) Append(ctx context.Context, rev uint64, payload []byte) error {
+	if err := l.open("append"); err != nil {
+		return err
+	}
 	if len(payload) > MaxPayload {
 		return fmt.Errorf("etcdlog: append of revision %d: %w: a payload of %d bytes exceeds %d", rev, ErrInvalid, len(payload), MaxPayload)
 	}
@@ -156,6 +159,9 @@ func (l *Log) Append(ctx context.Context, rev uint64, payload []byte) error {
 // Head returns the newest revision of the log, or an error matching
 // [ErrEmpty] if it has none.
 func (l *Log) Head(ctx context.Context) (uint64, error) {
+	if err := l.open("read the head"); err != nil {
+		return 0, err
+	}
 	rctx, cancel := context.WithTimeout(ctx, l.opts.timeout)
 	defer cancel()
 	resp, err := l.cli.Get(rctx, l.head)
@@ -230,4 +236,13 @@ func parseRev(s string) (uint64, error) {
 		return 0, fmt.Errorf("not a revision: %q", s)
 	}
 	return strconv.ParseUint(s, 10, 64)
+}
+
+// open returns an error matching [ErrUnavailable] at once when the client
+// was closed, which would otherwise answer only after its own retries.
+func (l *Log) open(op string) error {
+	if l.cli.Ctx().Err() != nil {
+		return fmt.Errorf("etcdlog: %s: %w: the etcd client is closed", op, ErrUnavailable)
+	}
+	return nil
 }

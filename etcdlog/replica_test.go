@@ -575,3 +575,44 @@ func damage(t *testing.T, cli *clientv3.Client, px string, rev uint64) {
 	_, err = cli.Put(testContext(t), key, string(value))
 	require.NoError(t, err)
 }
+
+// The lockout threshold holds across replicas: failures on two replicas
+// add up in etcd, and the user is then locked on both (reference §7, §20).
+func TestEtcdReplicasShareTheLockout(t *testing.T) {
+	srv := sharedServer(t)
+	px := prefix(t)
+	const threshold = 3
+	open := func() *replica.Replica {
+		cli := srv.newClient(t)
+		lo := etcdlog.NewLockout(cli, px, threshold, time.Minute)
+		return openReplica(t, cli, px, replica.WithEngineOptions(
+			engine.WithLockout(threshold, time.Minute), engine.WithSharedLockout(lo)))
+	}
+	a, b := open(), open()
+	require.NoError(t, exec(t, rootSession(t, a), "CREATE USER bob IDENTIFIED BY 'right'"))
+	waitFor(t, b, a.Revision())
+
+	for i, r := range []*replica.Replica{a, b, a} {
+		_, err := r.Engine().Connect("bob", "wrong")
+		require.ErrorIs(t, err, model.ErrAuth, "failure %d", i+1)
+	}
+	for _, r := range []*replica.Replica{a, b} {
+		_, err := r.Engine().Connect("bob", "right")
+		require.ErrorIs(t, err, model.ErrLocked, "two failures here and one there lock bob everywhere")
+	}
+	for _, r := range []*replica.Replica{a, b} {
+		_, err := r.Engine().Connect("root", rootPassword)
+		require.NoError(t, err, "root is never locked automatically")
+	}
+}
+
+// A replica whose etcd client was closed fails its statements with a
+// retryable error, never a storage failure.
+func TestEtcdReplicaWithAClosedClient(t *testing.T) {
+	srv := sharedServer(t)
+	cli := srv.newClient(t)
+	r := openReplica(t, cli, prefix(t))
+	require.NoError(t, cli.Close())
+	err := exec(t, rootSession(t, r), "CREATE ROLE r1")
+	require.ErrorIs(t, err, model.ErrUnavailable)
+}

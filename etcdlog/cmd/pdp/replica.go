@@ -36,6 +36,10 @@ func openReplica(ctx context.Context, endpoints string, opts ...engine.Option) (
 	}
 	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
+	// Failure counts and automatic locks are shared, so that the lockout
+	// threshold holds across replicas (reference §7, §20).
+	lockout := etcdlog.NewLockout(cli, keyPrefix, engine.DefaultLockoutThreshold, engine.DefaultLockDuration)
+	opts = append(opts, engine.WithSharedLockout(lockout))
 	r, err := replica.Open(octx, etcdlog.New(cli, keyPrefix), replica.WithEngineOptions(opts...))
 	if err != nil {
 		_ = cli.Close()
