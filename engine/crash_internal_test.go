@@ -166,6 +166,11 @@ func TestCrashRecovery(t *testing.T) {
 		must.NoError(t, err)
 		for w := range crashWriters {
 			must.NoError(t, root.CreateAccount(CreateAccount{Name: crashAccount(w), AdminName: "adm", AdminPassword: crashPw}))
+			adm, err := e.Connect(crashAccount(w)+":adm", crashPw)
+			must.NoError(t, err)
+			for _, st := range wlSetup() {
+				must.NoError(t, st.run(adm), st.text)
+			}
 		}
 	}
 	first, err := Open(dir, crashOptions()...)
@@ -192,6 +197,7 @@ func TestCrashRecovery(t *testing.T) {
 		must.Equal(t, want, got, "round %d: the recovered state differs from the replay (- replay, + recovered):\n%s", round, dumpDiff(want, got))
 		must.Equal(t, ref.Snapshot().Revision(), e.Snapshot().Revision(), "round %d: revision", round)
 		must.Equal(t, answers(ref.Snapshot(), qs), answers(e.Snapshot(), qs), "round %d: decisions", round)
+		must.Empty(t, miscounted(e.db.Read()), "round %d: the recovered counts", round)
 		must.NoError(t, e.Close())
 	}
 }

@@ -32,16 +32,29 @@ func rngDraw(seed uint64) draw {
 	return func(_ string, n int) int { return rng.IntN(n) }
 }
 
-// runWorkload runs n random statements as root and returns the snapshot
-// file of every revision it went through, by revision.
+// runWorkload runs the workload's setup, n random statements and the
+// setup again (where it still applies, so that the final state holds
+// every kind of record) as root, and returns the snapshot file of every
+// revision it went through, by revision.
 func runWorkload(t testing.TB, e *Engine, d draw, n int, files map[uint64][]byte) {
 	t.Helper()
 	root, err := e.Connect("root", "111")
 	must.NoError(t, err)
-	for range n {
-		if st := wlDraw(d, true); st.run(root) == nil && files != nil {
+	run := func(st wlStatement) error {
+		err := st.run(root)
+		if err == nil && files != nil {
 			files[e.Snapshot().Revision()] = snapshotBytes(t, e)
 		}
+		return err
+	}
+	for _, st := range wlSetup() {
+		must.NoError(t, run(st), st.text)
+	}
+	for range n {
+		_ = run(wlDraw(d, true))
+	}
+	for _, st := range wlSetup() {
+		_ = run(st)
 	}
 }
 
@@ -75,6 +88,7 @@ func TestDurableEngineRecoversEveryChange(t *testing.T) {
 	assert.Equal(t, rev, again.Snapshot().Revision())
 	assert.Equal(t, want, stateDump(again.Snapshot(), true))
 	assert.Equal(t, wantAnswers, answers(again.Snapshot(), qs))
+	assert.Empty(t, miscounted(again.db.Read()), "the recovered counts")
 	assert.Equal(t, files[rev], snapshotBytes(t, again))
 
 	// And it goes on: the next change takes the IDs the first run would have.

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	must "github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/pdp-authz/pdp/catalog"
 	"github.com/pdp-authz/pdp/model"
 	"github.com/pdp-authz/pdp/record"
 )
@@ -37,20 +39,26 @@ func snapshotBytes(t must.TestingT, e *Engine) []byte {
 
 // requireSameState fails unless a and b hold the same state: the same
 // snapshot file (every catalog record, the ID counters and the
-// revision), the same SHOW output and the same decisions on qs.
+// revision), the same SHOW output and the same decisions on qs; and
+// unless a holds no dangling record, which a copy would share.
 func requireSameState(t must.TestingT, a, b *Engine, qs []wlQuestion, what string) {
 	must.Equal(t, a.Snapshot().Revision(), b.Snapshot().Revision(), "%s: revision", what)
+	must.Empty(t, dangling(a.Snapshot().read()), "%s: records left dangling", what)
+	must.Empty(t, miscounted(a.db.Read()), "%s: the first engine's counts", what)
+	must.Empty(t, miscounted(b.db.Read()), "%s: the second engine's counts", what)
 	da, db := stateDump(a.Snapshot(), true), stateDump(b.Snapshot(), true)
 	must.Equal(t, da, db, "%s: SHOW output (- first, + second):\n%s", what, dumpDiff(da, db))
 	must.Equal(t, answers(a.Snapshot(), qs), answers(b.Snapshot(), qs), "%s: decisions", what)
 	must.True(t, bytes.Equal(snapshotBytes(t, a), snapshotBytes(t, b)), "%s: snapshot files differ", what)
 }
 
-// TestRecordsReplayToTheLiveState drives random statements on an engine
-// and applies each change record, encoded and decoded, to a second engine
-// started from the first one's bootstrap record: after every record both
-// hold the same state (reference §20). At the end a snapshot restored and the
-// records after it give that state too.
+// TestRecordsReplayToTheLiveState drives the workload's setup and random
+// statements on an engine and applies each change record, encoded and
+// decoded, to a second engine started from the first one's bootstrap
+// record: after every record both hold the same state (reference §20). At
+// the end a snapshot taken half way and the records after it give that
+// state too, and so does the last snapshot, whose decision state is
+// derived at once where the live engine's grew commit by commit.
 func TestRecordsReplayToTheLiveState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		d := func(label string, n int) int { return rapid.IntRange(0, n-1).Draw(t, label) }
@@ -63,12 +71,30 @@ func TestRecordsReplayToTheLiveState(t *testing.T) {
 		must.Equal(t, uint64(0), boot[0].Revision)
 		replica, err := New(wlOptions(WithBootstrap(roundTrip(t, boot[0])))...)
 		must.NoError(t, err)
-		qs := wlQuestions(d, live.Snapshot(), 40)
+		qs := wlQuestions(rngDraw(rapid.Uint64().Draw(t, "questions")), live.Snapshot(), 40)
 		requireSameState(t, live, replica, qs, "after the bootstrap")
 
+		step := func(st wlStatement, who *Session) {
+			before := live.Snapshot().Revision()
+			err := st.run(who)
+			t.Logf("%s as %s -> %v", st.text, who.User(), err)
+			recs := published(t, live, before+1)
+			if err != nil {
+				must.Empty(t, recs, "a failed statement made a record")
+				return
+			}
+			must.Len(t, recs, 1, "one record per commit")
+			must.Equal(t, before+1, recs[0].Revision)
+			must.NoError(t, replica.Apply(roundTrip(t, recs[0])))
+			must.NoError(t, replica.Apply(roundTrip(t, recs[0])), "a record at or below the revision is a no-op")
+			requireSameState(t, live, replica, qs, st.text)
+		}
+		for _, st := range wlSetup() {
+			step(st, root)
+		}
 		var mid []byte // a snapshot file taken part way
 		var midRev uint64
-		steps := rapid.IntRange(1, 40).Draw(t, "steps")
+		steps := rapid.IntRange(1, 60).Draw(t, "steps")
 		for i := range steps {
 			who := root
 			if d("as the admin of a1", 4) == 0 {
@@ -76,26 +102,10 @@ func TestRecordsReplayToTheLiveState(t *testing.T) {
 					who = adm
 				}
 			}
-			st := wlDraw(d, who == root)
-			before := live.Snapshot().Revision()
-			err := st.run(who)
-			t.Logf("%s as %s -> %v", st.text, who.User(), err)
-			recs := published(t, live, before+1)
-			if err != nil {
-				must.Empty(t, recs, "a failed statement made a record")
-				continue
-			}
-			must.Len(t, recs, 1, "one record per commit")
-			must.Equal(t, before+1, recs[0].Revision)
-			must.NoError(t, replica.Apply(roundTrip(t, recs[0])))
-			must.NoError(t, replica.Apply(roundTrip(t, recs[0])), "a record at or below the revision is a no-op")
-			requireSameState(t, live, replica, qs, st.text)
+			step(wlDraw(rngDraw(rapid.Uint64().Draw(t, "statement")), who == root), who)
 			if i == steps/2 {
 				mid, midRev = snapshotBytes(t, live), live.Snapshot().Revision()
 			}
-		}
-		if mid == nil {
-			return
 		}
 		restored, err := Restore(bytes.NewReader(mid), wlOptions()...)
 		must.NoError(t, err)
@@ -104,6 +114,10 @@ func TestRecordsReplayToTheLiveState(t *testing.T) {
 			must.NoError(t, restored.Apply(roundTrip(t, rec)))
 		}
 		requireSameState(t, live, restored, qs, "a snapshot and the records after it")
+		last, err := Restore(bytes.NewReader(snapshotBytes(t, live)), wlOptions()...)
+		must.NoError(t, err)
+		more := wlQuestions(rngDraw(rapid.Uint64().Draw(t, "more questions")), live.Snapshot(), 300)
+		requireSameState(t, live, last, more, "the last snapshot, derived at once")
 	})
 }
 
@@ -146,4 +160,30 @@ func TestBulkLoadsReplay(t *testing.T) {
 	must.Equal(t, "LOAD", recs[0].Statement)
 	must.NoError(t, replica.Apply(roundTrip(t, recs[0])))
 	requireSameState(t, live, replica, wlQuestions(rngDraw(3), live.Snapshot(), 100), "a bulk load")
+}
+
+// TestTheWorkloadWritesEveryRecordKind keeps the workload of the
+// durability properties honest: run long enough, its statements put and
+// delete every kind of catalog record, so that a record kind the change
+// records, snapshot files or Apply got wrong shows in those properties.
+func TestTheWorkloadWritesEveryRecordKind(t *testing.T) {
+	seen := map[string]bool{}
+	for seed := range uint64(3) {
+		e, err := New(wlOptions()...)
+		must.NoError(t, err)
+		runWorkload(t, e, rngDraw(10+seed), 600, nil)
+		for _, rec := range published(t, e, 1) {
+			for _, op := range rec.Ops {
+				seen[fmt.Sprintf("%s %T", op.Action, op.Rec)] = true
+			}
+		}
+	}
+	for _, rec := range []any{&catalog.Account{}, &catalog.User{}, &catalog.Role{}, &catalog.Database{},
+		&catalog.Table{}, &catalog.Grant{}, &catalog.RoleEdge{}, &catalog.UserRole{}, &catalog.PrivilegeGroup{},
+		&catalog.GroupGrant{}, &catalog.Pattern{}, &catalog.Alias{}, &catalog.ColumnGrant{}, &catalog.Denial{}} {
+		for _, a := range []record.Action{record.ActionPut, record.ActionDelete} {
+			assert.True(t, seen[fmt.Sprintf("%s %T", a, rec)], "no %s of a %T", a, rec)
+		}
+	}
+	assert.True(t, seen[fmt.Sprintf("%s %T", record.ActionPut, &catalog.IDCounters{})], "no ID counters")
 }

@@ -32,6 +32,11 @@ const (
 	snapChunk   = 8192 // catalog records per chunk
 	snapFirst   = "snapshot"
 	snapEnd     = "end"
+	// snapBuffer is the buffer of a snapshot file's reader and writer:
+	// chunks larger than it pass straight through, so it only gathers
+	// the small records, and a small engine's snapshot does not
+	// allocate more than its file.
+	snapBuffer = 64 << 10
 )
 
 // WriteSnapshot writes the current (published) state as a snapshot file
@@ -47,7 +52,7 @@ func (e *Engine) WriteSnapshot(w io.Writer) error {
 
 // writeSnapshot streams the state of snap to w.
 func writeSnapshot(snap *Snapshot, out io.Writer) error {
-	w := bufio.NewWriterSize(out, 1<<20)
+	w := bufio.NewWriterSize(out, snapBuffer)
 	if _, err := w.WriteString(snapMagic); err != nil {
 		return err
 	}
@@ -117,7 +122,7 @@ func Restore(r io.Reader, opts ...Option) (*Engine, error) {
 // restore fills a blank engine from the snapshot file read from r and
 // publishes its state.
 func (e *Engine) restore(r io.Reader) error {
-	in := bufio.NewReaderSize(r, 1<<20)
+	in := bufio.NewReaderSize(r, snapBuffer)
 	if err := readSnapHeader(in); err != nil {
 		return err
 	}

@@ -18,14 +18,16 @@
 //
 // length is the length of body and crc its CRC-32C (Castagnoli). action is
 // 1 for Put and 2 for Delete; kind is 1 account, 2 user, 3 role,
-// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 13 column
-// grant, 14 denial, 16 ID counters (catalog.IDCounters; a kind added later
+// 4 database, 5 table, 6 grant, 7 role edge, 8 user role, 9 privilege
+// group, 10 group grant, 11 name pattern, 12 alias, 13 column grant,
+// 14 denial, 16 ID counters (catalog.IDCounters; a kind added later
 // keeps the bytes of the others, so a decoder reads what was written
 // before it). The fields of each kind follow in the order of its field
-// list in fields.go: IDs and other 32-bit numbers are uvarints, small
-// enumerations one byte, flags one byte (0 or 1), texts strings; a table's
-// columns are their count (a uvarint) and then each column's ID, name and
-// type.
+// list in fields.go, milvus.go and columns.go: IDs and other 32-bit
+// numbers are uvarints, small enumerations one byte, flags one byte (0 or
+// 1), texts strings, a privilege group's members their bit set as a
+// uvarint; a table's columns are their count (a uvarint) and then each
+// column's ID, name and type.
 //
 // Version 2 gave tables their columns as a list (reference §18), where version 1
 // kept the column definitions as one text, gave the ID counters the column
@@ -98,8 +100,10 @@ func (a Action) String() string {
 
 // Op is one catalog write: an action and a pointer to a full catalog record
 // (*catalog.Account, *catalog.User, *catalog.Role, *catalog.Database,
-// *catalog.Table, *catalog.Grant, *catalog.RoleEdge or *catalog.UserRole)
-// or to the ID counters (*catalog.IDCounters).
+// *catalog.Table, *catalog.Grant, *catalog.RoleEdge, *catalog.UserRole,
+// *catalog.PrivilegeGroup, *catalog.GroupGrant, *catalog.Pattern,
+// *catalog.Alias, *catalog.ColumnGrant or *catalog.Denial) or to the ID
+// counters (*catalog.IDCounters).
 type Op struct {
 	Action Action
 	Rec    any
