@@ -84,12 +84,10 @@ func (e *Engine) commit(fn func(w *writer) error, given []*record.Record) (c *co
 			return nil, err
 		}
 	}
-	mark := e.db.Mark()
 	tx := e.db.Write()
 	defer func() {
 		if err != nil {
-			tx.Abort()
-			e.db.Rewind(mark) // a change never made leaves no trace, not even used IDs
+			tx.Abort() // gives back the IDs it took, too
 		}
 	}()
 	if e.store == nil && given == nil {
