@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -225,4 +226,43 @@ func TestStaleSurvivesNewCommits(t *testing.T) {
 func TestOpenRefusesASequencer(t *testing.T) {
 	_, err := engine.Open(t.TempDir(), engine.WithRootPassword("111"), engine.WithSequencer(&seq{log: &sharedLog{}}))
 	require.ErrorIs(t, err, model.ErrInvalidOption)
+}
+
+func TestResetReplacesTheStateAndKeepsSessions(t *testing.T) {
+	eng, ann := acmeFixture(t)
+	var old bytes.Buffer
+	require.NoError(t, eng.Snapshot().WriteFile(&old))
+
+	// A second engine on the same history moves on; its snapshot resyncs
+	// the first, whose session goes on at the new state.
+	ahead, err := engine.Restore(bytes.NewReader(old.Bytes()), engine.WithHasher(password.Testing()))
+	require.NoError(t, err)
+	annAhead := connect(t, ahead, "acme:ann", "pw")
+	require.NoError(t, annAhead.CreateRole(engine.CreateRole{Names: []string{"later"}}))
+	var newer bytes.Buffer
+	require.NoError(t, ahead.Snapshot().WriteFile(&newer))
+	require.NoError(t, eng.Reset(bytes.NewReader(newer.Bytes())))
+	require.Equal(t, ahead.Snapshot().Revision(), eng.Snapshot().Revision())
+	rows, err := ann.ShowRoles()
+	require.NoError(t, err)
+	require.Contains(t, rows, "later")
+
+	// An older snapshot, or a damaged one, changes nothing.
+	rev := eng.Snapshot().Revision()
+	require.ErrorIs(t, eng.Reset(bytes.NewReader(old.Bytes())), model.ErrReplay)
+	require.ErrorIs(t, eng.Reset(bytes.NewReader(newer.Bytes()[:len(newer.Bytes())/2])), model.ErrReplay)
+	require.Equal(t, rev, eng.Snapshot().Revision())
+	rows, err = ann.ShowRoles()
+	require.NoError(t, err)
+	require.Contains(t, rows, "later")
+}
+
+func TestResetRefusesADurableEngine(t *testing.T) {
+	eng, err := engine.Open(t.TempDir(), engine.WithRootPassword("111"), engine.WithHasher(password.Testing()))
+	require.NoError(t, err)
+	defer eng.Close()
+	var buf bytes.Buffer
+	require.NoError(t, eng.Snapshot().WriteFile(&buf))
+	require.ErrorIs(t, eng.Reset(bytes.NewReader(buf.Bytes())), model.ErrInvalidOption)
+	require.ErrorIs(t, (&engine.Snapshot{}).WriteFile(&buf), model.ErrNotConnected, "an empty snapshot writes nothing")
 }
