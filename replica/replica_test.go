@@ -337,3 +337,24 @@ func (g *gatedLog) Watch(ctx context.Context, from uint64) iter.Seq2[replica.Ent
 		}
 	}
 }
+
+func TestOpenRefusesWhatItCanNotStartFrom(t *testing.T) {
+	ctx := context.Background()
+	down := replica.NewMemoryLog()
+	down.SetDown(true)
+	_, err := replica.Open(ctx, down, replica.WithEngineOptions(engine.WithRootPassword("111"), engine.WithHasher(password.Testing())))
+	require.ErrorIs(t, err, model.ErrUnavailable)
+
+	damaged := replica.NewMemoryLog()
+	require.NoError(t, damaged.Append(ctx, 0, []byte("not a record")))
+	_, err = replica.Open(ctx, damaged, replica.WithEngineOptions(engine.WithHasher(password.Testing())))
+	require.ErrorIs(t, err, model.ErrReplay, "record 0 must be a bootstrap")
+
+	for _, opt := range []replica.Option{replica.WithMaxLag(0), replica.WithPollInterval(-1),
+		replica.WithSnapshotEvery(0, 1), replica.WithTimeout(0)} {
+		_, err := replica.Open(ctx, replica.NewMemoryLog(), opt)
+		require.ErrorIs(t, err, model.ErrInvalidOption)
+	}
+	_, err = replica.Open(ctx, replica.NewMemoryLog(), replica.WithEngineOptions(engine.WithHasher(password.Testing())))
+	require.Error(t, err, "an empty log needs root's password to write record 0")
+}
