@@ -122,21 +122,29 @@ func (s *Session) GrantPrivilege(st GrantPrivilege) error {
 	})
 }
 
-func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name string, opt GrantOption) error {
+// privGrantee returns the role name that privs are granted to at level l
+// (a pattern level gets its record): not the admin role, and for public
+// only what public may hold.
+func (w *writer) privGrantee(s *Session, privs []model.Privilege, l level, name string, opt GrantOption) (*catalog.Role, level, error) {
 	acc := w.Account(s.account)
 	r := w.RoleByName(s.account, name)
 	if r == nil {
-		return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
+		return nil, l, model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
 	}
 	if r.ID == acc.AdminRole {
-		return model.Errorf(model.ErrPredefined, "the privilege can not be granted to the role %s", model.Quote(name))
+		return nil, l, model.Errorf(model.ErrPredefined, "the privilege can not be granted to the role %s", model.Quote(name))
 	}
 	if r.ID == acc.PublicRole {
 		if err := publicMay(privs, opt); err != nil {
-			return err
+			return nil, l, err
 		}
 	}
 	l, err := w.ensurePattern(l)
+	return r, l, err
+}
+
+func (w *writer) grantPrivs(s *Session, privs []model.Privilege, l level, name string, opt GrantOption) error {
+	r, l, err := w.privGrantee(s, privs, l, name, opt)
 	if err != nil {
 		return err
 	}

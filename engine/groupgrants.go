@@ -94,20 +94,7 @@ func (s *Session) GrantPrivilegeGroup(st GrantPrivilegeGroup) error {
 }
 
 func (w *writer) grantGroup(s *Session, g *catalog.PrivilegeGroup, privs []model.Privilege, l level, name string, opt GrantOption) error {
-	acc := w.Account(s.account)
-	r := w.RoleByName(s.account, name)
-	if r == nil {
-		return model.Errorf(model.ErrNotFound, "there is no role %s", model.Quote(name))
-	}
-	if r.ID == acc.AdminRole {
-		return model.Errorf(model.ErrPredefined, "the privilege can not be granted to the role %s", model.Quote(name))
-	}
-	if r.ID == acc.PublicRole {
-		if err := publicMay(privs, opt); err != nil {
-			return err
-		}
-	}
-	l, err := w.ensurePattern(l)
+	r, l, err := w.privGrantee(s, privs, l, name, opt)
 	if err != nil {
 		return err
 	}
